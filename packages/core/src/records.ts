@@ -1,0 +1,103 @@
+/**
+ * The data that leaves the engine: what exporters receive. Values here are already sanitised
+ * (redacted, size-limited, JSON-safe), so an exporter only has to serialise them.
+ */
+
+/** Status of a span or trace. */
+export type Status = "in_progress" | "completed" | "failed";
+
+/** Token counts, normalised as on the Tracium wire (see DESIGN.md, token normalisation). */
+export interface TokenUsage {
+  /** Input tokens not read from a cache. */
+  inputTokens?: number;
+  /** Output tokens, including reasoning tokens. */
+  outputTokens?: number;
+  /** Input tokens read from a cache. */
+  cachedInputTokens?: number;
+  /** Input tokens written to a cache. */
+  cacheCreationInputTokens?: number;
+  /** Reasoning tokens (already included in `outputTokens`). */
+  reasoningTokens?: number;
+}
+
+/** One span as exported. Times are epoch milliseconds. */
+export interface SpanData {
+  id: string;
+  traceId: string;
+  parentSpanId: string | undefined;
+  spanType: string;
+  name: string;
+  status: Status;
+  startedAt: number;
+  /** Undefined while the span is open. */
+  endedAt: number | undefined;
+  latencyMs: number | undefined;
+  depth: number;
+  modelId: string | undefined;
+  input: unknown;
+  output: unknown;
+  tools: unknown[] | undefined;
+  toolCalls: unknown[] | undefined;
+  error: string | undefined;
+  usage: TokenUsage;
+  metadata: Record<string, unknown>;
+  tags: string[];
+}
+
+/** One trace as exported. `summary` is final only in a `trace_end` record. */
+export interface TraceData {
+  id: string;
+  agentName: string;
+  modelId: string | undefined;
+  version: string | undefined;
+  workspaceId: string | undefined;
+  tags: string[];
+  metadata: Record<string, unknown>;
+  status: Status;
+  startedAt: number;
+  endedAt: number | undefined;
+  error: string | undefined;
+  summary: Record<string, unknown>;
+  /** First system prompt seen in an `llm` span, for the Python SDK's `system_prompt` field. */
+  systemPrompt: string | undefined;
+  /** Number of `llm` spans, for the Python SDK's `llm_steps` field. */
+  llmSteps: number;
+}
+
+/**
+ * What exporters receive, in order per trace:
+ * `trace_start`, then any number of `span_start` / `span_end`, then `trace_end`.
+ * A `span_start` carries the live span data object: an exporter that sends open spans
+ * (as `in_progress`) should check `span.status` at send time and skip it once ended.
+ */
+export type ExportRecord =
+  | { kind: "trace_start"; trace: TraceData }
+  | { kind: "span_start"; trace: TraceData; span: SpanData }
+  | { kind: "span_end"; trace: TraceData; span: SpanData }
+  | { kind: "trace_end"; trace: TraceData };
+
+/** Delivery counters, as returned by `stats()`. */
+export interface ExporterStats {
+  /** Records waiting to be delivered. */
+  queued: number;
+  /** Records delivered. */
+  sent: number;
+  /** Records given up on after retries or a permanent error. */
+  failed: number;
+  /** Records dropped because the queue was full or the exporter was shut down. */
+  dropped: number;
+}
+
+/**
+ * A destination for records. `export` is called on the user's path: it must be cheap, synchronous
+ * and must never throw. Delivery happens in the background.
+ */
+export interface Exporter {
+  readonly name: string;
+  export(record: ExportRecord): void;
+  /** Delivers what is queued; resolves (never rejects) by `timeoutMs` at the latest. */
+  flush(timeoutMs: number): Promise<void>;
+  /** Flushes, then releases timers and handles. Records exported afterwards are dropped and counted. */
+  shutdown(timeoutMs: number): Promise<void>;
+  stats(): ExporterStats;
+}

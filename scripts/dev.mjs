@@ -1,0 +1,119 @@
+#!/usr/bin/env node
+// One entry point for a fresh machine that has only Node >= 20 and npm:
+//   npm run demo   installs, builds and runs the demo agent, then shows its trace
+//   npm test       installs, builds, type-checks, checks the packages, runs the suite on this Node and on Node 24
+//   npm run bench  installs, builds and runs the benchmarks
+// It fetches pnpm (and Node 24 for the second test run) from the npm registry itself.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const PNPM_VERSION = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).packageManager.split("@")[1];
+const NODE_MAJOR_EXTRA = "24";
+const cacheDir = join(root, ".cache");
+
+function run(cmd, args, opts = {}) {
+  console.log(`\n$ ${[cmd, ...args].join(" ")}`);
+  const r = spawnSync(cmd, args, { cwd: root, stdio: "inherit", ...opts });
+  if (r.error) throw r.error;
+  return r.status ?? 1;
+}
+
+function must(cmd, args, opts) {
+  const status = run(cmd, args, opts);
+  if (status !== 0) {
+    console.error(`\nfailed (${status}): ${cmd} ${args.join(" ")}`);
+    process.exit(status);
+  }
+}
+
+function capture(cmd, args) {
+  const r = spawnSync(cmd, args, { cwd: root, encoding: "utf8" });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+/** pnpm at the pinned version: the one on PATH if it matches, else a local install from the registry. */
+function pnpm() {
+  if (capture("pnpm", ["--version"]) === PNPM_VERSION) return "pnpm";
+  const prefix = join(cacheDir, `pnpm-${PNPM_VERSION}`);
+  const bin = join(prefix, "node_modules", ".bin", "pnpm");
+  if (!existsSync(bin)) {
+    mkdirSync(prefix, { recursive: true });
+    must("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--prefix", prefix, `pnpm@${PNPM_VERSION}`]);
+  }
+  return bin;
+}
+
+/** A Node binary of the given major, from the registry's `node` package, cached under .cache/. */
+function nodeBinary(major) {
+  const prefix = join(cacheDir, `node${major}`);
+  const bin = join(prefix, "node_modules", ".bin", "node");
+  if (!existsSync(bin) || !capture(bin, ["--version"])?.startsWith(`v${major}.`)) {
+    mkdirSync(prefix, { recursive: true });
+    must("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--prefix", prefix, `node@${major}`]);
+  }
+  return bin;
+}
+
+function setup() {
+  const p = pnpm();
+  const ci = process.env.CI === "true" || process.env.CI === "1";
+  must(p, ["install", ...(ci ? ["--frozen-lockfile"] : [])]);
+  must(p, ["-r", "--filter", "./packages/**", "run", "build"]);
+  return p;
+}
+
+function vitest(nodeBin, label, outFile) {
+  console.log(`\n=== tests on ${label} ===`);
+  return run(nodeBin, [
+    join(root, "node_modules", "vitest", "vitest.mjs"),
+    "run",
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile.json=${outFile}`,
+  ]);
+}
+
+function totals(file) {
+  try {
+    const r = JSON.parse(readFileSync(file, "utf8"));
+    return { passed: r.numPassedTests, failed: r.numFailedTests, skipped: r.numPendingTests + r.numTodoTests };
+  } catch {
+    return { passed: 0, failed: 1, skipped: 0 };
+  }
+}
+
+const command = process.argv[2];
+if (command === "test") {
+  const p = setup();
+  must(p, ["run", "typecheck"]);
+  must(p, ["-r", "--filter", "./packages/**", "run", "check:package"]);
+  mkdirSync(cacheDir, { recursive: true });
+  const runs = [
+    [process.execPath, `Node ${process.version}`, join(cacheDir, "vitest-node-current.json")],
+    [nodeBinary(NODE_MAJOR_EXTRA), `Node ${NODE_MAJOR_EXTRA}`, join(cacheDir, `vitest-node${NODE_MAJOR_EXTRA}.json`)],
+  ];
+  let failedRuns = 0;
+  const sum = { passed: 0, failed: 0, skipped: 0 };
+  for (const [bin, label, out] of runs) {
+    if (vitest(bin, label, out) !== 0) failedRuns++;
+    const t = totals(out);
+    console.log(`${label}: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped`);
+    sum.passed += t.passed;
+    sum.failed += t.failed;
+    sum.skipped += t.skipped;
+  }
+  console.log(`\nTotal: ${sum.passed} passed, ${sum.failed} failed, ${sum.skipped} skipped`);
+  process.exit(failedRuns > 0 || sum.failed > 0 ? 1 : 0);
+} else if (command === "demo") {
+  const p = setup();
+  must(p, ["--filter", "@tracium/examples", "run", "demo"]);
+} else if (command === "bench") {
+  const p = setup();
+  must(p, ["--filter", "@tracium/bench", "run", "bench", ...process.argv.slice(3)]);
+} else {
+  console.error("usage: node scripts/dev.mjs test|demo|bench");
+  process.exit(2);
+}
