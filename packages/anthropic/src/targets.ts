@@ -1,0 +1,137 @@
+/**
+ * Finding the resource prototypes to patch from whatever the user hands to `instrument()`: the
+ * module namespace (ESM `import * as`, or the CJS `require()` result), the client class
+ * (`Anthropic`, a subclass) or a client instance. ESM and CJS builds of the SDK are different
+ * classes; whichever build the target comes from is the one patched. Never throws.
+ */
+/** One patched method: where it lives and what the span calls it. */
+export interface PatchedMethod {
+  /** Static path from the client class to the resource class, e.g. `["Beta", "Messages"]`. */
+  readonly classPath: readonly string[];
+  /** Property path from a client instance to the resource instance, e.g. `["beta", "messages"]`. */
+  readonly instancePath: readonly string[];
+  /** Method name on the resource prototype. */
+  readonly method: string;
+  /** `operation` metadata of the span (GenAI `gen_ai.operation.name`). */
+  readonly operation: string;
+  /** Span name. */
+  readonly spanName: string;
+}
+
+/** A method located on a prototype of the SDK build the target came from. */
+export interface ResolvedMethod {
+  readonly owner: object;
+  readonly entry: PatchedMethod;
+}
+
+type Obj = Record<string, unknown>;
+
+function get(value: unknown, key: string): unknown {
+  if (value === null || (typeof value !== "object" && typeof value !== "function")) return undefined;
+  try {
+    return (value as Obj)[key];
+  } catch {
+    return undefined;
+  }
+}
+
+function walk(value: unknown, path: readonly string[]): unknown {
+  let v = value;
+  for (const key of path) v = get(v, key);
+  return v;
+}
+
+/** The object on `proto`'s chain (below Object.prototype) that owns `method`, if it is a function. */
+function methodOwner(proto: unknown, method: string): object | undefined {
+  let p = proto;
+  for (let depth = 0; depth < 16 && p && p !== Object.prototype && p !== Function.prototype; depth++) {
+    if (Object.prototype.hasOwnProperty.call(p, method)) {
+      return typeof get(p, method) === "function" ? (p as object) : undefined;
+    }
+    p = Object.getPrototypeOf(p);
+  }
+  return undefined;
+}
+
+/** Is `value` an Anthropic client class (`Anthropic`, `AnthropicBedrock`, a subclass)? */
+export function isClientClass(value: unknown): boolean {
+  if (typeof value !== "function") return false;
+  const messages = get(value, "Messages");
+  if (typeof messages !== "function") return false;
+  const proto = get(messages, "prototype");
+  // `countTokens`/`stream` tell the Anthropic Messages resource apart from look-alikes.
+  return (
+    typeof get(proto, "create") === "function" &&
+    (typeof get(proto, "countTokens") === "function" || typeof get(proto, "stream") === "function")
+  );
+}
+
+/** Is `value` an Anthropic client instance (it has a Messages resource)? */
+export function isClientInstance(value: unknown): boolean {
+  if (value === null || typeof value !== "object") return false;
+  const messages = get(value, "messages");
+  if (messages === null || typeof messages !== "object") return false;
+  if (typeof get(messages, "create") !== "function") return false;
+  return (
+    isClientClass(get(value, "constructor")) ||
+    typeof get(messages, "countTokens") === "function" ||
+    typeof get(messages, "stream") === "function"
+  );
+}
+
+/**
+ * The client classes a module namespace or CJS exports object holds (`default`, `Anthropic`;
+ * one level of nested `default` for a CJS build seen through ESM interop).
+ */
+function classesOfModule(value: unknown): Function[] {
+  const found: Function[] = [];
+  const visit = (v: unknown, depth: number): void => {
+    if (v === null || (typeof v !== "object" && typeof v !== "function")) return;
+    for (const key of ["default", "Anthropic"]) {
+      const c = get(v, key);
+      if (isClientClass(c)) {
+        if (!found.includes(c as Function)) found.push(c as Function);
+      } else if (depth > 0 && c !== v) {
+        visit(c, depth - 1);
+      }
+    }
+  };
+  visit(value, 1);
+  return found;
+}
+
+/** What kind of target this is, if the plugin handles it. */
+export function targetKind(target: unknown): "class" | "instance" | "module" | undefined {
+  if (isClientClass(target)) return "class";
+  if (isClientInstance(target)) return "instance";
+  if (classesOfModule(target).length > 0) return "module";
+  return undefined;
+}
+
+/**
+ * The methods `target` reaches, each on the prototype that owns it (patching the prototype covers
+ * every client of that SDK build, `withOptions()` copies included). Deduplicated by owner+method.
+ */
+export function resolveMethods(target: unknown, entries: readonly PatchedMethod[]): ResolvedMethod[] {
+  const out: ResolvedMethod[] = [];
+  const add = (owner: object | undefined, entry: PatchedMethod): void => {
+    if (owner && !out.some((r) => r.owner === owner && r.entry.method === entry.method)) out.push({ owner, entry });
+  };
+  try {
+    const kind = targetKind(target);
+    if (kind === "instance") {
+      for (const entry of entries) {
+        const resource = walk(target, entry.instancePath);
+        if (resource && typeof resource === "object") add(methodOwner(Object.getPrototypeOf(resource), entry.method), entry);
+      }
+      return out;
+    }
+    const classes = kind === "class" ? [target as Function] : kind === "module" ? classesOfModule(target) : [];
+    for (const cls of classes) {
+      for (const entry of entries) add(methodOwner(get(walk(cls, entry.classPath), "prototype"), entry.method), entry);
+    }
+  } catch {
+    // an exotic target: patch what was found so far
+  }
+  return out;
+}
