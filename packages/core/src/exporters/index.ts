@@ -1,0 +1,12 @@
+/** The built-in exporters (DESIGN.md, "Delivery"). */
+export { ConsoleExporter, type ConsoleExporterOptions } from "./console.js";
+export { formatTraceTree, type TreeNotes } from "./console-tree.js";
+export { FileExporter, type FileExporterOptions } from "./file.js";
+export { MemoryExporter, type MemoryExporterOptions } from "./memory.js";
+export { NoopExporter } from "./none.js";
+export {
+  DEFAULT_BASE_URL,
+  MAX_SPANS_PER_REQUEST,
+  TraciumHttpExporter,
+  type TraciumHttpExporterOptions,
+} from "./tracium-http.js";

@@ -1,0 +1,463 @@
+/**
+ * The `tracium` exporter: delivers records to the Tracium ingestion API over HTTP, in the
+ * background, in order per trace, batched, with retries, within bounded memory.
+ * See DESIGN.md "Wire protocol" and "Delivery".
+ */
+import { logger } from "../logger.js";
+import type { ExportRecord, Exporter, ExporterStats, TraceData } from "../records.js";
+import { endsAsFailure, toCompleteBody, toFailBody, toTraceCreateBody } from "../wire.js";
+import { planNext, spansBody, type Plan } from "../delivery/batch.js";
+import { checkBaseUrl } from "../delivery/endpoint.js";
+import { postJson, type HttpOutcome } from "../delivery/http.js";
+import { LaneQueue, type Lane } from "../delivery/lanes.js";
+import { LlmStepCollector } from "../delivery/llm-steps.js";
+import { intOption } from "../delivery/options.js";
+import { backoffDelay, classifyStatus } from "../delivery/retry.js";
+import { estimateRecordBytes } from "../delivery/size.js";
+import { Slots } from "../delivery/slots.js";
+import { detachedImmediate, detachedTimeout, sleep, withTimeout } from "../delivery/timers.js";
+
+/** Options of {@link TraciumHttpExporter}. */
+export interface TraciumHttpExporterOptions {
+  /** Sent as `X-API-Key`; never logged. */
+  apiKey: string;
+  /** API root without `/v1`. Default `https://api.tracium.ai`. */
+  baseUrl?: string;
+  /** This SDK's version, for `User-Agent: tracium-js/<v>` and `X-Tracium-SDK-Version`. */
+  sdkVersion: string;
+  /** Replaces the global `fetch` (tests, proxies). */
+  fetch?: typeof fetch;
+  /** Per-request timeout, ms. Default 10000. */
+  timeoutMs?: number;
+  /** Records queued at most (including in flight); more are dropped and counted. Default 10000. */
+  maxQueueSize?: number;
+  /** Estimated bytes queued at most. Default 50 MB. */
+  maxQueueBytes?: number;
+  /** Spans per request. Default and maximum 1000 (the API's limit). */
+  maxBatchSize?: number;
+  /** How long records may wait to be batched, ms. Default 1000. */
+  flushIntervalMs?: number;
+  /** Retries of a request after the first attempt. Default 5. */
+  maxRetries?: number;
+  /** Allow plain `http://` to a non-loopback host (the API key then travels unencrypted). */
+  allowInsecureHttp?: boolean;
+  /** Requests in flight at once (different traces). Default 4. */
+  concurrency?: number;
+  /** Base of the exponential backoff, ms. Default 500. */
+  retryBaseMs?: number;
+  /** Longest backoff between two attempts, ms (a `Retry-After` may ask for up to 60 s). Default 30000. */
+  retryMaxMs?: number;
+  /** Soft size limit of one spans request, bytes. Default 5 MB. */
+  maxRequestBytes?: number;
+}
+
+/** Default API root. */
+export const DEFAULT_BASE_URL = "https://api.tracium.ai";
+/** The API accepts at most this many spans per request. */
+export const MAX_SPANS_PER_REQUEST = 1000;
+
+type Result = "sent" | "failed" | "dropped";
+
+interface Call {
+  /** Path under the base URL, read at each attempt: the trace's remote id can change in between. */
+  path: () => string;
+  body: string;
+  /** For log lines: never contains the key. */
+  what: string;
+  create: boolean;
+  trace: TraceData;
+}
+
+/**
+ * Sends traces to the Tracium API. `export()` only queues (O(1), no I/O, never throws); a
+ * background pump sends, per trace in order: create → spans (coalesced, ≤ maxBatchSize per
+ * request) → complete/fail, several traces at once.
+ */
+export class TraciumHttpExporter implements Exporter {
+  readonly name = "tracium";
+
+  private readonly queue: LaneQueue;
+  private readonly steps = new LlmStepCollector();
+  private readonly slots: Slots;
+  private readonly stop = new AbortController();
+  private readonly running = new Set<Promise<void>>();
+  private readonly fetchFn: typeof fetch;
+  private readonly base: string = "";
+  private readonly headers: Record<string, string>;
+  private readonly timeoutMs: number;
+  private readonly maxBatchSize: number;
+  private readonly maxRequestBytes: number;
+  private readonly flushIntervalMs: number;
+  private readonly maxRetries: number;
+  private readonly retryBaseMs: number;
+  private readonly retryMaxMs: number;
+  /** Traces waiting for a retry at once; beyond it no new trace starts (a down API is not hammered). */
+  private readonly maxRetrying: number;
+
+  private sent = 0;
+  private failed = 0;
+  private dropped = 0;
+  private retrying = 0;
+  /** Why nothing is sent any more (bad configuration, rejected key), or undefined. */
+  private halted: string | undefined;
+  private closing = false;
+  private closed = false;
+  private shutdownPromise: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
+
+  constructor(options: TraciumHttpExporterOptions) {
+    const apiKey = typeof options.apiKey === "string" ? options.apiKey.trim() : "";
+    logger.addSecret(apiKey);
+    logger.addSecret(options.apiKey);
+    const version = String(options.sdkVersion || "unknown");
+    this.headers = {
+      "X-API-Key": apiKey,
+      "Content-Type": "application/json",
+      "User-Agent": `tracium-js/${version}`,
+      "X-Tracium-SDK-Version": version,
+    };
+    this.fetchFn = options.fetch ?? globalThis.fetch;
+    this.timeoutMs = intOption("timeoutMs", options.timeoutMs, 10_000, 1);
+    this.maxBatchSize = intOption("maxBatchSize", options.maxBatchSize, MAX_SPANS_PER_REQUEST, 1, MAX_SPANS_PER_REQUEST);
+    this.maxRequestBytes = intOption("maxRequestBytes", options.maxRequestBytes, 5 * 1024 * 1024, 1024);
+    this.flushIntervalMs = intOption("flushIntervalMs", options.flushIntervalMs, 1_000, 0);
+    this.maxRetries = intOption("maxRetries", options.maxRetries, 5, 0, 100);
+    this.retryBaseMs = intOption("retryBaseMs", options.retryBaseMs, 500, 0);
+    this.retryMaxMs = intOption("retryMaxMs", options.retryMaxMs, 30_000, 0);
+    const concurrency = intOption("concurrency", options.concurrency, 4, 1, 64);
+    this.slots = new Slots(concurrency);
+    this.maxRetrying = concurrency * 4;
+    this.queue = new LaneQueue({
+      maxRecords: intOption("maxQueueSize", options.maxQueueSize, 10_000, 1),
+      maxBytes: intOption("maxQueueBytes", options.maxQueueBytes, 50 * 1024 * 1024, 1024),
+      maxLanes: 10_000,
+    });
+
+    const endpoint = checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, options.allowInsecureHttp === true);
+    if (endpoint.ok) this.base = endpoint.base;
+    const problem = !apiKey
+      ? "no API key was given"
+      : // fetch rejects header values with control or non-Latin-1 characters: every request would fail.
+        /[^\x21-\x7e]/.test(apiKey)
+        ? "the API key contains characters that cannot be sent in an HTTP header"
+        : typeof this.fetchFn !== "function"
+          ? "no fetch implementation is available"
+          : endpoint.ok
+            ? undefined
+            : endpoint.reason;
+    if (problem) this.halt(`Tracium HTTP exporter disabled: ${problem}; traces will not be sent`);
+  }
+
+  /** Queues a record for delivery. O(1), synchronous, no I/O, never throws. */
+  export(record: ExportRecord): void {
+    try {
+      if (this.closing || this.halted !== undefined) {
+        this.dropped++;
+        return;
+      }
+      if (!this.queue.push(record, estimateRecordBytes(record))) {
+        this.dropped++;
+        logger.once(
+          "warn",
+          "tracium-http:queue-full",
+          "Tracium export queue is full; dropping records until it drains (is the API reachable? see stats().dropped)",
+        );
+        return;
+      }
+      this.schedule();
+    } catch (error) {
+      this.dropped++;
+      logger.once("error", "tracium-http:export", "could not queue a record for export", error);
+    }
+  }
+
+  /** Sends everything queued now (with its retries); resolves by `timeoutMs` at the latest, never rejects. */
+  async flush(timeoutMs: number): Promise<void> {
+    try {
+      if (this.closed || this.queue.count === 0) return;
+      const settled = this.queue.whenSettled();
+      this.kick();
+      await withTimeout(settled, timeoutMs);
+    } catch (error) {
+      logger.once("error", "tracium-http:flush", "flush failed", error);
+    }
+  }
+
+  /** Flushes, then stops: aborts what is still in flight, drops what is still queued, clears timers. */
+  shutdown(timeoutMs: number): Promise<void> {
+    if (!this.shutdownPromise) this.shutdownPromise = this.doShutdown(timeoutMs);
+    return this.shutdownPromise;
+  }
+
+  /** Delivery counters; `queued` includes records in flight or waiting for a retry. */
+  stats(): ExporterStats {
+    return { queued: this.queue.count, sent: this.sent, failed: this.failed, dropped: this.dropped };
+  }
+
+  private async doShutdown(timeoutMs: number): Promise<void> {
+    try {
+      const deadline = Date.now() + timeoutMs;
+      this.closing = true;
+      await this.flush(timeoutMs);
+      this.close();
+      // Aborted requests settle within a tick or two; wait a little so stats() is exact afterwards.
+      const rest = Math.min(1_000, Math.max(0, deadline - Date.now()));
+      await withTimeout(Promise.allSettled([...this.running]), rest);
+    } catch (error) {
+      logger.once("error", "tracium-http:shutdown", "shutdown failed", error);
+    }
+  }
+
+  private close(): void {
+    this.closed = true;
+    this.closing = true;
+    clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.timer = this.immediate = undefined;
+    this.stop.abort();
+    this.slots.close();
+    this.dropped += this.queue.dropWaiting();
+    this.queue.releaseWaiters();
+  }
+
+  /** Stops sending for good (bad configuration or rejected key): what is queued is dropped. */
+  private halt(message: string): void {
+    if (this.halted === undefined) {
+      this.halted = message;
+      logger.error(message);
+    }
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.dropped += this.queue.dropWaiting();
+  }
+
+  /** Lets records gather for a batch, unless a full batch is already waiting. */
+  private schedule(): void {
+    if (this.queue.waiting >= this.maxBatchSize) this.kick();
+    else if (!this.timer && !this.immediate) {
+      this.timer = detachedTimeout(() => {
+        this.timer = undefined;
+        this.pump();
+      }, this.flushIntervalMs);
+    }
+  }
+
+  /** Runs the pump soon, off the caller's path and outside the caller's async context. */
+  private kick(): void {
+    if (this.immediate || this.closed) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.immediate = detachedImmediate(() => {
+      this.immediate = undefined;
+      this.pump();
+    });
+  }
+
+  /** Starts the next call of each ready trace, as far as the concurrency limit allows. */
+  private pump(): void {
+    try {
+      while (!this.closed && this.halted === undefined && this.retrying < this.maxRetrying && this.queue.hasReady()) {
+        if (!this.slots.tryAcquire()) return;
+        const lane = this.queue.nextReady();
+        if (!lane) {
+          this.slots.release();
+          return;
+        }
+        const run: Promise<void> = this.runLane(lane)
+          .catch((error: unknown) => logger.once("error", "tracium-http:pump", "delivery failed unexpectedly", error))
+          .finally(() => this.running.delete(run));
+        this.running.add(run);
+      }
+    } catch (error) {
+      logger.once("error", "tracium-http:pump", "delivery failed unexpectedly", error);
+    }
+  }
+
+  /** Delivers the next call of one trace. Holds one slot on entry and gives it back on exit. */
+  private async runLane(lane: Lane): Promise<void> {
+    let plan: Plan | undefined;
+    try {
+      plan = planNext(lane.entries, { maxSpans: this.maxBatchSize, maxBytes: this.maxRequestBytes }, this.steps);
+      if (!plan) return;
+      this.queue.begin(lane, plan.count);
+      if (plan.kind === "end") lane.ended = true;
+      if (plan.kind === "spans") {
+        this.sent += plan.superseded;
+        this.failed += plan.broken;
+        if (plan.broken > 0) logger.once("warn", "tracium-http:serialise", "a span could not be serialised to JSON and was not sent");
+        const n = plan.spans.length;
+        if (n > 0) this.count(await this.deliver(lane, this.spansCall(lane, plan.trace, plan.spans)), n);
+      } else {
+        const call = this.buildCall(lane, plan);
+        this.count(call ? await this.deliver(lane, call) : "failed", 1);
+      }
+    } catch (error) {
+      if (plan) this.failed += lane.inflight.length;
+      logger.once("error", "tracium-http:deliver", "delivery failed unexpectedly", error);
+    } finally {
+      if (lane.busy) this.queue.finish(lane);
+      this.slots.release();
+      this.pump();
+    }
+  }
+
+  private count(result: Result, n: number): void {
+    this[result] += n;
+  }
+
+  private spansCall(lane: Lane, trace: TraceData, spans: string[]): Call {
+    return {
+      path: () => `/agents/traces/${encodeURIComponent(lane.remoteId)}/spans`,
+      body: spansBody(spans),
+      what: `${spans.length} span(s) of trace ${trace.id}`,
+      create: false,
+      trace,
+    };
+  }
+
+  /** The create or complete/fail call, or undefined when its body cannot be serialised. */
+  private buildCall(lane: Lane, plan: Extract<Plan, { kind: "create" | "end" }>): Call | undefined {
+    const trace = plan.trace;
+    try {
+      if (plan.kind === "create") {
+        return { path: () => "/agents/traces", body: JSON.stringify(toTraceCreateBody(trace)), what: `create of trace ${trace.id}`, create: true, trace };
+      }
+      const steps = this.steps.take(trace.id);
+      const fail = endsAsFailure(trace);
+      const body = JSON.stringify(fail ? toFailBody(trace, steps) : toCompleteBody(trace, steps));
+      const verb = fail ? "fail" : "complete";
+      return { path: () => `/agents/traces/${encodeURIComponent(lane.remoteId)}/${verb}`, body, what: `${verb} of trace ${trace.id}`, create: false, trace };
+    } catch (error) {
+      logger.once("warn", "tracium-http:serialise-trace", "a trace could not be serialised to JSON and was not sent", error);
+      return undefined;
+    }
+  }
+
+  /** One call with its retries. Never throws. */
+  private async deliver(lane: Lane, call: Call): Promise<Result> {
+    let attempt = 0;
+    let recreated = false;
+    for (;;) {
+      if (this.closed) return "dropped";
+      if (this.halted !== undefined) return "failed";
+      const out = await this.post(call.path(), call.body);
+      if (this.closed && out.status === 0) return "dropped";
+      switch (classifyStatus(out.status)) {
+        case "ok":
+          if (call.create) this.adoptRemoteId(lane, out.body);
+          return "sent";
+        case "auth":
+          this.halt(
+            `Tracium API rejected the API key (HTTP ${out.status}); no more traces will be sent by this process. Check TRACIUM_API_KEY or the apiKey option (the key is not shown).`,
+          );
+          return "failed";
+        case "not_found":
+          if (call.create) {
+            logger.once(
+              "error",
+              "tracium-http:create-404",
+              `Tracium API answered 404 to POST ${this.base}/agents/traces: the base URL looks wrong (it should be the API root, e.g. ${DEFAULT_BASE_URL}, without /v1)`,
+            );
+            return "failed";
+          }
+          if (!recreated) {
+            // The server does not know the trace (its create failed or was dropped): create it
+            // again once, then retry this call once.
+            recreated = true;
+            await this.recreate(lane, call.trace);
+            continue;
+          }
+          logger.once("warn", "tracium-http:404", `Tracium API answered 404 to the ${call.what}, even after re-creating the trace; giving up on it`);
+          return "failed";
+        case "retry": {
+          if (attempt >= this.maxRetries) {
+            logger.once(
+              "warn",
+              "tracium-http:retries",
+              `giving up on the ${call.what} after ${attempt + 1} attempts (last: ${describeOutcome(out)}); the records are counted as failed in stats()`,
+            );
+            return "failed";
+          }
+          const delay = out.retryAfterMs ?? backoffDelay(attempt, this.retryBaseMs, this.retryMaxMs);
+          attempt++;
+          logger.debug(`${call.what}: ${describeOutcome(out)}; retry ${attempt}/${this.maxRetries} in ${delay} ms`);
+          await this.pause(delay);
+          continue;
+        }
+        case "reject":
+          logger.once(
+            "warn",
+            `tracium-http:reject:${out.status}`,
+            out.status >= 300 && out.status < 400
+              ? `Tracium API redirected the ${call.what} (HTTP ${out.status} to ${out.location ?? "?"}); redirects are not followed, set the base URL to the final address`
+              : `Tracium API rejected the ${call.what} with HTTP ${out.status}: ${excerpt(out.body)}`,
+          );
+          return "failed";
+      }
+    }
+  }
+
+  /** Waits before a retry without holding a concurrency slot, so other traces keep flowing. */
+  private async pause(ms: number): Promise<void> {
+    this.retrying++;
+    if (this.slots.release()) this.kick();
+    try {
+      await sleep(ms, this.stop.signal);
+    } finally {
+      this.retrying--;
+    }
+    await this.slots.acquire();
+  }
+
+  private async recreate(lane: Lane, trace: TraceData): Promise<void> {
+    let body: string;
+    try {
+      body = JSON.stringify(toTraceCreateBody(trace));
+    } catch {
+      return;
+    }
+    logger.debug(`trace ${trace.id} unknown to the API; creating it again`);
+    const out = await this.post("/agents/traces", body);
+    if (classifyStatus(out.status) === "ok") this.adoptRemoteId(lane, out.body);
+  }
+
+  private post(path: string, body: string): Promise<HttpOutcome> {
+    return postJson(this.fetchFn, `${this.base}${path}`, this.headers, body, this.timeoutMs, this.stop.signal);
+  }
+
+  /** Uses the id the server gave the trace, when it gave one that differs; garbage keeps the local id. */
+  private adoptRemoteId(lane: Lane, text: string): void {
+    let id: unknown;
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) {
+        const o = parsed as Record<string, unknown>;
+        id = o["id"] ?? o["trace_id"];
+      }
+    } catch {
+      // Not JSON: keep the local id.
+    }
+    if (typeof id === "number" && Number.isFinite(id)) id = String(id);
+    if (typeof id === "string" && id.length > 0 && id.length <= 256) {
+      if (id !== lane.remoteId) logger.debug(`trace ${lane.localId} is ${id} on the server`);
+      lane.remoteId = id;
+    } else {
+      logger.once("debug", "tracium-http:create-body", "the trace create response carried no id; using the local trace id");
+    }
+  }
+}
+
+function describeOutcome(out: HttpOutcome): string {
+  if (out.status !== 0) return `HTTP ${out.status}`;
+  if (out.timedOut) return "timed out";
+  const e = out.error;
+  const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : "";
+  return e instanceof Error ? `${e.message}${cause}` : "network error";
+}
+
+/** A short, single-line piece of a response body for a log line. */
+function excerpt(body: string): string {
+  const text = body.replace(/\s+/g, " ").trim();
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text || "(empty body)";
+}
