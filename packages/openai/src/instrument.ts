@@ -1,0 +1,161 @@
+/**
+ * What is patched, and where to find it. A declarative list of methods (adding a method is one
+ * line), and the lookup from whatever the user hands to `instrument()` — the module namespace (ESM
+ * `import * as`, or the CJS `require()` result), the client class (`OpenAI`, `AzureOpenAI`, a
+ * subclass) or a client instance — to the resource prototypes of that build of the SDK. The ESM and
+ * CJS builds are different classes: whichever build the target comes from is the one patched.
+ * Only `create` is patched: the SDK helpers (`stream()`, `parse()`, `runTools()`,
+ * `responses.stream()`, v4's `beta.chat.completions.*`) call it, so each HTTP call is one span.
+ * Nothing here throws.
+ */
+
+/** The API a patched method belongs to (the span's `operation` metadata). */
+export type OpenAIOperation = "chat" | "responses" | "embeddings" | "completions";
+
+/** One patched method. */
+export interface PatchedMethod {
+  /** Static path from the client class to the resource class, e.g. `["Chat", "Completions"]`. */
+  readonly path: readonly string[];
+  /** Method name on the resource prototype. */
+  readonly method: string;
+  /** The span's `operation` metadata; also selects the request/response/stream extractors. */
+  readonly operation: OpenAIOperation;
+}
+
+/** Every method the plugin patches, when the SDK version has it. */
+export const PATCHED_METHODS: readonly PatchedMethod[] = [
+  { path: ["Chat", "Completions"], method: "create", operation: "chat" },
+  { path: ["Responses"], method: "create", operation: "responses" },
+  { path: ["Embeddings"], method: "create", operation: "embeddings" },
+  { path: ["Completions"], method: "create", operation: "completions" },
+];
+
+/** Property path from a client instance to the resource: `["Chat", "Completions"]` → `["chat", "completions"]`. */
+export function instancePath(entry: PatchedMethod): string[] {
+  return entry.path.map((k) => k.charAt(0).toLowerCase() + k.slice(1));
+}
+
+/** The span name: `openai.chat.completions`, `openai.responses`, `openai.embeddings`, `openai.completions`. */
+export function spanName(entry: PatchedMethod): string {
+  return ["openai", ...instancePath(entry)].join(".");
+}
+
+/** A method found on a prototype of the SDK build the target came from. */
+export interface ResolvedMethod {
+  readonly owner: object;
+  readonly entry: PatchedMethod;
+}
+
+type Obj = Record<string, unknown>;
+
+function get(value: unknown, key: string): unknown {
+  if (value === null || (typeof value !== "object" && typeof value !== "function")) return undefined;
+  try {
+    return (value as Obj)[key];
+  } catch {
+    return undefined;
+  }
+}
+
+function walk(value: unknown, path: readonly string[]): unknown {
+  let v = value;
+  for (const key of path) v = get(v, key);
+  return v;
+}
+
+/** The object on `proto`'s chain (below Object.prototype) that owns `method`, if it is a function. */
+function methodOwner(proto: unknown, method: string): object | undefined {
+  let p = proto;
+  for (let depth = 0; depth < 16 && p && p !== Object.prototype && p !== Function.prototype; depth++) {
+    if (Object.prototype.hasOwnProperty.call(p, method)) return typeof get(p, method) === "function" ? (p as object) : undefined;
+    p = Object.getPrototypeOf(p);
+  }
+  return undefined;
+}
+
+function hasCreate(resourceClass: unknown): boolean {
+  return typeof resourceClass === "function" && typeof get(get(resourceClass, "prototype"), "create") === "function";
+}
+
+/**
+ * Is `value` an OpenAI client class (`OpenAI`, `AzureOpenAI`, a subclass)? Structural: it has the
+ * Chat Completions and Embeddings resources, and Responses or legacy Completions.
+ */
+export function isClientClass(value: unknown): boolean {
+  if (typeof value !== "function") return false;
+  return (
+    hasCreate(walk(value, ["Chat", "Completions"])) &&
+    hasCreate(get(value, "Embeddings")) &&
+    (hasCreate(get(value, "Responses")) || hasCreate(get(value, "Completions")))
+  );
+}
+
+/** Is `value` an OpenAI client instance (`new OpenAI()`, `new AzureOpenAI()`, `withOptions()` copies)? */
+export function isClientInstance(value: unknown): boolean {
+  if (value === null || typeof value !== "object") return false;
+  if (isClientClass(get(value, "constructor"))) return true;
+  const chatCreate = get(walk(value, ["chat", "completions"]), "create");
+  const embeddingsCreate = get(get(value, "embeddings"), "create");
+  return typeof chatCreate === "function" && typeof embeddingsCreate === "function" && (get(value, "responses") !== undefined || get(value, "completions") !== undefined);
+}
+
+/** Client classes held by a module namespace or CJS exports (`default`, `OpenAI`, `AzureOpenAI`; one nested `default`). */
+function classesOfModule(value: unknown): Function[] {
+  const found: Function[] = [];
+  const visit = (v: unknown, depth: number): void => {
+    if (v === null || (typeof v !== "object" && typeof v !== "function")) return;
+    for (const key of ["default", "OpenAI", "AzureOpenAI"]) {
+      const c = get(v, key);
+      if (isClientClass(c)) {
+        if (!found.includes(c as Function)) found.push(c as Function);
+      } else if (depth > 0 && c !== v) {
+        visit(c, depth - 1);
+      }
+    }
+  };
+  visit(value, 1);
+  return found;
+}
+
+/** What kind of target this is, if the plugin handles it. */
+export function targetKind(target: unknown): "class" | "instance" | "module" | undefined {
+  try {
+    if (isClientClass(target)) return "class";
+    if (isClientInstance(target)) return "instance";
+    if (classesOfModule(target).length > 0) return "module";
+  } catch {
+    // exotic value (a revoked proxy…): not ours
+  }
+  return undefined;
+}
+
+/**
+ * The methods `target` reaches, each on the prototype that owns it (patching the prototype covers
+ * every client of that SDK build). Deduplicated by owner and method.
+ */
+export function resolveMethods(target: unknown, entries: readonly PatchedMethod[] = PATCHED_METHODS): ResolvedMethod[] {
+  const out: ResolvedMethod[] = [];
+  const add = (owner: object | undefined, entry: PatchedMethod): void => {
+    if (owner && !out.some((r) => r.owner === owner && r.entry.method === entry.method)) out.push({ owner, entry });
+  };
+  try {
+    const kind = targetKind(target);
+    if (kind === "instance") {
+      for (const entry of entries) {
+        const resource = walk(target, instancePath(entry));
+        if (resource !== null && typeof resource === "object") add(methodOwner(Object.getPrototypeOf(resource), entry.method), entry);
+      }
+      // The instance's class may also expose the resource classes (covers resources not built yet).
+      const cls = get(target, "constructor");
+      if (isClientClass(cls)) for (const entry of entries) add(methodOwner(get(walk(cls, entry.path), "prototype"), entry.method), entry);
+      return out;
+    }
+    const classes = kind === "class" ? [target as Function] : kind === "module" ? classesOfModule(target) : [];
+    for (const cls of classes) {
+      for (const entry of entries) add(methodOwner(get(walk(cls, entry.path), "prototype"), entry.method), entry);
+    }
+  } catch {
+    // an exotic target: patch what was found so far
+  }
+  return out;
+}

@@ -1,0 +1,175 @@
+/**
+ * Request → span: what a call asked for. Every function takes the raw `body` argument the user
+ * passed to `create()` (which may be anything at all), never mutates it, and never throws.
+ */
+import type { OpenAIOperation } from "./instrument.js";
+
+/** A plain-object view of `value`, or undefined when it is not a (non-array) object. */
+export function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** Reads `obj[key]` without letting a throwing getter escape. */
+export function field(obj: unknown, key: string): unknown {
+  const r = asRecord(obj);
+  if (!r) return undefined;
+  try {
+    return r[key];
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `model` the request names, if it is a non-empty string. */
+export function requestModel(body: unknown): string | undefined {
+  const model = field(body, "model");
+  return typeof model === "string" && model ? model : undefined;
+}
+
+/** Whether the call asked for a server-sent-event stream (`stream: true`). */
+export function isStreamRequest(body: unknown): boolean {
+  return field(body, "stream") === true;
+}
+
+/**
+ * Request parameters recorded under `request_params`. Declarative: add a name and it is recorded.
+ * Values that can hold prompt text are handled in `CONTENT_PARAMS`; shapes are reduced in `reduce`.
+ */
+export const RECORDED_REQUEST_PARAMS: readonly string[] = [
+  "temperature",
+  "top_p",
+  "max_tokens",
+  "max_completion_tokens",
+  "max_output_tokens",
+  "frequency_penalty",
+  "presence_penalty",
+  "seed",
+  "n",
+  "best_of",
+  "logprobs",
+  "top_logprobs",
+  "tool_choice",
+  "parallel_tool_calls",
+  "max_tool_calls",
+  "response_format",
+  "text",
+  "reasoning_effort",
+  "reasoning",
+  "verbosity",
+  "service_tier",
+  "store",
+  "background",
+  "truncation",
+  "modalities",
+  "previous_response_id",
+  "dimensions",
+  "encoding_format",
+  "stop",
+];
+
+/** Parameters whose values may contain prompt text: recorded only when content capture is on. */
+const CONTENT_PARAMS: ReadonlySet<string> = new Set(["stop"]);
+
+function reduceFormat(format: unknown): unknown {
+  const f = asRecord(format);
+  if (!f) return format;
+  const out: Record<string, unknown> = { type: f.type };
+  const schema = asRecord(f.json_schema);
+  const name = typeof f.name === "string" ? f.name : typeof schema?.name === "string" ? schema.name : undefined;
+  if (name !== undefined) out.name = name;
+  return out;
+}
+
+/** Keeps only the descriptive part of structured parameters (a JSON schema is not a parameter). */
+function reduce(key: string, value: unknown): unknown {
+  if (key === "response_format") return reduceFormat(value);
+  if (key === "text") {
+    const t = asRecord(value);
+    if (!t) return undefined;
+    const out: Record<string, unknown> = {};
+    if (t.format !== undefined) out.format = reduceFormat(t.format);
+    if (t.verbosity !== undefined) out.verbosity = t.verbosity;
+    return Object.keys(out).length > 0 ? out : undefined;
+  }
+  if (key === "tool_choice") {
+    const c = asRecord(value);
+    if (!c) return value;
+    const fn = asRecord(c.function);
+    const name = typeof fn?.name === "string" ? fn.name : typeof c.name === "string" ? c.name : undefined;
+    return name !== undefined ? { type: c.type, name } : { type: c.type };
+  }
+  if (key === "reasoning") {
+    const r = asRecord(value);
+    return r ? { effort: r.effort, summary: r.summary } : undefined;
+  }
+  return value;
+}
+
+/**
+ * The recorded parameters that are set (not undefined/null), or undefined when none are. With
+ * `captureContent` off, parameters that may hold prompt text (`stop`) are left out.
+ */
+export function requestParams(body: unknown, captureContent: boolean): Record<string, unknown> | undefined {
+  const b = asRecord(body);
+  if (!b) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const key of RECORDED_REQUEST_PARAMS) {
+    if (!captureContent && CONTENT_PARAMS.has(key)) continue;
+    const raw = field(b, key);
+    if (raw === undefined || raw === null) continue;
+    const value = reduce(key, raw);
+    if (value !== undefined && value !== null) out[key] = value;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/**
+ * The span input: chat `{ messages }`; Responses `{ instructions?, input }`; embeddings
+ * `{ input }`; legacy completions `{ prompt }`. Undefined when the body has none of them.
+ */
+export function requestInput(body: unknown, operation: OpenAIOperation): Record<string, unknown> | undefined {
+  const b = asRecord(body);
+  if (!b) return undefined;
+  const pick = (...keys: string[]): Record<string, unknown> | undefined => {
+    const out: Record<string, unknown> = {};
+    for (const key of keys) {
+      const v = field(b, key);
+      if (v !== undefined && v !== null) out[key] = v;
+    }
+    return Object.keys(out).length > 0 ? out : undefined;
+  };
+  switch (operation) {
+    case "chat":
+      return pick("messages");
+    case "responses":
+      return pick("instructions", "input");
+    case "embeddings":
+      return pick("input");
+    case "completions":
+      return pick("prompt");
+    default:
+      return undefined;
+  }
+}
+
+/** The tools offered to the model (`body.tools`), when it is a non-empty array. */
+export function requestTools(body: unknown): unknown[] | undefined {
+  const tools = field(body, "tools");
+  return Array.isArray(tools) && tools.length > 0 ? tools : undefined;
+}
+
+/**
+ * For a streamed chat completion that does not ask for usage: a copy of the body with
+ * `stream_options.include_usage: true` (the caller's object is not touched), else undefined.
+ * An explicit `include_usage: false` is respected.
+ */
+export function withStreamUsage(body: unknown, operation: OpenAIOperation): Record<string, unknown> | undefined {
+  if (operation !== "chat" || !isStreamRequest(body)) return undefined;
+  const b = asRecord(body);
+  if (!b || Object.getPrototypeOf(b) !== Object.prototype) return undefined;
+  const options = field(b, "stream_options");
+  if (options !== undefined && options !== null && !asRecord(options)) return undefined;
+  const includeUsage = field(options, "include_usage");
+  if (includeUsage === true || includeUsage === false) return undefined;
+  return { ...b, stream_options: { ...(asRecord(options) ?? {}), include_usage: true } };
+}
