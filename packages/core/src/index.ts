@@ -1,1 +1,22 @@
-export const placeholder = 1;
+/**
+ * @tracium/core: the trace/span engine of Tracium for TypeScript.
+ * Users install `@tracium/sdk`, which re-exports everything here and registers the built-in plugins.
+ */
+export { init, getClient, isInitialized, agentTrace, startTrace, span, startSpan, currentTrace, currentSpan, flush, shutdown, stats } from "./api.js";
+export { TraciumClient, type ClientStats } from "./client.js";
+export { resolveConfig, DEFAULT_BASE_URL, DEFAULT_FILE_PATH, type TraciumOptions, type ResolvedConfig, type ExporterName, type RedactFn } from "./config.js";
+export { activeContext, runInSpanContext, runOutsideContext, type ContextStore } from "./context.js";
+export { logger, type LogLevel, type LogSink, type TraciumLogger } from "./logger.js";
+export { registerPlugin, registeredPlugins, instrument, uninstrument, type TraciumPlugin } from "./plugins.js";
+export { wrapMethod, unwrapMethod, isWrapped } from "./patch.js";
+export { captureContext, runInContext, bindContext, type CapturedContext } from "./propagation.js";
+export type { SpanData, TraceData, TokenUsage, Status, ExportRecord, Exporter, ExporterStats } from "./records.js";
+export { sanitize, isSecretKey, REDACTED } from "./sanitize.js";
+export { Span, type SpanOptions, type SpanType } from "./span.js";
+export { Trace, type TraceOptions } from "./trace.js";
+export { traceAgent, traceSpan, AgentTrace, AgentSpan, type TraceAgentOptions, type TraceSpanOptions } from "./wrappers.js";
+export { SDK_VERSION } from "./version.js";
+export * from "./exporters/index.js";
+export { suppressProviderSpans, unsuppressProviderSpans, isProviderSpanSuppressed } from "./suppress.js";
+export { runObserved, type Settle } from "./observe.js";
+export * from "./provider/index.js";

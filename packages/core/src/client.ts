@@ -1,0 +1,184 @@
+import type { ResolvedConfig } from "./config.js";
+import { createExporters } from "./exporter-factory.js";
+import { logger } from "./logger.js";
+import type { ExportRecord, Exporter, ExporterStats } from "./records.js";
+import { runInSpanContext } from "./context.js";
+import { runObserved } from "./observe.js";
+import { sanitize, sanitizeRecord, type SanitizeOptions } from "./sanitize.js";
+import { Trace, type TraceKind, type TraceOptions } from "./trace.js";
+
+/** Delivery counters summed over the exporters, with each exporter's own. */
+export interface ClientStats extends ExporterStats {
+  /** Traces started and not yet ended. */
+  openTraces: number;
+  exporters: Record<string, ExporterStats>;
+}
+
+const MAX_TRACKED_TRACES = 10_000;
+
+/**
+ * Owns the configuration and the exporters, and creates traces. Use `tracium.init()` to create the
+ * global one; several clients may coexist (tests), each with its own exporters.
+ */
+export class TraciumClient {
+  /** The resolved configuration. */
+  readonly config: ResolvedConfig;
+  private readonly exporters: Exporter[];
+  private readonly sanitizeOptions: SanitizeOptions;
+  private readonly openTraces = new Set<Trace>();
+  private closed = false;
+  private readonly onBeforeExit = (): void => {
+    if (this.closed || this.pending() === 0) return;
+    this.flush().catch(() => undefined);
+  };
+
+  constructor(config: ResolvedConfig, exporters?: Exporter[]) {
+    this.config = config;
+    this.exporters = exporters ?? createExporters(config);
+    this.sanitizeOptions = {
+      redact: config.redact,
+      secrets: config.apiKey ? [config.apiKey] : [],
+    };
+    process.on("beforeExit", this.onBeforeExit);
+  }
+
+  /**
+   * Runs `fn` as one trace of an agent and returns its result. A throw or rejection fails the
+   * trace (message and stack kept) and reaches the caller as the same object. In serverless mode
+   * the trace's records are delivered before this resolves.
+   */
+  async agentTrace<R>(options: TraceOptions, fn: (trace: Trace) => R): Promise<Awaited<R>> {
+    const trace = this.startTrace(options);
+    try {
+      return (await runTraceCallback(trace, fn)) as Awaited<R>;
+    } finally {
+      if (this.config.forceSync) await this.flush();
+    }
+  }
+
+  /** Starts a trace you end yourself: `trace.end()`, `trace.fail(err)`, or `await using`. */
+  startTrace(options: TraceOptions): Trace {
+    return this.createTrace(options, {});
+  }
+
+  /** @internal */
+  createTrace(options: TraceOptions, kind: TraceKind): Trace {
+    const trace = new Trace(this, options, kind);
+    if (this.openTraces.size < MAX_TRACKED_TRACES) this.openTraces.add(trace);
+    return trace;
+  }
+
+  /** @internal */
+  onTraceEnd(trace: Trace): void {
+    this.openTraces.delete(trace);
+  }
+
+  /** @internal Whether a new trace is recorded (enabled and sampled in). */
+  shouldRecord(): boolean {
+    if (!this.config.enabled || this.closed) return false;
+    return this.config.sampleRate >= 1 || Math.random() < this.config.sampleRate;
+  }
+
+  /** @internal */
+  clean(value: unknown): unknown {
+    return sanitize(value, this.sanitizeOptions);
+  }
+
+  /** @internal */
+  cleanRecord(value: unknown, what: string): Record<string, unknown> {
+    return sanitizeRecord(value, this.sanitizeOptions, what);
+  }
+
+  /** @internal Hands a record to every exporter; an exporter failure is logged, never thrown. */
+  emit(record: ExportRecord): void {
+    for (const exporter of this.exporters) {
+      try {
+        exporter.export(record);
+      } catch (err) {
+        logger.once("error", `export:${exporter.name}`, `exporter "${exporter.name}" failed`, err);
+      }
+    }
+  }
+
+  /** Delivers everything queued. Resolves (never rejects) within `timeoutMs` (default: `timeoutMs` option). */
+  async flush(timeoutMs: number = this.config.timeoutMs): Promise<void> {
+    await Promise.all(this.exporters.map((e) => settleWithin(() => e.flush(timeoutMs), timeoutMs, `flush:${e.name}`)));
+  }
+
+  /**
+   * Ends every open trace, delivers what is queued and releases timers. Later traces are not
+   * recorded. Resolves (never rejects) within `timeoutMs`.
+   */
+  async shutdown(timeoutMs: number = this.config.timeoutMs): Promise<void> {
+    if (this.closed) return;
+    this.endOpenTraces();
+    this.closed = true;
+    process.removeListener("beforeExit", this.onBeforeExit);
+    await Promise.all(this.exporters.map((e) => settleWithin(() => e.shutdown(timeoutMs), timeoutMs, `shutdown:${e.name}`)));
+  }
+
+  /** Ends every trace still open (at exit, at shutdown); their open spans end with them. */
+  endOpenTraces(): void {
+    for (const trace of [...this.openTraces]) trace.end();
+  }
+
+  /** Delivery counters: records queued, sent, failed and dropped, summed and per exporter. */
+  stats(): ClientStats {
+    const out: ClientStats = { queued: 0, sent: 0, failed: 0, dropped: 0, openTraces: this.openTraces.size, exporters: {} };
+    for (const e of this.exporters) {
+      try {
+        const s = e.stats();
+        out.exporters[e.name] = s;
+        out.queued += s.queued;
+        out.sent += s.sent;
+        out.failed += s.failed;
+        out.dropped += s.dropped;
+      } catch (err) {
+        logger.once("error", `stats:${e.name}`, `exporter "${e.name}" failed to report stats`, err);
+      }
+    }
+    return out;
+  }
+
+  private pending(): number {
+    let n = 0;
+    for (const e of this.exporters) {
+      try {
+        n += e.stats().queued;
+      } catch {
+        // counted as nothing pending
+      }
+    }
+    return n;
+  }
+}
+
+/** Runs a trace's callback inside its context, ending the trace as the callback settles. */
+export function runTraceCallback<R>(trace: Trace, fn: (trace: Trace) => R): R {
+  if (typeof fn !== "function") {
+    logger.once("error", "trace-fn", "agentTrace() needs a callback function");
+    trace.end();
+    return undefined as R;
+  }
+  return runObserved(
+    () => runInSpanContext(trace, undefined, () => fn(trace)),
+    (err, failed) => (failed ? trace.fail(err) : trace.end()),
+  );
+}
+
+async function settleWithin(fn: () => Promise<void>, timeoutMs: number, what: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      Promise.resolve().then(fn),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs + 50);
+        timer.unref();
+      }),
+    ]);
+  } catch (err) {
+    logger.once("error", what, `${what} failed`, err);
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}

@@ -1,0 +1,30 @@
+import type { Span } from "./span.js";
+import type { Trace } from "./trace.js";
+import { state } from "./state.js";
+
+/**
+ * What the active async context holds: the trace and the innermost span. `scope` is a mutable bag
+ * shared by everything running under this context (integrations use it for call-scoped flags).
+ */
+export interface ContextStore {
+  readonly trace: Trace;
+  readonly span: Span | undefined;
+  readonly scope: Map<string, unknown>;
+}
+
+/** The active context, if any. Read synchronously: this is the parent of whatever starts now. */
+export function activeContext(): ContextStore | undefined {
+  return state.als.getStore();
+}
+
+/** Runs `fn` with `trace`/`span` as the active context. */
+export function runInSpanContext<R>(trace: Trace, span: Span | undefined, fn: () => R): R {
+  const parent = state.als.getStore();
+  const scope = parent && parent.trace === trace ? parent.scope : new Map<string, unknown>();
+  return state.als.run({ trace, span, scope }, fn);
+}
+
+/** Runs `fn` with no active trace. */
+export function runOutsideContext<R>(fn: () => R): R {
+  return state.als.exit(fn);
+}

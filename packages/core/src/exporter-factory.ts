@@ -1,0 +1,57 @@
+import { resolve } from "node:path";
+import type { ExporterName, ResolvedConfig } from "./config.js";
+import { ConsoleExporter, FileExporter, MemoryExporter, NoopExporter, TraciumHttpExporter } from "./exporters/index.js";
+import { logger } from "./logger.js";
+import type { Exporter } from "./records.js";
+import { SDK_VERSION } from "./version.js";
+
+/** Builds the exporters named in the configuration; a failing one is reported and skipped. */
+export function createExporters(config: ResolvedConfig): Exporter[] {
+  const out: Exporter[] = [];
+  for (const item of config.exporters) {
+    if (typeof item !== "string") {
+      out.push(item);
+      continue;
+    }
+    try {
+      out.push(build(item, config));
+    } catch (err) {
+      logger.error(`could not create the "${item}" exporter; traces will not be sent there`, err);
+    }
+  }
+  return out;
+}
+
+function build(name: ExporterName, config: ResolvedConfig): Exporter {
+  switch (name) {
+    case "tracium":
+      if (!config.apiKey) {
+        logger.warn("exporter \"tracium\" needs an API key (TRACIUM_API_KEY); nothing will be sent");
+        return new NoopExporter();
+      }
+      return new TraciumHttpExporter({
+        apiKey: config.apiKey,
+        baseUrl: config.baseUrl,
+        sdkVersion: SDK_VERSION,
+        fetch: config.fetch,
+        timeoutMs: config.timeoutMs,
+        maxQueueSize: config.maxQueueSize,
+        maxBatchSize: config.maxBatchSize,
+        flushIntervalMs: config.flushIntervalMs,
+        allowInsecureHttp: config.allowInsecureHttp,
+      });
+    case "file": {
+      const path = resolve(config.filePath);
+      if (config.exporterDefaulted) {
+        logger.once("warn", "file-notice", `no TRACIUM_API_KEY set: traces are written to ${path} (view them with \`npx tracium view\`)`);
+      }
+      return new FileExporter({ path });
+    }
+    case "console":
+      return new ConsoleExporter();
+    case "memory":
+      return new MemoryExporter();
+    case "none":
+      return new NoopExporter();
+  }
+}

@@ -1,0 +1,252 @@
+import { performance } from "node:perf_hooks";
+import { runInSpanContext } from "./context.js";
+import { newId } from "./ids.js";
+import { logger } from "./logger.js";
+import type { SpanData, Status, TokenUsage } from "./records.js";
+import { errorMessage, errorStack, sanitizeTags } from "./sanitize.js";
+import type { Trace } from "./trace.js";
+
+/** Well-known span types; any other string is accepted too. */
+export type SpanType = "llm" | "tool" | "retrieval" | "plan" | "action" | "agent" | "chain" | "embedding" | "custom" | (string & {});
+
+/** Options for a new span. */
+export interface SpanOptions {
+  /** Kind of step. Default "custom". */
+  spanType?: SpanType;
+  /** Display name. Default: the span type. */
+  name?: string;
+  input?: unknown;
+  metadata?: Record<string, unknown>;
+  tags?: string[];
+  modelId?: string;
+  /** Use this id instead of a new UUID. */
+  spanId?: string;
+  /** Parent span id, overriding the active span (e.g. a span from another process). */
+  parentSpanId?: string;
+  /** Start time (Date or epoch ms) for a step that began before the span was created. */
+  startedAt?: Date | number;
+}
+
+const TOKEN_KEYS: ReadonlyArray<keyof TokenUsage> = [
+  "inputTokens",
+  "outputTokens",
+  "cachedInputTokens",
+  "cacheCreationInputTokens",
+  "reasoningTokens",
+];
+
+function startTime(value: Date | number | undefined): number | undefined {
+  const ms = value instanceof Date ? value.getTime() : value;
+  return typeof ms === "number" && Number.isFinite(ms) ? ms : undefined;
+}
+
+/**
+ * A step of a trace. Every method is safe to call at any time: after `end()` writes are ignored
+ * (and reported once), bad values are reported and replaced, nothing throws.
+ */
+export class Span {
+  /** @internal The exported data; read it through the getters. */
+  readonly data: SpanData;
+  /** @internal */
+  readonly owner: Trace;
+  private readonly perfStart: number;
+  private failed = false;
+
+  /** @internal Create spans with `trace.span()`, `span.span()` or `tracium.startSpan()`. */
+  constructor(owner: Trace, parent: Span | undefined, options: SpanOptions | undefined) {
+    const o: SpanOptions = options && typeof options === "object" ? options : {};
+    this.owner = owner;
+    const explicitStart = startTime(o.startedAt);
+    const now = Date.now();
+    this.perfStart = performance.now() - (explicitStart !== undefined ? Math.max(0, now - explicitStart) : 0);
+    const spanType = typeof o.spanType === "string" && o.spanType.trim() ? o.spanType.trim().slice(0, 128) : "custom";
+    this.data = {
+      id: typeof o.spanId === "string" && o.spanId ? o.spanId.slice(0, 256) : newId(),
+      traceId: owner.id,
+      parentSpanId: typeof o.parentSpanId === "string" ? o.parentSpanId : parent?.id ?? owner.remoteParentSpanId,
+      spanType,
+      name: typeof o.name === "string" && o.name.trim() ? o.name.slice(0, 512) : spanType,
+      status: "in_progress",
+      startedAt: explicitStart ?? now,
+      endedAt: undefined,
+      latencyMs: undefined,
+      depth: parent ? parent.data.depth + 1 : owner.remoteDepth,
+      modelId: typeof o.modelId === "string" ? o.modelId : undefined,
+      input: undefined,
+      output: undefined,
+      tools: undefined,
+      toolCalls: undefined,
+      error: undefined,
+      usage: {},
+      metadata: {},
+      tags: [],
+    };
+    if (o.input !== undefined) this.recordInput(o.input);
+    if (o.metadata !== undefined) this.setMetadata(o.metadata);
+    if (o.tags !== undefined) this.addTags(o.tags);
+  }
+
+  get id(): string {
+    return this.data.id;
+  }
+  get traceId(): string {
+    return this.data.traceId;
+  }
+  get parentSpanId(): string | undefined {
+    return this.data.parentSpanId;
+  }
+  get name(): string {
+    return this.data.name;
+  }
+  get spanType(): string {
+    return this.data.spanType;
+  }
+  get status(): Status {
+    return this.data.status;
+  }
+  /** The trace this span belongs to. */
+  get trace(): Trace {
+    return this.owner;
+  }
+  /** True once `end()` (or `fail()`) ran. */
+  get isEnded(): boolean {
+    return this.data.endedAt !== undefined;
+  }
+
+  private writable(method: string): boolean {
+    if (this.data.endedAt === undefined) return true;
+    logger.once("debug", `span-ended:${method}`, `span.${method}() called after the span ended; ignored`);
+    return false;
+  }
+
+  /** Records the step's input (replaces any earlier one). Dropped when `captureContent` is off. */
+  recordInput(input: unknown): void {
+    if (this.writable("recordInput") && this.owner.capturesContent) this.data.input = this.owner.clean(input);
+  }
+
+  /** Records the step's output (replaces any earlier one). Dropped when `captureContent` is off. */
+  recordOutput(output: unknown): void {
+    if (this.writable("recordOutput") && this.owner.capturesContent) this.data.output = this.owner.clean(output);
+  }
+
+  /** Sets token counts, normalised as in DESIGN.md; unset fields keep their value. */
+  setTokenUsage(usage: TokenUsage): void {
+    if (!this.writable("setTokenUsage") || !usage || typeof usage !== "object") return;
+    for (const key of TOKEN_KEYS) {
+      const v: unknown = usage[key];
+      if (v === undefined || v === null) continue;
+      const n = typeof v === "number" ? v : typeof v === "string" ? Number(v) : NaN;
+      if (Number.isFinite(n) && n >= 0) this.data.usage[key] = Math.round(n);
+      else logger.once("warn", `bad-token:${key}`, `setTokenUsage: ${key} must be a non-negative number; ignored`);
+    }
+  }
+
+  /** Sets the model id (e.g. the model the provider reports it actually used). */
+  setModelId(modelId: string): void {
+    if (this.writable("setModelId") && typeof modelId === "string" && modelId) this.data.modelId = modelId.slice(0, 256);
+  }
+
+  /** Records the tools offered to the model. */
+  setTools(tools: unknown[]): void {
+    if (!this.writable("setTools")) return;
+    const clean = this.owner.clean(tools);
+    this.data.tools = Array.isArray(clean) ? clean : undefined;
+  }
+
+  /** Records the tool calls the model asked for. Arguments are dropped when `captureContent` is off. */
+  setToolCalls(toolCalls: unknown[]): void {
+    if (!this.writable("setToolCalls")) return;
+    const value = this.owner.capturesContent ? toolCalls : stripArguments(toolCalls);
+    const clean = this.owner.clean(value);
+    this.data.toolCalls = Array.isArray(clean) ? clean : undefined;
+  }
+
+  /** Merges keys into the span's metadata. */
+  setMetadata(metadata: Record<string, unknown>): void {
+    if (!this.writable("setMetadata")) return;
+    const clean = this.owner.cleanRecord(metadata, "span metadata");
+    for (const k of Object.keys(clean)) this.data.metadata[k] = clean[k];
+  }
+
+  addTags(tags: string[]): void {
+    if (this.writable("addTags")) sanitizeTags(tags, this.data.tags);
+  }
+
+  /** Marks the span failed with this error (message kept, stack in metadata); it ends as failed. */
+  markFailed(error: unknown): void {
+    if (!this.writable("markFailed")) return;
+    this.failed = true;
+    this.data.error = this.owner.cleanText(errorMessage(error));
+    const stack = errorStack(error);
+    if (error instanceof Error) this.data.metadata.error_type = error.constructor?.name || error.name;
+    if (stack) this.data.metadata.error_stack = this.owner.cleanText(stack);
+  }
+
+  /** Sets the status the span will end with. */
+  setStatus(status: Status | (string & {})): void {
+    if (!this.writable("setStatus")) return;
+    if (status === "failed") this.failed = true;
+    else if (status === "completed") this.failed = false;
+    else logger.once("warn", `bad-status:${String(status)}`, `setStatus: unknown status ${JSON.stringify(status)}; ignored`);
+  }
+
+  /** Runs `fn` inside a child span; see `Trace.span`. */
+  span<R>(options: SpanOptions, fn: (span: Span) => R): R {
+    return this.owner.runSpan(this, options, fn);
+  }
+
+  /** Starts a child span that you end yourself. */
+  startSpan(options: SpanOptions): Span {
+    return this.owner.openSpan(this, options);
+  }
+
+  /** Runs `fn` with this span as the active span, so calls made inside become its children. */
+  run<R>(fn: () => R): R {
+    return runInSpanContext(this.owner, this, fn);
+  }
+
+  /** Ends the span (idempotent). */
+  end(): void {
+    if (this.data.endedAt !== undefined) return;
+    try {
+      const latency = performance.now() - this.perfStart;
+      this.data.latencyMs = Math.round(latency * 1000) / 1000;
+      this.data.endedAt = this.data.startedAt + Math.round(latency);
+      this.data.status = this.failed ? "failed" : "completed";
+      this.owner.onSpanEnd(this);
+    } catch (err) {
+      logger.once("error", "span-end", "internal error while ending a span", err);
+    }
+  }
+
+  /** Marks the span failed with `error` and ends it. */
+  fail(error: unknown): void {
+    this.markFailed(error);
+    this.end();
+  }
+
+  /** `using span = trace.startSpan(...)` ends the span at scope exit. */
+  [Symbol.dispose](): void {
+    this.end();
+  }
+
+  /** `await using span = trace.startSpan(...)` ends the span at scope exit. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.end();
+  }
+}
+
+function stripArguments(toolCalls: unknown[]): unknown[] {
+  if (!Array.isArray(toolCalls)) return [];
+  return toolCalls.map((c) => {
+    if (!c || typeof c !== "object") return c;
+    const call = c as Record<string, unknown>;
+    const fn = call.function as Record<string, unknown> | undefined;
+    return {
+      ...(call.id !== undefined ? { id: call.id } : {}),
+      ...(call.type !== undefined ? { type: call.type } : {}),
+      ...(call.name !== undefined ? { name: call.name } : {}),
+      ...(fn && typeof fn === "object" ? { function: { name: fn.name } } : {}),
+    };
+  });
+}

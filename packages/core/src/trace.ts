@@ -1,0 +1,309 @@
+import type { TraciumClient } from "./client.js";
+import { activeContext, runInSpanContext } from "./context.js";
+import { newId } from "./ids.js";
+import { logger } from "./logger.js";
+import { runObserved } from "./observe.js";
+import type { Status, TraceData } from "./records.js";
+import { errorMessage, errorStack, sanitizeAgentName, sanitizeTags } from "./sanitize.js";
+import { Span, type SpanOptions } from "./span.js";
+import { SummaryAccumulator } from "./summary.js";
+
+/** Options for a new trace. */
+export interface TraceOptions {
+  /** Name of the agent; letters, digits, spaces, `-`, `_`, `.` (others are replaced). */
+  agentName: string;
+  modelId?: string;
+  tags?: string[];
+  metadata?: Record<string, unknown>;
+  /** Use this id instead of a new UUID. */
+  traceId?: string;
+  /** The agent's version. */
+  version?: string;
+  /** Send nothing until the first span starts; a trace with no span sends nothing at all. */
+  lazyStart?: boolean;
+  workspaceId?: string;
+}
+
+/** @internal How a trace came to be. */
+export interface TraceKind {
+  /** Created for a call made outside any trace; ends with its first root span. */
+  implicit?: boolean;
+  /** Continues a trace owned by another thread or process: no start or end records. */
+  remoteParentSpanId?: string;
+  remoteDepth?: number;
+  remote?: boolean;
+}
+
+const TRACE_ID_RE = /^[a-zA-Z0-9\-_]{1,256}$/;
+
+/**
+ * One run of an agent. Methods never throw; after `end()` writes are ignored (reported once).
+ */
+export class Trace {
+  /** @internal */
+  readonly data: TraceData;
+  /** @internal */
+  readonly client: TraciumClient;
+  /** @internal Whether records are exported (sampled in, tracing enabled). */
+  readonly recording: boolean;
+  /** @internal */
+  readonly implicit: boolean;
+  /** @internal */
+  readonly remote: boolean;
+  /** @internal */
+  readonly remoteParentSpanId: string | undefined;
+  /** @internal */
+  readonly remoteDepth: number;
+  private started = false;
+  private lazy: boolean;
+  private userModelId: boolean;
+  private failedReason: string | undefined;
+  private readonly userSummary: Record<string, unknown> = {};
+  private readonly open = new Set<Span>();
+  private readonly totals = new SummaryAccumulator();
+  private implicitRoot: Span | undefined;
+
+  /** @internal Create traces with `client.agentTrace()` or `client.startTrace()`. */
+  constructor(client: TraciumClient, options: TraceOptions, kind: TraceKind = {}) {
+    const o: Partial<TraceOptions> = options && typeof options === "object" ? options : {};
+    if (!options || typeof options !== "object") logger.once("warn", "trace-options", "trace options must be an object; using defaults");
+    const cfg = client.config;
+    this.client = client;
+    this.implicit = kind.implicit === true;
+    this.remote = kind.remote === true;
+    this.remoteParentSpanId = kind.remoteParentSpanId;
+    this.remoteDepth = kind.remoteDepth ?? 0;
+    this.recording = client.shouldRecord();
+    this.lazy = o.lazyStart === true;
+    let id = newId();
+    if (o.traceId !== undefined) {
+      if (typeof o.traceId === "string" && TRACE_ID_RE.test(o.traceId)) id = o.traceId;
+      else logger.once("warn", "bad-trace-id", "traceId must be 1-256 letters, digits, '-' or '_'; a new id was used");
+    }
+    this.userModelId = typeof o.modelId === "string" && o.modelId !== "";
+    this.data = {
+      id,
+      agentName: sanitizeAgentName(o.agentName, cfg.defaultAgentName),
+      modelId: this.userModelId ? (o.modelId as string).slice(0, 256) : undefined,
+      version: typeof o.version === "string" ? o.version.slice(0, 128) : cfg.defaultVersion,
+      workspaceId: typeof o.workspaceId === "string" ? o.workspaceId.slice(0, 256) : cfg.workspaceId,
+      tags: sanitizeTags(o.tags, [...cfg.defaultTags]),
+      metadata: { ...cfg.defaultMetadata, ...this.cleanRecord(o.metadata, "trace metadata") },
+      status: "in_progress",
+      startedAt: Date.now(),
+      endedAt: undefined,
+      error: undefined,
+      summary: {},
+      systemPrompt: undefined,
+      llmSteps: 0,
+    };
+    if (!this.lazy) this.ensureStarted();
+  }
+
+  get id(): string {
+    return this.data.id;
+  }
+  get agentName(): string {
+    return this.data.agentName;
+  }
+  /** A copy of the trace's tags. */
+  get tags(): string[] {
+    return [...this.data.tags];
+  }
+  get status(): Status {
+    return this.data.status;
+  }
+  /** The summary so far: auto-filled totals plus the keys you set. */
+  get summary(): Record<string, unknown> {
+    return { ...this.totals.toSummary(), ...this.userSummary };
+  }
+  get isEnded(): boolean {
+    return this.data.endedAt !== undefined;
+  }
+
+  /** @internal */
+  get capturesContent(): boolean {
+    return this.client.config.captureContent;
+  }
+
+  /** @internal Sanitise a value with the client's redaction settings; skipped when not recording. */
+  clean(value: unknown): unknown {
+    return this.recording ? this.client.clean(value) : undefined;
+  }
+
+  /** @internal A string with secrets masked and its length bounded (error messages). */
+  cleanText(text: string): string {
+    const out = this.client.clean(text);
+    return typeof out === "string" ? out : text;
+  }
+
+  /** @internal */
+  cleanRecord(value: unknown, what: string): Record<string, unknown> {
+    return this.client.cleanRecord(value, what);
+  }
+
+  private writable(method: string): boolean {
+    if (this.data.endedAt === undefined) return true;
+    logger.once("debug", `trace-ended:${method}`, `trace.${method}() called after the trace ended; ignored`);
+    return false;
+  }
+
+  addTags(tags: string[]): void {
+    if (this.writable("addTags")) sanitizeTags(tags, this.data.tags);
+  }
+
+  /** Merges keys into the summary. Your keys win over the auto-filled ones. */
+  setSummary(summary: Record<string, unknown>): void {
+    if (!this.writable("setSummary")) return;
+    Object.assign(this.userSummary, this.cleanRecord(summary, "summary"));
+  }
+
+  /** Merges keys into the trace metadata. */
+  setMetadata(metadata: Record<string, unknown>): void {
+    if (this.writable("setMetadata")) Object.assign(this.data.metadata, this.cleanRecord(metadata, "trace metadata"));
+  }
+
+  /** Sets the trace's model id (otherwise taken from its first `llm` span). */
+  setModelId(modelId: string): void {
+    if (this.writable("setModelId") && typeof modelId === "string" && modelId) {
+      this.data.modelId = modelId.slice(0, 256);
+      this.userModelId = true;
+    }
+  }
+
+  /** The trace will end as failed with this reason, even if its callback returns normally. */
+  markFailed(reason: unknown): void {
+    if (this.writable("markFailed")) this.failedReason = this.cleanText(errorMessage(reason));
+  }
+
+  /**
+   * Runs `fn` inside a new span, the child of the active span of this trace (or a root span).
+   * A throw or rejection marks the span failed and reaches the caller unchanged.
+   */
+  span<R>(options: SpanOptions, fn: (span: Span) => R): R {
+    const ctx = activeContext();
+    return this.runSpan(ctx?.trace === this ? ctx.span : undefined, options, fn);
+  }
+
+  /** Starts a span you end yourself (`span.end()`, or `using`). Parent: the active span of this trace. */
+  startSpan(options: SpanOptions): Span {
+    const ctx = activeContext();
+    return this.openSpan(ctx?.trace === this ? ctx.span : undefined, options);
+  }
+
+  /** Runs `fn` with this trace active (no span), so calls made inside join it. */
+  run<R>(fn: () => R): R {
+    return runInSpanContext(this, undefined, fn);
+  }
+
+  /** @internal */
+  runSpan<R>(parent: Span | undefined, options: SpanOptions, fn: (span: Span) => R): R {
+    if (typeof fn !== "function") {
+      logger.once("error", "span-fn", "span() needs a callback function");
+      return undefined as R;
+    }
+    const span = this.openSpan(parent, options);
+    return runObserved(
+      () => runInSpanContext(this, span, () => fn(span)),
+      (err, failed) => {
+        if (failed) span.markFailed(err);
+        span.end();
+      },
+    );
+  }
+
+  /** @internal */
+  openSpan(parent: Span | undefined, options: SpanOptions): Span {
+    const span = new Span(this, parent, options);
+    if (this.data.endedAt !== undefined) {
+      logger.once("debug", "span-after-trace-end", "a span started after its trace ended; it is still exported");
+    }
+    if (this.implicit && !this.implicitRoot) this.implicitRoot = span;
+    if (this.recording) {
+      this.ensureStarted();
+      this.open.add(span);
+      this.client.emit({ kind: "span_start", trace: this.data, span: span.data });
+    }
+    return span;
+  }
+
+  /** @internal */
+  onSpanEnd(span: Span): void {
+    if (this.recording) {
+      this.open.delete(span);
+      if (this.data.endedAt === undefined) this.rollUp(span);
+      this.client.emit({ kind: "span_end", trace: this.data, span: span.data });
+    }
+    if (span === this.implicitRoot) {
+      if (span.status === "failed") this.failedReason = span.data.error ?? "failed";
+      this.end();
+    }
+  }
+
+  private rollUp(span: Span): void {
+    const d = span.data;
+    if (d.spanType !== "llm" && d.spanType !== "embedding") return;
+    this.totals.add(d);
+    if (d.spanType === "llm") {
+      this.data.llmSteps++;
+      if (!this.userModelId && this.data.modelId === undefined && d.modelId) this.data.modelId = d.modelId;
+      if (this.data.systemPrompt === undefined) this.data.systemPrompt = systemPromptOf(d.input);
+    }
+  }
+
+  /** @internal Emits the start record once (a lazy trace does so at its first span). */
+  ensureStarted(): void {
+    if (this.started || this.remote || !this.recording) return;
+    this.started = true;
+    this.client.emit({ kind: "trace_start", trace: this.data });
+  }
+
+  /** Ends the trace (idempotent): open spans are ended, the summary filled, the end record sent. */
+  end(): void {
+    if (this.data.endedAt !== undefined) return;
+    try {
+      this.data.endedAt = Date.now();
+      for (const span of [...this.open]) {
+        span.setMetadata({ ended_with_trace: true });
+        span.end();
+      }
+      this.data.status = this.failedReason !== undefined ? "failed" : "completed";
+      this.data.error = this.failedReason;
+      if (!this.data.modelId && this.client.config.defaultModelId) this.data.modelId = this.client.config.defaultModelId;
+      this.data.summary = { ...this.totals.toSummary(), ...this.userSummary };
+      if (this.started && this.recording) this.client.emit({ kind: "trace_end", trace: this.data });
+    } catch (err) {
+      logger.once("error", "trace-end", "internal error while ending a trace", err);
+    } finally {
+      this.client.onTraceEnd(this);
+    }
+  }
+
+  /** Marks the trace failed with `error` (its stack kept) and ends it. */
+  fail(error: unknown): void {
+    if (!this.writable("fail")) return;
+    this.failedReason = this.cleanText(errorStack(error) ?? errorMessage(error));
+    this.end();
+  }
+
+  /** `using trace = client.startTrace(...)` ends the trace at scope exit. */
+  [Symbol.dispose](): void {
+    this.end();
+  }
+
+  /** `await using trace = client.startTrace(...)` ends the trace at scope exit. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.end();
+  }
+}
+
+function systemPromptOf(input: unknown): string | undefined {
+  if (!input || typeof input !== "object") return undefined;
+  const i = input as Record<string, unknown>;
+  if (typeof i.system === "string") return i.system;
+  if (typeof i.instructions === "string") return i.instructions;
+  const messages = Array.isArray(i.messages) ? i.messages : Array.isArray(input) ? input : undefined;
+  const first = messages?.[0] as Record<string, unknown> | undefined;
+  if (first && (first.role === "system" || first.role === "developer") && typeof first.content === "string") return first.content;
+  return undefined;
+}

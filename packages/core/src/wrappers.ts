@@ -1,0 +1,103 @@
+/**
+ * Higher-order wrappers and TypeScript 5 method decorators: the Python SDK's `@agent_trace` and
+ * `@agent_span`. A wrapped function keeps its sync/async nature, `this`, result and errors.
+ */
+import { getClient, span as runSpan } from "./api.js";
+import { runTraceCallback } from "./client.js";
+import type { Span, SpanOptions } from "./span.js";
+import type { Trace, TraceOptions } from "./trace.js";
+
+/** Options of `traceAgent` / `@AgentTrace`. `agentName` defaults to the function's name. */
+export interface TraceAgentOptions extends Partial<TraceOptions> {
+  /** Pass the trace handle as an extra last argument. */
+  injectTrace?: boolean;
+  /** Add the tag `@trace:<function name>`. Default true. */
+  autoTag?: boolean;
+}
+
+/** Options of `traceSpan` / `@AgentSpan`. `name` defaults to the function's name. */
+export interface TraceSpanOptions extends SpanOptions {
+  /** Record the arguments as the span input. Default true. */
+  captureArgs?: boolean;
+  /** Record the return value as the span output. Default true. */
+  captureReturn?: boolean;
+  /** Pass the span handle as an extra last argument. */
+  injectSpan?: boolean;
+  /** Add the tag `@span:<name>`. Default true. */
+  autoTag?: boolean;
+}
+
+type Fn<A extends unknown[], R> = (...args: A) => R;
+
+/**
+ * Wraps `fn` so each call runs as one trace. With `injectTrace: true` the wrapped function
+ * receives the trace as an extra last argument.
+ */
+export function traceAgent<A extends unknown[], R>(fn: (...args: [...A, Trace]) => R, options: TraceAgentOptions & { injectTrace: true }): Fn<A, R>;
+export function traceAgent<A extends unknown[], R>(fn: Fn<A, R>, options?: TraceAgentOptions): Fn<A, R>;
+export function traceAgent<A extends unknown[], R>(target: (...args: never[]) => R, options: TraceAgentOptions = {}): Fn<A, R> {
+  const fn = target as (...args: unknown[]) => R;
+  const fnName = fn.name || "agent";
+  const { injectTrace, autoTag, ...traceOptions } = options;
+  const tags = autoTag === false ? traceOptions.tags : [...(traceOptions.tags ?? []), `@trace:${fnName}`];
+  return function (this: unknown, ...args: A): R {
+    const client = getClient();
+    const trace = client.startTrace({ ...traceOptions, agentName: traceOptions.agentName ?? fnName, tags });
+    const result = runTraceCallback(trace, (t) => fn.apply(this, injectTrace ? [...args, t] : args));
+    if (client.config.forceSync && result instanceof Promise) {
+      return result.then(
+        async (value: unknown) => {
+          await client.flush();
+          return value;
+        },
+        async (err: unknown) => {
+          await client.flush();
+          throw err;
+        },
+      ) as R;
+    }
+    return result;
+  };
+}
+
+/**
+ * Wraps `fn` so each call runs in a span of the active trace (an implicit trace outside one).
+ * Arguments and the return value are recorded unless turned off.
+ */
+export function traceSpan<A extends unknown[], R>(fn: (...args: [...A, Span]) => R, options: TraceSpanOptions & { injectSpan: true }): Fn<A, R>;
+export function traceSpan<A extends unknown[], R>(fn: Fn<A, R>, options?: TraceSpanOptions): Fn<A, R>;
+export function traceSpan<A extends unknown[], R>(target: (...args: never[]) => R, options: TraceSpanOptions = {}): Fn<A, R> {
+  const fn = target as (...args: unknown[]) => R;
+  const { captureArgs, captureReturn, injectSpan, autoTag, ...spanOptions } = options;
+  const name = spanOptions.name ?? (fn.name || "span");
+  const tags = autoTag === false ? spanOptions.tags : [...(spanOptions.tags ?? []), `@span:${name}`];
+  return function (this: unknown, ...args: A): R {
+    return runSpan({ ...spanOptions, name, tags }, (span) => {
+      if (captureArgs !== false && spanOptions.input === undefined) span.recordInput(args.length === 1 ? args[0] : args);
+      const result = fn.apply(this, injectSpan ? [...args, span] : args);
+      if (captureReturn === false) return result;
+      if (result instanceof Promise) {
+        return result.then((value: unknown) => {
+          span.recordOutput(value);
+          return value;
+        }) as R;
+      }
+      span.recordOutput(result);
+      return result;
+    });
+  };
+}
+
+/** Class-method decorator: each call of the method runs as one trace (`traceAgent`). */
+export function AgentTrace(options: TraceAgentOptions = {}) {
+  return function <This, A extends unknown[], R>(method: (this: This, ...args: A) => R, context: ClassMethodDecoratorContext<This, (this: This, ...args: A) => R>): (this: This, ...args: A) => R {
+    return traceAgent(method as Fn<A, R>, { agentName: String(context.name), ...options }) as (this: This, ...args: A) => R;
+  };
+}
+
+/** Class-method decorator: each call of the method runs in a span (`traceSpan`). */
+export function AgentSpan(options: TraceSpanOptions = {}) {
+  return function <This, A extends unknown[], R>(method: (this: This, ...args: A) => R, context: ClassMethodDecoratorContext<This, (this: This, ...args: A) => R>): (this: This, ...args: A) => R {
+    return traceSpan(method as Fn<A, R>, { name: String(context.name), ...options }) as (this: This, ...args: A) => R;
+  };
+}

@@ -1,0 +1,182 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { agentTrace, init, logger, resolveConfig, sanitize, span } from "../src/index.js";
+import { MemoryExporter } from "../src/exporters/memory.js";
+import { onlyTrace, setup } from "./helpers.js";
+
+let lines: string[] = [];
+beforeEach(() => {
+  lines = [];
+  logger.resetOnce();
+  logger.setSink((_level, line) => lines.push(line));
+});
+afterEach(() => logger.setSink(undefined));
+
+describe("bad input never crashes", () => {
+  it("wrong option types are logged and replaced by defaults", () => {
+    const cfg = resolveConfig(
+      { sampleRate: "half", maxQueueSize: -3, captureContent: "yes", exporter: "carrier-pigeon", defaultTags: "x", timeoutMs: Infinity, logLevel: "debug" } as never,
+      {},
+    );
+    expect(cfg.sampleRate).toBe(1);
+    expect(cfg.maxQueueSize).toBe(10_000);
+    expect(cfg.captureContent).toBe(true);
+    expect(cfg.exporters).toEqual(["file"]);
+    expect(cfg.defaultTags).toEqual([]);
+    expect(cfg.timeoutMs).toBe(10_000);
+    for (const name of ["sampleRate", "maxQueueSize", "captureContent", "exporter", "defaultTags", "timeoutMs"]) {
+      expect(lines.some((l) => l.includes(name))).toBe(true);
+    }
+  });
+
+  it("init with garbage still gives a working client", async () => {
+    const client = init(42 as never);
+    expect(client.config.sampleRate).toBe(1);
+    expect(lines.some((l) => l.includes("init options"))).toBe(true);
+  });
+
+  it("reads every setting from the environment", () => {
+    const cfg = resolveConfig(
+      {},
+      {
+        TRACIUM_API_KEY: "sk_live_abcdef123",
+        TRACIUM_BASE_URL: "http://localhost:9999/",
+        TRACIUM_EXPORTER: "tracium,console",
+        TRACIUM_FILE: "/tmp/x.jsonl",
+        TRACIUM_ENABLED: "false",
+        TRACIUM_CAPTURE_CONTENT: "0",
+        TRACIUM_SAMPLE_RATE: "0.25",
+        TRACIUM_AGENT_NAME: "env-agent",
+        TRACIUM_WORKSPACE_ID: "ws1",
+        TRACIUM_LOG_LEVEL: "error",
+        TRACIUM_FORCE_SYNC: "true",
+      },
+    );
+    expect(cfg).toMatchObject({
+      apiKey: "sk_live_abcdef123",
+      baseUrl: "http://localhost:9999",
+      exporters: ["tracium", "console"],
+      filePath: "/tmp/x.jsonl",
+      enabled: false,
+      captureContent: false,
+      sampleRate: 0.25,
+      defaultAgentName: "env-agent",
+      workspaceId: "ws1",
+      logLevel: "error",
+      forceSync: true,
+    });
+    logger.setLevel("warn");
+  });
+
+  it("defaults to tracium with a key, else the file exporter; detects serverless", () => {
+    expect(resolveConfig({}, {}).exporters).toEqual(["file"]);
+    expect(resolveConfig({ apiKey: "k-1234567890" }, {}).exporters).toEqual(["tracium"]);
+    expect(resolveConfig({}, { AWS_LAMBDA_FUNCTION_NAME: "fn" }).forceSync).toBe(true);
+    expect(resolveConfig({}, {}).forceSync).toBe(false);
+  });
+
+  it("a non-string or invalid agent name is fixed up and warned about, never lost", async () => {
+    const memory = setup({ defaultAgentName: "fallback" });
+    logger.setSink((_l, line) => lines.push(line));
+    logger.setLevel("warn");
+    await agentTrace({ agentName: 42 as never }, () => undefined);
+    await agentTrace({ agentName: "support/bot🙂" }, () => undefined);
+    expect(memory.traces().map((t) => t.agentName)).toEqual(["fallback", "support_bot__"]);
+    expect(lines.filter((l) => l.includes("invalid agent name"))).toHaveLength(2);
+  });
+
+  it("circular, huge and exotic values are recorded safely", async () => {
+    const memory = setup();
+    const circular: Record<string, unknown> = { name: "loop" };
+    circular.self = circular;
+    const huge = "lorem ipsum ".repeat(25_000);
+    await agentTrace({ agentName: "exotic" }, (t) =>
+      t.span({ name: "s" }, (s) => {
+        s.recordInput({ circular, huge, big: 10n ** 20n, fn: function helper() {}, sym: Symbol("k"), when: new Date(0), err: new RangeError("r"), map: new Map([["a", 1]]), set: new Set([1]), buf: Buffer.from("abc"), nan: NaN });
+        s.setMetadata({ big: 1n, sym: Symbol("m") } as never);
+      }),
+    );
+    const input = memory.spans()[0]!.input as Record<string, unknown>;
+    expect(input.circular).toEqual({ name: "loop", self: "[Circular]" });
+    expect((input.huge as string).length).toBeLessThan(100_100);
+    expect(input.huge as string).toContain("truncated 200000 chars");
+    expect(input).toMatchObject({ big: "100000000000000000000", fn: "[Function helper]", sym: "Symbol(k)", when: "1970-01-01T00:00:00.000Z", map: { a: 1 }, set: [1], buf: "[binary 3 bytes]", nan: "NaN" });
+    expect(input.err).toMatchObject({ name: "RangeError", message: "r" });
+    expect(memory.spans()[0]!.metadata).toEqual({ big: "1", sym: "Symbol(m)" });
+    expect(() => JSON.stringify(memory.records)).not.toThrow();
+  });
+
+  it("bad metadata, tags and token counts are ignored with a warning", async () => {
+    const memory = setup();
+    logger.setSink((_l, line) => lines.push(line));
+    logger.setLevel("warn");
+    await agentTrace({ agentName: "bad", metadata: "nope" as never, tags: [1, "ok"] as never }, (t) =>
+      t.span({ name: "s" }, (s) => s.setTokenUsage({ inputTokens: -1, outputTokens: "7" as never, cachedInputTokens: NaN })),
+    );
+    expect(onlyTrace(memory).tags).toEqual(["ok"]);
+    expect(onlyTrace(memory).metadata).toEqual({});
+    expect(memory.spans()[0]!.usage).toEqual({ outputTokens: 7 });
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("base64 media is replaced by a placeholder", () => {
+    const b64 = Buffer.alloc(3000, 7).toString("base64");
+    expect(sanitize({ image: `data:image/png;base64,${b64}`, raw: b64 })).toEqual({
+      image: expect.stringMatching(/^\[base64 data omitted/),
+      raw: expect.stringMatching(/^\[base64 data omitted/),
+    });
+  });
+});
+
+describe("secrets", () => {
+  it("redacts secret-looking keys but not token counts", () => {
+    expect(sanitize({ api_key: "a", Authorization: "Bearer x", "x-api-key": "k", password: "p", nested: { client_secret: "s", max_tokens: 5, input_tokens: 3 } })).toEqual({
+      api_key: "***REDACTED***",
+      Authorization: "***REDACTED***",
+      "x-api-key": "***REDACTED***",
+      password: "***REDACTED***",
+      nested: { client_secret: "***REDACTED***", max_tokens: 5, input_tokens: 3 },
+    });
+  });
+
+  it("applies the user's redact function", async () => {
+    const memory = setup({ redact: (v) => (typeof v === "string" ? v.replace(/\d{4}-\d{4}/g, "####") : v) });
+    await agentTrace({ agentName: "r" }, (t) => t.span({ name: "s" }, (s) => s.recordInput({ card: "1234-5678 please" })));
+    expect(memory.spans()[0]!.input).toEqual({ card: "#### please" });
+  });
+
+  it("captureContent=false keeps models, tokens and tool names but drops text", async () => {
+    const memory = setup({ captureContent: false });
+    await agentTrace({ agentName: "private" }, (t) =>
+      t.span({ spanType: "llm", name: "s", modelId: "gpt-4o", input: "secret prompt" }, (s) => {
+        s.recordOutput("secret answer");
+        s.setToolCalls([{ id: "c1", type: "function", function: { name: "lookup", arguments: '{"ssn":"1"}' } }]);
+        s.setTokenUsage({ inputTokens: 1, outputTokens: 2 });
+      }),
+    );
+    const s = memory.spans()[0]!;
+    expect(s.input).toBeUndefined();
+    expect(s.output).toBeUndefined();
+    expect(s.toolCalls).toEqual([{ id: "c1", type: "function", function: { name: "lookup" } }]);
+    expect(s.usage).toEqual({ inputTokens: 1, outputTokens: 2 });
+    expect(s.modelId).toBe("gpt-4o");
+  });
+
+  it("the API key never appears in a log line or an exported record", async () => {
+    const key = "sk_live_SUPERSECRET_0123456789";
+    const memory = new MemoryExporter();
+    init({ apiKey: key, exporter: memory, logLevel: "debug", baseUrl: `https://example.invalid/${key}` as never });
+    logger.setSink((_l, line) => lines.push(line));
+    logger.warn(`something mentioned ${key}`);
+    await agentTrace({ agentName: "k" }, (t) =>
+      t.span({ name: "s" }, (s) => {
+        s.recordInput({ note: `key is ${key}`, headers: { authorization: `Bearer ${key}` } });
+        s.setMetadata({ leaked: key });
+        throw new Error(`failed with ${key}`);
+      }),
+    ).catch(() => undefined);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.join("\n")).not.toContain(key);
+    expect(JSON.stringify(memory.records)).not.toContain(key);
+    logger.setLevel("warn");
+  });
+});
