@@ -10,7 +10,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const PNPM_VERSION = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).packageManager.split("@")[1];
+// Pinned here rather than in package.json's `packageManager`: pnpm 12 records that pin in the
+// lockfile from registry metadata, which not every registry serves.
+const PNPM_VERSION = "12.21.0";
 const NODE_MAJOR_EXTRA = "24";
 const cacheDir = join(root, ".cache");
 
