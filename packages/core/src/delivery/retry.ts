@@ -37,6 +37,8 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
   if (/^\d+(\.\d+)?$/.test(text)) {
     ms = Number(text) * 1000;
   } else {
+    // An HTTP date has a day or month name; Date.parse alone would accept "-3" as a year.
+    if (!/[a-z]/i.test(text)) return undefined;
     const at = Date.parse(text);
     if (Number.isNaN(at)) return undefined;
     ms = at - now;

@@ -3,6 +3,7 @@
  * background, in order per trace, batched, with retries, within bounded memory.
  * See DESIGN.md "Wire protocol" and "Delivery".
  */
+import { setMaxListeners } from "node:events";
 import { logger } from "../logger.js";
 import type { ExportRecord, Exporter, ExporterStats, TraceData } from "../records.js";
 import { endsAsFailure, toCompleteBody, toFailBody, toTraceCreateBody } from "../wire.js";
@@ -128,6 +129,9 @@ export class TraciumHttpExporter implements Exporter {
     const concurrency = intOption("concurrency", options.concurrency, 4, 1, 64);
     this.slots = new Slots(concurrency);
     this.maxRetrying = concurrency * 4;
+    // Every request in flight and every retry wait listens on the stop signal; both are bounded
+    // (by concurrency and maxRetrying), so raise Node's leak warning threshold to that bound.
+    setMaxListeners(this.maxRetrying + 2 * concurrency + 8, this.stop.signal);
     this.queue = new LaneQueue({
       maxRecords: intOption("maxQueueSize", options.maxQueueSize, 10_000, 1),
       maxBytes: intOption("maxQueueBytes", options.maxQueueBytes, 50 * 1024 * 1024, 1024),

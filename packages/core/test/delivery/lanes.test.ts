@@ -1,0 +1,71 @@
+/**
+ * The per-trace lane queue: bounds, readiness, and flush waiters.
+ */
+import { describe, expect, it } from "vitest";
+import { LaneQueue } from "../../src/delivery/lanes.js";
+import type { ExportRecord } from "../../src/records.js";
+import { makeTrace } from "../exporters/fixtures.js";
+
+const start = (trace = makeTrace()): ExportRecord => ({ kind: "trace_start", trace });
+const limits = { maxRecords: 3, maxBytes: 1_000, maxLanes: 100 };
+
+describe("lane queue", () => {
+  it("refuses records beyond the record or byte bound", () => {
+    const q = new LaneQueue(limits);
+    expect([1, 2, 3, 4].map(() => q.push(start(), 10))).toEqual([true, true, true, false]);
+    const b = new LaneQueue(limits);
+    expect(b.push(start(), 600)).toBe(true);
+    expect(b.push(start(), 600)).toBe(false);
+    expect(b.bytes).toBe(600);
+  });
+
+  it("keeps one lane per trace, ready in arrival order, busy while its request is in flight", () => {
+    const q = new LaneQueue(limits);
+    const t1 = makeTrace();
+    const t2 = makeTrace();
+    q.push(start(t1), 1);
+    q.push(start(t2), 1);
+    q.push({ kind: "trace_end", trace: t1 }, 1);
+    const first = q.nextReady()!;
+    expect(first.localId).toBe(t1.id);
+    q.begin(first, 1);
+    expect(first.busy).toBe(true);
+    expect(q.nextReady()!.localId).toBe(t2.id);
+    expect(q.hasReady()).toBe(false);
+    q.finish(first);
+    expect(q.nextReady()).toBe(first);
+    expect(q.count).toBe(2);
+  });
+
+  it("resolves a flush once what was queued at call time has settled, not later records", async () => {
+    const q = new LaneQueue(limits);
+    const t = makeTrace();
+    q.push(start(t), 1);
+    let done = false;
+    const flushed = q.whenSettled().then(() => (done = true));
+    q.push({ kind: "trace_end", trace: t }, 1);
+    const lane = q.nextReady()!;
+    q.begin(lane, 1);
+    await Promise.resolve();
+    expect(done).toBe(false);
+    q.finish(lane);
+    await flushed;
+    expect(done).toBe(true);
+    expect(q.count).toBe(1);
+  });
+
+  it("remembers the server id of an ended trace for records that come after its end", () => {
+    const q = new LaneQueue(limits);
+    const t = makeTrace();
+    q.push({ kind: "trace_end", trace: t }, 1);
+    const lane = q.nextReady()!;
+    lane.remoteId = "srv-1";
+    lane.ended = true;
+    q.begin(lane, 1);
+    q.finish(lane);
+    q.push(start(t), 1);
+    const again = q.nextReady()!;
+    expect(again).not.toBe(lane);
+    expect(again.remoteId).toBe("srv-1");
+  });
+});
