@@ -1,1 +1,81 @@
-export {};
+/**
+ * @tracium/anthropic: the Tracium plugin for `@anthropic-ai/sdk` (0.x and 1.x).
+ *
+ * Each Messages API call (`messages.create`, `beta.messages.create`, and the helpers built on
+ * them: `messages.stream()`, `parse()`, tool runners) becomes one `llm` span in the active trace,
+ * or in an implicit trace when none is active.
+ *
+ * ```ts
+ * import Anthropic from "@anthropic-ai/sdk";
+ * import { init, instrument, registerPlugin } from "@tracium/core";
+ * import { anthropicPlugin } from "@tracium/anthropic";
+ *
+ * init();
+ * registerPlugin(anthropicPlugin);
+ * instrument(Anthropic);            // or the module namespace, or a client instance
+ * ```
+ */
+import type { TraciumPlugin } from "@tracium/core";
+import { logger } from "@tracium/core";
+import { isTargetPatched, patchTarget, unpatchTarget } from "./instrument.js";
+import { targetKind } from "./targets.js";
+
+export { PATCHED_METHODS, PROVIDER, type PatchedMethod } from "./instrument.js";
+
+/** The plugin, for `registerPlugin(anthropicPlugin)` (the `@tracium/sdk` package registers it). */
+export const anthropicPlugin: TraciumPlugin = {
+  name: "anthropic",
+  modules: ["@anthropic-ai/sdk"],
+  detect(target: unknown): boolean {
+    try {
+      return targetKind(target) !== undefined;
+    } catch {
+      return false;
+    }
+  },
+  patch(target: unknown): void {
+    patchTarget(target);
+  },
+  unpatch(target: unknown): void {
+    unpatchTarget(target);
+  },
+  isPatched(target: unknown): boolean {
+    try {
+      return isTargetPatched(target);
+    } catch {
+      return false;
+    }
+  },
+};
+
+/**
+ * Patches `@anthropic-ai/sdk` directly, without the plugin registry: pass the module namespace
+ * (`import * as sdk`), the CJS exports, the `Anthropic` class or a client instance. Patching is
+ * per SDK build (prototype), so it covers every client of that build. Idempotent; never throws.
+ * Returns true when `target` is an Anthropic SDK value (patched now or already).
+ */
+export function instrumentAnthropic(target: unknown): boolean {
+  try {
+    if (targetKind(target) === undefined) {
+      logger.warn("instrumentAnthropic(): not an @anthropic-ai/sdk module, class or client; nothing was patched");
+      return false;
+    }
+    patchTarget(target);
+    return true;
+  } catch (err) {
+    logger.error("instrumentAnthropic() failed; the SDK is left as it was", err);
+    return false;
+  }
+}
+
+/** Removes the patches `instrumentAnthropic(target)` made. Returns true when `target` is an Anthropic SDK value. */
+export function uninstrumentAnthropic(target: unknown): boolean {
+  try {
+    if (targetKind(target) === undefined) return false;
+    unpatchTarget(target);
+    return true;
+  } catch (err) {
+    logger.error("uninstrumentAnthropic() failed", err);
+    return false;
+  }
+}
