@@ -47,6 +47,7 @@ export class FileExporter implements Exporter {
   private timer: NodeJS.Timeout | undefined;
   private exitHook: (() => void) | undefined;
   private closed = false;
+  private shutdownPromise: Promise<void> | undefined;
   private sent = 0;
   private failed = 0;
   private dropped = 0;
@@ -92,8 +93,12 @@ export class FileExporter implements Exporter {
   }
 
   /** Flushes, then stops accepting records and removes the exit hook. */
-  async shutdown(timeoutMs: number): Promise<void> {
-    if (this.closed) return;
+  shutdown(timeoutMs: number): Promise<void> {
+    this.shutdownPromise ??= this.doShutdown(timeoutMs);
+    return this.shutdownPromise;
+  }
+
+  private async doShutdown(timeoutMs: number): Promise<void> {
     await this.flush(timeoutMs);
     this.closed = true;
     clearTimeout(this.timer);

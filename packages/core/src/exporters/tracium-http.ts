@@ -297,7 +297,9 @@ export class TraciumHttpExporter implements Exporter {
         this.count(call ? await this.deliver(lane, call) : "failed", 1);
       }
     } catch (error) {
-      if (plan) this.failed += lane.inflight.length;
+      // Never leave a lane stuck behind a record it cannot handle: give up on that record.
+      if (!plan && !lane.busy && lane.entries.length > 0) this.queue.begin(lane, 1);
+      this.failed += lane.inflight.length;
       logger.once("error", "tracium-http:deliver", "delivery failed unexpectedly", error);
     } finally {
       if (lane.busy) this.queue.finish(lane);
@@ -352,25 +354,19 @@ export class TraciumHttpExporter implements Exporter {
           if (call.create) this.adoptRemoteId(lane, out.body);
           return "sent";
         case "auth":
-          this.halt(
-            `Tracium API rejected the API key (HTTP ${out.status}); no more traces will be sent by this process. Check TRACIUM_API_KEY or the apiKey option (the key is not shown).`,
-          );
+          this.haltForAuth(out.status);
           return "failed";
         case "not_found":
           if (call.create) {
-            logger.once(
-              "error",
-              "tracium-http:create-404",
-              `Tracium API answered 404 to POST ${this.base}/agents/traces: the base URL looks wrong (it should be the API root, e.g. ${DEFAULT_BASE_URL}, without /v1)`,
-            );
+            this.logBaseUrlWrong();
             return "failed";
           }
           if (!recreated) {
             // The server does not know the trace (its create failed or was dropped): create it
             // again once, then retry this call once.
             recreated = true;
-            await this.recreate(lane, call.trace);
-            continue;
+            if (await this.recreate(lane, call.trace)) continue;
+            return "failed";
           }
           logger.once("warn", "tracium-http:404", `Tracium API answered 404 to the ${call.what}, even after re-creating the trace; giving up on it`);
           return "failed";
@@ -402,6 +398,20 @@ export class TraciumHttpExporter implements Exporter {
     }
   }
 
+  private haltForAuth(status: number): void {
+    this.halt(
+      `Tracium API rejected the API key (HTTP ${status}); no more traces will be sent by this process. Check TRACIUM_API_KEY or the apiKey option (the key is not shown).`,
+    );
+  }
+
+  private logBaseUrlWrong(): void {
+    logger.once(
+      "error",
+      "tracium-http:create-404",
+      `Tracium API answered 404 to POST ${this.base}/agents/traces: the base URL looks wrong (it should be the API root, e.g. ${DEFAULT_BASE_URL}, without /v1)`,
+    );
+  }
+
   /** Waits before a retry without holding a concurrency slot, so other traces keep flowing. */
   private async pause(ms: number): Promise<void> {
     this.retrying++;
@@ -414,16 +424,30 @@ export class TraciumHttpExporter implements Exporter {
     await this.slots.acquire();
   }
 
-  private async recreate(lane: Lane, trace: TraceData): Promise<void> {
+  /** Creates the trace again; false when retrying the call is pointless (404 on create, rejected key). */
+  private async recreate(lane: Lane, trace: TraceData): Promise<boolean> {
     let body: string;
     try {
       body = JSON.stringify(toTraceCreateBody(trace));
     } catch {
-      return;
+      return false;
     }
     logger.debug(`trace ${trace.id} unknown to the API; creating it again`);
     const out = await this.post("/agents/traces", body);
-    if (classifyStatus(out.status) === "ok") this.adoptRemoteId(lane, out.body);
+    switch (classifyStatus(out.status)) {
+      case "ok":
+        this.adoptRemoteId(lane, out.body);
+        return true;
+      case "not_found":
+        this.logBaseUrlWrong();
+        return false;
+      case "auth":
+        this.haltForAuth(out.status);
+        return false;
+      default:
+        // e.g. 409 "already exists", or a network error: the retry will tell.
+        return true;
+    }
   }
 
   private post(path: string, body: string): Promise<HttpOutcome> {
