@@ -26,6 +26,8 @@ export interface SdkVersion {
   auth: { header: string; value: string };
   /** Error class a 529 surfaces as. */
   overloadedErrorName: string;
+  /** Path `beta.messages.create` posts to (0.x adds `?beta=true`; 1.x uses the `anthropic-beta` header only). */
+  betaPath: string;
 }
 
 export const VERSIONS: SdkVersion[] = [
@@ -36,6 +38,7 @@ export const VERSIONS: SdkVersion[] = [
     namespace: () => import("anthropic-v1"),
     auth: { header: "authorization", value: `Bearer ${API_KEY}` },
     overloadedErrorName: "OverloadedError",
+    betaPath: "/v1/messages",
   },
   {
     label: "@anthropic-ai/sdk 0.137",
@@ -44,6 +47,7 @@ export const VERSIONS: SdkVersion[] = [
     namespace: () => import("anthropic-v0"),
     auth: { header: "x-api-key", value: API_KEY },
     overloadedErrorName: "InternalServerError",
+    betaPath: "/v1/messages?beta=true",
   },
 ];
 
@@ -153,7 +157,7 @@ export function sseBody(events: { event: string; data: unknown }[]): string {
 
 /** nock scope for `POST /v1/messages` (or the beta path) that checks the SDK's auth header. */
 export function mockMessages(v: SdkVersion, opts: { beta?: boolean; body?: (b: Record<string, unknown>) => boolean } = {}): nock.Interceptor {
-  const path = opts.beta ? "/v1/messages?beta=true" : "/v1/messages";
+  const path = opts.beta ? v.betaPath : "/v1/messages";
   return nock(API)
     .matchHeader(v.auth.header, v.auth.value)
     .post(path, opts.body ?? (() => true));
