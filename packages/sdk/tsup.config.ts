@@ -1,11 +1,12 @@
 import { defineConfig } from "tsup";
 
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: ["esm", "cjs"],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: "node20",
-  platform: "node",
-});
+const common = { sourcemap: true, clean: false, target: "node20", platform: "node" } as const;
+
+export default defineConfig([
+  // ESM: the library and the `--import` entry (register the ESM loader hook + require hook).
+  { ...common, entry: { index: "src/index.ts", auto: "src/auto.ts" }, format: ["esm"], dts: true },
+  // CJS: the library and the `-r` entry (require hook only).
+  { ...common, entry: { index: "src/index.ts", auto: "src/auto-require.ts" }, format: ["cjs"], dts: true },
+  // The `tracium` command.
+  { ...common, entry: { cli: "src/cli/main.ts" }, format: ["esm"], dts: false },
+]);

@@ -1,0 +1,327 @@
+/**
+ * The zero-code machinery shared by the ESM (`--import`) and the CJS (`-r`) entries of
+ * `@tracium/sdk/auto`: which modules to watch (only those the registered plugins name), the
+ * require hook, the import hook callback, late patching of copies loaded before Tracium, and the
+ * exit handling. Nothing here loads a provider SDK: it only reacts when the app loads one.
+ */
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { isMainThread } from "node:worker_threads";
+import { getClient, init, isInitialized, logger, registeredPlugins, type TraciumClient, type TraciumPlugin } from "@tracium/core";
+import { Hook as RequireHook } from "require-in-the-middle";
+
+/** One module a plugin asked to watch, split into its package and subpath. */
+export interface WatchedModule {
+  readonly plugin: TraciumPlugin;
+  /** As the plugin names it: `openai`, `@langchain/core/callbacks/manager`. */
+  readonly name: string;
+  /** The package: `openai`, `@langchain/core`. */
+  readonly pkg: string;
+  /** The subpath inside the package, if any: `callbacks/manager`. */
+  readonly sub: string | undefined;
+}
+
+/** What the zero-code hooks saw and did (for `tracium doctor` and tests). */
+export interface AutoStatus {
+  started: boolean;
+  esm: boolean;
+  cjs: boolean;
+  /** Watched module names. */
+  modules: string[];
+  /** One entry per module copy patched: plugin, module, where it was found and how. */
+  patched: Array<{ plugin: string; module: string; where: string; via: "import" | "require" | "late" }>;
+  /** Modules that were already loaded when Tracium started. */
+  loadedBefore: string[];
+}
+
+const STATUS_KEY = Symbol.for("tracium.sdk.auto.v1");
+
+/** The process-wide status, shared by the ESM and CJS builds. */
+export function autoStatus(): AutoStatus {
+  const g = globalThis as Record<symbol, AutoStatus | undefined>;
+  let s = g[STATUS_KEY];
+  if (!s) {
+    s = { started: false, esm: false, cjs: false, modules: [], patched: [], loadedBefore: [] };
+    Object.defineProperty(g, STATUS_KEY, { value: s, enumerable: false, configurable: true });
+  }
+  return s;
+}
+
+function splitModule(name: string): { pkg: string; sub: string | undefined } {
+  const parts = name.split("/");
+  const n = name.startsWith("@") ? 2 : 1;
+  const pkg = parts.slice(0, n).join("/");
+  const sub = parts.slice(n).join("/");
+  return { pkg, sub: sub || undefined };
+}
+
+/** The modules the registered plugins watch. */
+export function watchedModules(plugins: readonly TraciumPlugin[] = registeredPlugins()): WatchedModule[] {
+  const out: WatchedModule[] = [];
+  for (const plugin of plugins) {
+    let modules: readonly string[] = [];
+    try {
+      modules = Array.isArray(plugin.modules) ? plugin.modules : [];
+    } catch {
+      // a broken plugin watches nothing
+    }
+    for (const name of modules) {
+      if (typeof name !== "string" || !/^(@[\w.-]+\/)?[\w.-]+(\/[\w./-]+)?$/.test(name)) continue;
+      out.push({ plugin, name, ...splitModule(name) });
+    }
+  }
+  return out;
+}
+
+function escapeRe(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+const EXT = "\\.(?:mjs|cjs|js)$";
+const SEP = "[\\\\/]";
+
+/** Where a module's entry file usually lives inside its package, without the extension. */
+function entryGuesses(m: WatchedModule): string[] {
+  if (m.sub === undefined) return ["index", "dist/index", "lib/index", "esm/index", "dist/esm/index", "dist/cjs/index"];
+  return [m.sub, `${m.sub}/index`, `dist/${m.sub}`, `dist/${m.sub}/index`];
+}
+
+/** The entry file of the module as the app would resolve it (not loaded), relative to its package. */
+function resolvedEntry(m: WatchedModule, fromDir: string): string | undefined {
+  try {
+    const file = createRequire(join(fromDir, "noop.js")).resolve(m.name);
+    const marker = `/node_modules/${m.pkg}/`;
+    const normalised = file.split("\\").join("/");
+    const at = normalised.lastIndexOf(marker);
+    if (at < 0) return undefined;
+    return normalised.slice(at + marker.length).replace(/\.(?:mjs|cjs|js)$/, "");
+  } catch {
+    return undefined;
+  }
+}
+
+const patterns = new Map<string, RegExp>();
+
+/** A regular expression matching the entry files of every copy of the module, wherever installed. */
+export function entryPattern(m: WatchedModule, fromDir: string = process.cwd()): RegExp {
+  const key = `${m.name}\0${fromDir}`;
+  const known = patterns.get(key);
+  if (known) return known;
+  const entries = new Set(entryGuesses(m));
+  const resolved = resolvedEntry(m, fromDir);
+  if (resolved) entries.add(resolved);
+  const pkg = m.pkg.split("/").map(escapeRe).join(SEP);
+  const alternatives = [...entries].map((e) => e.split("/").map(escapeRe).join(SEP)).join("|");
+  const re = new RegExp(`${SEP}node_modules${SEP}${pkg}${SEP}(?:${alternatives})${EXT}`);
+  patterns.set(key, re);
+  return re;
+}
+
+/**
+ * The `include` list for the import-in-the-middle loader: the bare names (every copy imported by
+ * name, nested ones included) and a pattern per module for imports by file URL (vitest, bundlers).
+ */
+export function esmIncludeList(modules: readonly WatchedModule[]): Array<string | RegExp> {
+  const out: Array<string | RegExp> = [];
+  for (const m of modules) {
+    if (!out.includes(m.name)) out.push(m.name);
+    out.push(entryPattern(m));
+  }
+  return out;
+}
+
+function shortPath(where: string): string {
+  const text = where.startsWith("file:") ? safeFileUrlPath(where) : where;
+  const at = text.lastIndexOf("node_modules");
+  return at >= 0 ? text.slice(at) : text;
+}
+
+function safeFileUrlPath(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).pathname);
+  } catch {
+    return url;
+  }
+}
+
+/** Patches one module copy with one plugin; never throws. */
+export function patchModule(plugin: TraciumPlugin, exports: unknown, module: string, where: string, via: "import" | "require" | "late"): void {
+  try {
+    if (exports === null || (typeof exports !== "object" && typeof exports !== "function")) return;
+    plugin.patch(exports);
+    autoStatus().patched.push({ plugin: plugin.name, module, where: shortPath(where), via });
+    logger.debug(`zero-code: patched ${module} (${via}) at ${shortPath(where)} with plugin "${plugin.name}"`);
+  } catch (err) {
+    logger.once("error", `auto-patch:${plugin.name}:${where}`, `plugin "${plugin.name}" failed to patch ${module}; it is left as it was`, err);
+  }
+}
+
+/** Which watched modules an ESM module (by URL and import specifier) is. */
+export function matchEsm(modules: readonly WatchedModule[], url: string, specifier: string | undefined): WatchedModule[] {
+  let path: string | undefined;
+  return modules.filter((m) => {
+    if (specifier === m.name) return true;
+    if (specifier !== undefined && !specifier.startsWith(".") && !specifier.startsWith("file:") && !specifier.startsWith("/")) return false;
+    path ??= url.startsWith("file:") ? safeFileUrlPath(url) : url;
+    return entryPattern(m).test(path);
+  });
+}
+
+/** The import-in-the-middle hook callback: patches the watched modules the loader wrapped. */
+export function onImported(modules: readonly WatchedModule[]): (url: string, namespace: unknown, specifier?: string) => void {
+  return (url, namespace, specifier) => {
+    try {
+      for (const m of matchEsm(modules, url, specifier)) patchModule(m.plugin, namespace, m.name, url, "import");
+    } catch (err) {
+      logger.once("error", "auto-import-hook", "zero-code import hook failed", err);
+    }
+  };
+}
+
+/** Installs the require hook (CommonJS builds, every copy). Returns false when it could not. */
+export function installRequireHook(modules: readonly WatchedModule[]): boolean {
+  const names = [...new Set(modules.map((m) => m.name))];
+  if (names.length === 0) return false;
+  try {
+    new RequireHook(names, { internals: false }, <T>(exports: T, name: string, basedir?: string): T => {
+      for (const m of modules) {
+        if (m.name === name) patchModule(m.plugin, exports, name, basedir ?? name, "require");
+      }
+      return exports;
+    });
+    return true;
+  } catch (err) {
+    logger.error("zero-code: could not install the require hook; CommonJS copies are not patched", err);
+    return false;
+  }
+}
+
+/**
+ * Finds watched modules that are already in the CommonJS cache (loaded before Tracium), patches
+ * them now and warns: calls made before were not traced, and copies loaded as ES modules before
+ * Tracium cannot be reached at all.
+ */
+export function patchAlreadyLoaded(modules: readonly WatchedModule[]): string[] {
+  const found: string[] = [];
+  try {
+    const cache = createRequire(join(process.cwd(), "noop.js")).cache as Record<string, { exports?: unknown } | undefined>;
+    for (const file of Object.keys(cache)) {
+      const normalised = file.split("\\").join("/");
+      for (const m of modules) {
+        if (!entryPattern(m).test(normalised)) continue;
+        const entry = cache[file];
+        if (!entry || entry.exports === undefined) continue;
+        patchModule(m.plugin, entry.exports, m.name, file, "late");
+        found.push(`${m.name} (${shortPath(file)})`);
+      }
+    }
+  } catch (err) {
+    logger.once("debug", "auto-late", "zero-code: could not inspect the require cache", err);
+  }
+  if (found.length > 0) {
+    autoStatus().loadedBefore.push(...found);
+    logger.warn(
+      `${found.join(", ")} ${found.length === 1 ? "was" : "were"} loaded before Tracium started; patched now, but calls made earlier were not traced. ` +
+        "Load Tracium first: node --import @tracium/sdk/auto (ESM) or node -r @tracium/sdk/auto (CommonJS).",
+    );
+  }
+  return found;
+}
+
+const EXIT_KEY = Symbol.for("tracium.sdk.exit.v1");
+const SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM"];
+
+function activeClient(): TraciumClient | undefined {
+  try {
+    return isInitialized() ? getClient() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Flush timeout at exit and on a signal: the client's timeout, at most this. */
+const EXIT_FLUSH_MAX_MS = 2_000;
+
+/**
+ * At exit, ends every trace still open and delivers what is queued, bounded by a timeout, without
+ * changing how or when the app exits:
+ * - `beforeExit` (the loop ran dry): open traces are ended and flushed;
+ * - `exit` (also after `process.exit()` or an uncaught error): open traces are ended
+ *   synchronously, and the file exporter writes what is pending synchronously;
+ * - SIGINT/SIGTERM with no handler of the app's own: end, flush (at most 2 s), then the signal is
+ *   raised again so the process ends as it would have; a second signal ends it at once. When the
+ *   app handles the signal itself, Tracium only ends and flushes, and lets the app decide.
+ */
+export function installExitHandlers(): void {
+  const g = globalThis as Record<symbol, boolean | undefined>;
+  if (g[EXIT_KEY]) return;
+  Object.defineProperty(g, EXIT_KEY, { value: true, enumerable: false, configurable: true });
+
+  const endOpen = (client: TraciumClient): boolean => {
+    try {
+      if (client.stats().openTraces === 0) return false;
+      client.endOpenTraces();
+      return true;
+    } catch (err) {
+      logger.once("error", "auto-exit-end", "could not end the open traces at exit", err);
+      return false;
+    }
+  };
+  const timeout = (client: TraciumClient): number => Math.min(client.config.timeoutMs, EXIT_FLUSH_MAX_MS);
+
+  process.on("beforeExit", () => {
+    const client = activeClient();
+    if (client && endOpen(client)) client.flush(timeout(client)).catch(() => undefined);
+  });
+  process.on("exit", () => {
+    const client = activeClient();
+    if (client) endOpen(client);
+  });
+
+  if (!isMainThread) return;
+  let flushing = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    const appHandles = process.listenerCount(signal) > 1;
+    const reraise = (): void => {
+      for (const s of SIGNALS) process.removeListener(s, onSignal);
+      if (!appHandles) process.kill(process.pid, signal);
+    };
+    if (flushing) return reraise();
+    flushing = true;
+    const client = activeClient();
+    if (!client) return reraise();
+    endOpen(client);
+    client
+      .flush(timeout(client))
+      .catch(() => undefined)
+      .finally(() => {
+        flushing = false;
+        if (!appHandles) reraise();
+      });
+  };
+  for (const s of SIGNALS) process.on(s, onSignal);
+}
+
+/**
+ * Starts zero-code tracing: the client from the environment, the require hook, late patching of
+ * copies already loaded, and the exit handling. Idempotent; returns the watched modules.
+ */
+export function startAuto(kind: "esm" | "cjs"): WatchedModule[] {
+  const status = autoStatus();
+  const modules = watchedModules();
+  if (kind === "esm") status.esm = true;
+  else status.cjs = true;
+  if (status.started) return modules;
+  status.started = true;
+  status.modules = [...new Set(modules.map((m) => m.name))];
+  try {
+    if (!isInitialized()) init();
+  } catch (err) {
+    logger.error("zero-code: could not initialise Tracium", err);
+  }
+  installRequireHook(modules);
+  patchAlreadyLoaded(modules);
+  installExitHandlers();
+  logger.debug(`zero-code: watching ${status.modules.join(", ") || "no modules"}`);
+  return modules;
+}

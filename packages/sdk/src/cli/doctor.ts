@@ -1,0 +1,273 @@
+/**
+ * `tracium doctor`: checks the configuration the way the SDK would read it from the environment
+ * and says plainly what is wrong: API key, endpoint reachability, exporter, trace file, Node
+ * version, zero-code setup, and which provider SDKs are installed and can be patched.
+ */
+import { accessSync, constants, existsSync, readFileSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
+import { DEFAULT_BASE_URL, logger, registeredPlugins, resolveConfig, type ResolvedConfig, type TraciumPlugin } from "@tracium/core";
+import { plain, type Style } from "./render.js";
+
+export interface DoctorOptions {
+  cwd: string;
+  env: Record<string, string | undefined>;
+  /** Endpoint check timeout, ms. */
+  timeoutMs: number;
+  /** Load each installed provider SDK in this process and patch it, to prove the plugin takes it. */
+  loadProviders: boolean;
+  style: Style;
+  out: (text: string) => void;
+  fetch?: typeof fetch;
+}
+
+type Level = "ok" | "info" | "warn" | "fail";
+
+interface Finding {
+  level: Level;
+  what: string;
+  detail: string;
+}
+
+function mark(level: Level, style: Style): string {
+  switch (level) {
+    case "ok":
+      return style.green("✓");
+    case "info":
+      return style.cyan("·");
+    case "warn":
+      return style.yellow("!");
+    case "fail":
+      return style.red("✗");
+  }
+}
+
+const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i;
+
+async function probe(url: string, apiKey: string | undefined, timeoutMs: number, fetchImpl: typeof fetch): Promise<{ status?: number; error?: string }> {
+  const headers: Record<string, string> = { "User-Agent": "tracium-js doctor" };
+  if (apiKey) headers["X-API-Key"] = apiKey;
+  try {
+    const res = await fetchImpl(url, { method: "GET", headers, signal: AbortSignal.timeout(timeoutMs), redirect: "manual" });
+    try {
+      await res.body?.cancel();
+    } catch {
+      // the body does not matter
+    }
+    return { status: res.status };
+  } catch (err) {
+    const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+    if (e?.name === "TimeoutError" || e?.name === "AbortError") return { error: `no answer within ${timeoutMs} ms` };
+    return { error: e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(err) };
+  }
+}
+
+function packageInfo(name: string, cwd: string): { version: string | undefined; dir: string } | undefined {
+  let entry: string;
+  try {
+    entry = createRequire(join(cwd, "noop.js")).resolve(name);
+  } catch {
+    return undefined;
+  }
+  // Walk up to the package's own package.json (openai 7 does not export ./package.json).
+  let dir = dirname(entry);
+  for (let i = 0; i < 8; i++) {
+    const pj = join(dir, "package.json");
+    if (existsSync(pj)) {
+      try {
+        const json = JSON.parse(readFileSync(pj, "utf8")) as { name?: string; version?: string };
+        if (json.name === name) return { version: json.version, dir };
+      } catch {
+        // keep walking
+      }
+    }
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return { version: undefined, dir: dirname(entry) };
+}
+
+function writableDir(file: string): { ok: boolean; dir: string } {
+  let dir = dirname(resolve(file));
+  for (let i = 0; i < 64; i++) {
+    if (existsSync(dir)) {
+      try {
+        accessSync(dir, constants.W_OK);
+        return { ok: true, dir };
+      } catch {
+        return { ok: false, dir };
+      }
+    }
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return { ok: false, dir };
+}
+
+function countTraces(file: string): number | undefined {
+  try {
+    let n = 0;
+    for (const line of readFileSync(file, "utf8").split("\n")) if (line.includes('"type":"trace_end"')) n++;
+    return n;
+  } catch {
+    return undefined;
+  }
+}
+
+function exporterNames(config: ResolvedConfig): string[] {
+  return config.exporters.map((e) => (typeof e === "string" ? e : `${e.name ?? "custom"} (custom)`));
+}
+
+/** Runs every check and prints the report; returns the exit code (1 when something is wrong). */
+export async function doctor(opts: DoctorOptions): Promise<number> {
+  const { style, env, cwd } = opts;
+  const findings: Finding[] = [];
+  const add = (level: Level, what: string, detail: string) => findings.push({ level, what, detail });
+
+  // Node
+  const major = Number(process.versions.node.split(".")[0]);
+  if (major >= 20) add("ok", "Node.js", `v${process.versions.node}`);
+  else add("fail", "Node.js", `v${process.versions.node}: Tracium needs Node.js 20 or later`);
+
+  // Configuration, read exactly as init() reads it; its warnings are findings too.
+  const configWarnings: string[] = [];
+  const previousLevel = logger.getLevel();
+  logger.setSink((_level, line) => configWarnings.push(line.replace(/^\[tracium\] \w+: /, "")));
+  let config: ResolvedConfig;
+  try {
+    config = resolveConfig(undefined, env);
+  } finally {
+    logger.setSink(undefined);
+    logger.setLevel(previousLevel);
+  }
+  for (const w of configWarnings) add("fail", "configuration", w);
+
+  if (!config.enabled) add("warn", "tracing", "TRACIUM_ENABLED is off: nothing is recorded");
+  else add("ok", "tracing", "enabled" + (config.sampleRate < 1 ? ` (sample rate ${config.sampleRate})` : ""));
+  if (!config.captureContent) add("info", "content", "TRACIUM_CAPTURE_CONTENT is off: prompts and outputs are not recorded");
+
+  const names = exporterNames(config);
+  add("ok", "exporter", `${names.join(", ")}${config.exporterDefaulted ? (config.apiKey ? " (default: an API key is set)" : " (default: no API key is set)") : " (TRACIUM_EXPORTER)"}`);
+
+  // API key and endpoint
+  const usesApi = names.includes("tracium");
+  if (config.apiKey) {
+    add("ok", "API key", `TRACIUM_API_KEY is set (${config.apiKey.length} characters, not shown)`);
+  } else if (usesApi) {
+    add("fail", "API key", "the tracium exporter is selected but TRACIUM_API_KEY is not set: nothing can be sent. Set TRACIUM_API_KEY, or use TRACIUM_EXPORTER=file");
+  } else {
+    add("info", "API key", "not set: traces stay on this machine (set TRACIUM_API_KEY to send them to Tracium)");
+  }
+  if (usesApi) {
+    let url: URL | undefined;
+    try {
+      url = new URL(config.baseUrl);
+    } catch {
+      add("fail", "endpoint", `TRACIUM_BASE_URL is not a valid URL: ${config.baseUrl}`);
+    }
+    if (url) {
+      const base = config.baseUrl === DEFAULT_BASE_URL ? `${config.baseUrl} (default)` : config.baseUrl;
+      if (url.protocol === "http:" && !LOOPBACK.test(url.hostname) && !config.allowInsecureHttp) {
+        add("fail", "endpoint", `${base} is plain http:// to a non-loopback host, which the SDK refuses; use https:// (or set TRACIUM_ALLOW_INSECURE_HTTP=true)`);
+      } else {
+        const r = await probe(`${config.baseUrl}/agents/traces`, config.apiKey, opts.timeoutMs, opts.fetch ?? fetch);
+        if (r.error) add("fail", "endpoint", `${base} is not reachable: ${r.error}`);
+        else if (r.status === 401 || r.status === 403) add("fail", "endpoint", `${base} answered HTTP ${r.status}: the API key was rejected`);
+        else add("ok", "endpoint", `${base} is reachable (HTTP ${r.status})`);
+      }
+    }
+  }
+
+  // Trace file
+  if (names.includes("file")) {
+    const file = resolve(cwd, config.filePath);
+    const w = writableDir(file);
+    if (!w.ok) add("fail", "trace file", `${config.filePath}: ${w.dir} is not writable`);
+    else if (existsSync(file)) {
+      const n = countTraces(file);
+      const size = statSync(file).size;
+      add("ok", "trace file", `${config.filePath} (${n ?? "?"} trace${n === 1 ? "" : "s"}, ${Math.ceil(size / 1024)} KB; see them with: tracium view)`);
+    } else add("ok", "trace file", `${config.filePath} (not written yet)`);
+  }
+
+  // Zero code
+  const nodeOptions = env.NODE_OPTIONS ?? "";
+  const autoInOptions = /@tracium\/sdk\/auto/.test(nodeOptions);
+  let autoResolvable = true;
+  try {
+    createRequire(join(cwd, "noop.js")).resolve("@tracium/sdk/auto");
+  } catch {
+    autoResolvable = false;
+  }
+  if (!autoResolvable) {
+    add(autoInOptions ? "fail" : "warn", "zero code", "@tracium/sdk/auto cannot be resolved from this directory: install @tracium/sdk in this project (npm install @tracium/sdk)");
+  } else if (autoInOptions) {
+    add("ok", "zero code", "NODE_OPTIONS loads @tracium/sdk/auto: apps started from this shell are traced");
+  } else {
+    add("info", "zero code", "to trace an app with no code change: node --import @tracium/sdk/auto app.js (CommonJS: node -r @tracium/sdk/auto app.cjs)");
+  }
+
+  // Providers
+  const plugins = registeredPlugins();
+  let installed = 0;
+  for (const plugin of plugins) {
+    for (const name of plugin.modules) {
+      const info = packageInfo(name, cwd);
+      if (!info) {
+        add("info", `provider ${name}`, `not installed here (plugin "${plugin.name}" is ready if you add it)`);
+        continue;
+      }
+      installed++;
+      const version = info.version ? ` ${info.version}` : "";
+      if (!opts.loadProviders) {
+        add("ok", `provider ${name}`, `${name}${version} installed; plugin "${plugin.name}" patches it`);
+        continue;
+      }
+      add(...checkPatch(plugin, name, version, cwd));
+    }
+  }
+  if (plugins.length === 0) add("fail", "providers", "no plugin is registered (is @tracium/sdk installed correctly?)");
+  else if (installed === 0) add("warn", "providers", `none of ${plugins.flatMap((p) => p.modules).join(", ")} is installed here: LLM calls are only traced through spans you create`);
+
+  // Report
+  const width = Math.max(...findings.map((f) => f.what.length));
+  opts.out(style.bold("Tracium doctor"));
+  for (const f of findings) opts.out(`${mark(f.level, style)} ${f.what.padEnd(width)}  ${f.detail}`);
+  const problems = findings.filter((f) => f.level === "fail");
+  const warnings = findings.filter((f) => f.level === "warn");
+  opts.out("");
+  if (problems.length === 0) {
+    opts.out(style.green(`No problems found${warnings.length ? ` (${warnings.length} warning${warnings.length === 1 ? "" : "s"})` : ""}.`));
+    return 0;
+  }
+  opts.out(style.red(`${problems.length} problem${problems.length === 1 ? "" : "s"}:`));
+  for (const p of problems) opts.out(`  - ${p.what}: ${p.detail}`);
+  return 1;
+}
+
+/** Loads the provider the app would load (from `cwd`), patches it, and checks the plugin took it. */
+function checkPatch(plugin: TraciumPlugin, name: string, version: string, cwd: string): [Level, string, string] {
+  const what = `provider ${name}`;
+  let mod: unknown;
+  try {
+    mod = createRequire(join(cwd, "noop.js"))(name);
+  } catch (err) {
+    return ["fail", what, `${name}${version} is installed but fails to load: ${(err as Error).message}`];
+  }
+  try {
+    if (!plugin.detect(mod)) return ["fail", what, `${name}${version}: plugin "${plugin.name}" does not recognise this version`];
+    plugin.patch(mod);
+    const patched = plugin.isPatched ? plugin.isPatched(mod) : true;
+    if (!patched) return ["fail", what, `${name}${version}: plugin "${plugin.name}" could not patch it`];
+    try {
+      plugin.unpatch(mod);
+    } catch {
+      // this process ends right after
+    }
+    return ["ok", what, `${name}${version} installed; plugin "${plugin.name}" patches it`];
+  } catch (err) {
+    return ["fail", what, `${name}${version}: plugin "${plugin.name}" failed: ${(err as Error).message}`];
+  }
+}
