@@ -60,8 +60,29 @@ export interface TraceData {
   summary: Record<string, unknown>;
   /** First system prompt seen in an `llm` span, for the Python SDK's `system_prompt` field. */
   systemPrompt: string | undefined;
-  /** Number of `llm` spans, for the Python SDK's `llm_steps` field. */
-  llmSteps: number;
+  /**
+   * Set when the trace continues a trace from another process or service (`agentTrace({ parent })`):
+   * where it sits in the W3C trace there. OpenTelemetry exporters use it; others may ignore it.
+   */
+  otel?: TraceLink;
+}
+
+/** The W3C (OpenTelemetry) position of a trace continued from elsewhere. */
+export interface TraceLink {
+  /** The W3C trace id (32 hex digits) the trace belongs to. */
+  traceId: string;
+  /** The W3C id (16 hex digits) of the caller's span this trace runs under. */
+  parentSpanId: string;
+  /** The caller's `tracestate` header, passed on by `inject()`. */
+  traceState: string | undefined;
+  /**
+   * True when this process continues the caller's own trace (it has no root span here: spans
+   * without a parent sit directly under `parentSpanId`); false when it started a trace of its own
+   * under the caller's span (the trace's root sits under `parentSpanId`).
+   */
+  continued: boolean;
+  /** The caller span's Tracium id, when the caller is a Tracium process (spans name it as parent). */
+  parentTraciumSpanId?: string;
 }
 
 /**

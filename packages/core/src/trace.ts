@@ -3,7 +3,8 @@ import { activeContext, runInSpanContext } from "./context.js";
 import { newId } from "./ids.js";
 import { logger } from "./logger.js";
 import { runObserved } from "./observe.js";
-import type { Status, TraceData } from "./records.js";
+import type { Status, TraceData, TraceLink } from "./records.js";
+import type { TraceParent } from "./propagation/w3c.js";
 import { errorMessage, errorStack, sanitizeAgentName, sanitizeTags } from "./sanitize.js";
 import { Span, type SpanOptions } from "./span.js";
 import { SummaryAccumulator } from "./summary.js";
@@ -22,6 +23,11 @@ export interface TraceOptions {
   /** Send nothing until the first span starts; a trace with no span sends nothing at all. */
   lazyStart?: boolean;
   workspaceId?: string;
+  /**
+   * Continue a trace from another process: its incoming HTTP headers (`traceparent`/`tracestate`),
+   * what `tracium.extract(headers)` returned, or a `captureContext()` snapshot. See `inject()`.
+   */
+  parent?: TraceParent;
 }
 
 /** @internal How a trace came to be. */
@@ -32,6 +38,10 @@ export interface TraceKind {
   remoteParentSpanId?: string;
   remoteDepth?: number;
   remote?: boolean;
+  /** The caller's sampling decision (a continued trace follows it). */
+  sampled?: boolean;
+  /** Where the trace sits in a W3C trace from elsewhere (`parent`). */
+  otel?: TraceLink;
 }
 
 const TRACE_ID_RE = /^[a-zA-Z0-9\-_]{1,256}$/;
@@ -73,7 +83,7 @@ export class Trace {
     this.remote = kind.remote === true;
     this.remoteParentSpanId = kind.remoteParentSpanId;
     this.remoteDepth = kind.remoteDepth ?? 0;
-    this.recording = client.shouldRecord();
+    this.recording = kind.sampled === false ? false : client.shouldRecord();
     this.lazy = o.lazyStart === true;
     let id = newId();
     if (o.traceId !== undefined) {
@@ -95,7 +105,7 @@ export class Trace {
       error: undefined,
       summary: {},
       systemPrompt: undefined,
-      llmSteps: 0,
+      ...(kind.otel ? { otel: { ...kind.otel } } : {}),
     };
     if (!this.lazy) this.ensureStarted();
   }
@@ -245,7 +255,6 @@ export class Trace {
     if (d.spanType !== "llm" && d.spanType !== "embedding") return;
     this.totals.add(d);
     if (d.spanType === "llm") {
-      this.data.llmSteps++;
       if (!this.userModelId && this.data.modelId === undefined && d.modelId) this.data.modelId = d.modelId;
       if (this.data.systemPrompt === undefined) this.data.systemPrompt = systemPromptOf(d.input);
     }

@@ -5,7 +5,6 @@ export { FileExporter, type FileExporterOptions } from "./file.js";
 export { MemoryExporter, type MemoryExporterOptions } from "./memory.js";
 export { NoopExporter } from "./none.js";
 export {
-  DEFAULT_BASE_URL,
   MAX_SPANS_PER_REQUEST,
   TraciumHttpExporter,
   type TraciumHttpExporterOptions,

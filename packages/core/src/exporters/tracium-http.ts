@@ -4,6 +4,7 @@
  * See DESIGN.md "Wire protocol" and "Delivery".
  */
 import { setMaxListeners } from "node:events";
+import { DEFAULT_BASE_URL } from "../config.js";
 import { logger } from "../logger.js";
 import type { ExportRecord, Exporter, ExporterStats, TraceData } from "../records.js";
 import { endsAsFailure, toCompleteBody, toFailBody, toTraceCreateBody } from "../wire.js";
@@ -52,8 +53,6 @@ export interface TraciumHttpExporterOptions {
   maxRequestBytes?: number;
 }
 
-/** Default API root. */
-export const DEFAULT_BASE_URL = "https://api.tracium.ai";
 /** The API accepts at most this many spans per request. */
 export const MAX_SPANS_PER_REQUEST = 1000;
 

@@ -199,7 +199,7 @@ describe("file exporter", () => {
     const script = `
       import { FileExporter } from ${JSON.stringify(bundle)};
       const e = new FileExporter({ path: ${JSON.stringify(path)} });
-      const trace = { id: "t1", agentName: "bot", tags: [], metadata: {}, status: "completed", startedAt: 0, endedAt: 5, summary: {}, llmSteps: 0 };
+      const trace = { id: "t1", agentName: "bot", tags: [], metadata: {}, status: "completed", startedAt: 0, endedAt: 5, summary: {} };
       const span = { id: "s1", traceId: "t1", spanType: "tool", name: "x", status: "completed", startedAt: 1, endedAt: 2, depth: 0, usage: {}, metadata: {}, tags: [] };
       e.export({ kind: "trace_start", trace });
       e.export({ kind: "span_end", trace, span });

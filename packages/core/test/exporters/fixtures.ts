@@ -21,7 +21,6 @@ export function makeTrace(over: Partial<TraceData> = {}): TraceData {
     error: undefined,
     summary: {},
     systemPrompt: undefined,
-    llmSteps: 0,
     ...over,
   };
 }
