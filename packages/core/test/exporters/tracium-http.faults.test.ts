@@ -2,50 +2,13 @@
  * The Tracium HTTP exporter when the API is down, slow, failing or rejecting: it retries what can
  * succeed, gives up on what cannot, never throws, never blocks the caller, never leaks the key.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { TraciumHttpExporter, type TraciumHttpExporterOptions } from "../../src/exporters/tracium-http.js";
+import { describe, expect, it } from "vitest";
 import type { ExportRecord } from "../../src/records.js";
-import { Collector, deadUrl, type Received } from "./collector.js";
-import { API_KEY, T0, captureLogs, endSpan, endTrace, finishedTraceRecords, keyLeaks, makeSpan, makeTrace } from "./fixtures.js";
+import { deadUrl, type Received } from "./collector.js";
+import { T0, endSpan, endTrace, finishedTraceRecords, makeSpan, makeTrace } from "./fixtures.js";
+import { useHttpHarness } from "./http-harness.js";
 
-const unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
-beforeAll(() => void process.on("unhandledRejection", onUnhandled));
-afterAll(() => {
-  process.off("unhandledRejection", onUnhandled);
-  expect(unhandled).toEqual([]);
-});
-
-let collector: Collector;
-let logs: ReturnType<typeof captureLogs>;
-let exporter: TraciumHttpExporter | undefined;
-
-beforeEach(async () => {
-  logs = captureLogs();
-  collector = new Collector();
-  await collector.start();
-});
-
-afterEach(async () => {
-  await exporter?.shutdown(200);
-  exporter = undefined;
-  await collector.stop();
-  logs.restore();
-  expect(keyLeaks(logs.lines)).toEqual([]);
-});
-
-function make(over: Partial<TraciumHttpExporterOptions> = {}): TraciumHttpExporter {
-  exporter = new TraciumHttpExporter({
-    apiKey: API_KEY,
-    baseUrl: collector.url,
-    sdkVersion: "1.2.3",
-    flushIntervalMs: 10,
-    retryBaseMs: 5,
-    retryMaxMs: 20,
-    ...over,
-  });
-  return exporter;
-}
+const harness = useHttpHarness();
 
 /** A finished trace whose records are all sent (no span_start records, which may be skipped). */
 function simpleTrace(spans = 2): ExportRecord[] {
@@ -56,11 +19,11 @@ function simpleTrace(spans = 2): ExportRecord[] {
   return records;
 }
 
-const logged = (text: string): string[] => logs.lines.filter((l) => l.includes(text));
+const logged = (text: string): string[] => harness.logs.lines.filter((l) => l.includes(text));
 
 describe("Tracium HTTP exporter: faults", () => {
   it("with the API down, export() never throws and returns at once; records fail after the retries", async () => {
-    const e = make({ baseUrl: await deadUrl(), maxRetries: 2 });
+    const e = harness.make({ baseUrl: await deadUrl(), maxRetries: 2 });
     const records = Array.from({ length: 50 }, () => simpleTrace()).flat();
     const started = performance.now();
     for (const r of records) expect(e.export(r)).toBeUndefined();
@@ -75,21 +38,21 @@ describe("Tracium HTTP exporter: faults", () => {
   });
 
   it("aborts a request slower than timeoutMs, retries it, then counts it failed", async () => {
-    collector.respond(() => "hang");
-    const e = make({ timeoutMs: 100, maxRetries: 1 });
+    harness.collector.respond(() => "hang");
+    const e = harness.make({ timeoutMs: 100, maxRetries: 1 });
     e.export(simpleTrace(0)[0]!);
     const started = Date.now();
     await e.flush(5_000);
 
     expect(Date.now() - started).toBeGreaterThanOrEqual(190);
-    expect(collector.requests).toHaveLength(2);
+    expect(harness.collector.requests).toHaveLength(2);
     expect(e.stats()).toMatchObject({ queued: 0, failed: 1 });
     expect(logged("timed out").length).toBeGreaterThan(0);
   });
 
   it("flush and shutdown resolve by their timeout while the server hangs, and shutdown drops what is left", async () => {
-    collector.respond(() => "hang");
-    const e = make({ timeoutMs: 60_000 });
+    harness.collector.respond(() => "hang");
+    const e = harness.make({ timeoutMs: 60_000 });
     const records = simpleTrace();
     for (const r of records) e.export(r);
 
@@ -105,14 +68,14 @@ describe("Tracium HTTP exporter: faults", () => {
   });
 
   it("delivers everything after the API answers 500 twice and then recovers", async () => {
-    collector.respond((_req, i) => (i < 2 ? { status: 500, body: "oops" } : undefined));
-    const e = make();
+    harness.collector.respond((_req, i) => (i < 2 ? { status: 500, body: "oops" } : undefined));
+    const e = harness.make();
     const records = simpleTrace(3);
     for (const r of records) e.export(r);
     await e.flush(5_000);
 
     expect(e.stats()).toEqual({ queued: 0, sent: records.length, failed: 0, dropped: 0 });
-    expect(collector.requests.map((r) => r.path)).toEqual([
+    expect(harness.collector.requests.map((r) => r.path)).toEqual([
       "/agents/traces",
       "/agents/traces",
       "/agents/traces",
@@ -122,13 +85,13 @@ describe("Tracium HTTP exporter: faults", () => {
   });
 
   it("waits as long as Retry-After says on 429", async () => {
-    collector.respond((_req, i) => (i === 0 ? { status: 429, headers: { "retry-after": "1" } } : undefined));
-    const e = make();
+    harness.collector.respond((_req, i) => (i === 0 ? { status: 429, headers: { "retry-after": "1" } } : undefined));
+    const e = harness.make();
     e.export(simpleTrace(0)[0]!);
     await e.flush(5_000);
 
-    expect(collector.requests).toHaveLength(2);
-    const gap = collector.requests[1]!.at - collector.requests[0]!.at;
+    expect(harness.collector.requests).toHaveLength(2);
+    const gap = harness.collector.requests[1]!.at - harness.collector.requests[0]!.at;
     expect(gap).toBeGreaterThanOrEqual(950);
     expect(e.stats()).toMatchObject({ sent: 1, failed: 0 });
   });
@@ -136,33 +99,33 @@ describe("Tracium HTTP exporter: faults", () => {
   it("keeps other traces flowing while one waits for a retry", async () => {
     const slow = makeTrace();
     let slowCalls = 0;
-    collector.respond((req) => {
+    harness.collector.respond((req) => {
       const isSlow = req.path.includes(slow.id) || (req.body as { trace_id?: string }).trace_id === slow.id;
       if (isSlow && slowCalls++ === 0) return { status: 503, headers: { "retry-after": "1" } };
       return undefined;
     });
-    const e = make({ concurrency: 1 });
+    const e = harness.make({ concurrency: 1 });
     for (const r of finishedTraceRecords(slow, [])) e.export(r);
     const others = Array.from({ length: 3 }, () => simpleTrace()).flat();
     for (const r of others) e.export(r);
     await e.flush(5_000);
 
-    const slowRetry = collector.requests.filter((r) => (r.body as { trace_id?: string }).trace_id === slow.id)[1]!;
-    const othersDone = collector.to("/complete").filter((r) => !r.path.includes(slow.id));
+    const slowRetry = harness.collector.requests.filter((r) => (r.body as { trace_id?: string }).trace_id === slow.id)[1]!;
+    const othersDone = harness.collector.to("/complete").filter((r) => !r.path.includes(slow.id));
     expect(othersDone).toHaveLength(3);
     for (const done of othersDone) expect(done.at).toBeLessThan(slowRetry.at);
     expect(e.stats()).toMatchObject({ queued: 0, failed: 0, sent: others.length + 2 });
   });
 
   it("keeps the local trace id when the create response is not JSON", async () => {
-    collector.respond((req) => (req.path === "/agents/traces" ? { status: 200, body: "<html>ok</html>" } : undefined));
-    const e = make();
+    harness.collector.respond((req) => (req.path === "/agents/traces" ? { status: 200, body: "<html>ok</html>" } : undefined));
+    const e = harness.make();
     const records = simpleTrace(1);
     const id = records[0]!.trace.id;
     for (const r of records) e.export(r);
     await e.flush(5_000);
 
-    expect(collector.requests.map((r) => r.path)).toEqual([
+    expect(harness.collector.requests.map((r) => r.path)).toEqual([
       "/agents/traces",
       `/agents/traces/${id}/spans`,
       `/agents/traces/${id}/complete`,
@@ -171,29 +134,29 @@ describe("Tracium HTTP exporter: faults", () => {
   });
 
   it("keeps the local trace id when the create response is an empty object or has an empty id", async () => {
-    collector.respond((req, i) =>
+    harness.collector.respond((req, i) =>
       req.path === "/agents/traces" ? { status: 200, body: i === 0 ? "{}" : '{"id":""}' } : undefined,
     );
-    const e = make({ concurrency: 1 });
+    const e = harness.make({ concurrency: 1 });
     const a = simpleTrace(0);
     const b = simpleTrace(0);
     for (const r of [...a, ...b]) e.export(r);
     await e.flush(5_000);
 
-    expect(collector.to("/complete").map((r) => r.path)).toEqual([
+    expect(harness.collector.to("/complete").map((r) => r.path)).toEqual([
       `/agents/traces/${a[0]!.trace.id}/complete`,
       `/agents/traces/${b[0]!.trace.id}/complete`,
     ]);
   });
 
-  it("on 401 logs one clear error without the key, stops sending and counts what it could not send", async () => {
-    collector.respond(() => ({ status: 401, body: '{"detail":"invalid api key"}' }));
-    const e = make({ concurrency: 1 });
+  it("on 401 harness.logs one clear error without the key, stops sending and counts what it could not send", async () => {
+    harness.collector.respond(() => ({ status: 401, body: '{"detail":"invalid api key"}' }));
+    const e = harness.make({ concurrency: 1 });
     const first = simpleTrace();
     for (const r of first) e.export(r);
     await e.flush(5_000);
 
-    expect(collector.requests).toHaveLength(1);
+    expect(harness.collector.requests).toHaveLength(1);
     expect(e.stats()).toEqual({ queued: 0, sent: 0, failed: 1, dropped: first.length - 1 });
     const errors = logged("Tracium API rejected the API key");
     expect(errors).toHaveLength(1);
@@ -203,23 +166,23 @@ describe("Tracium HTTP exporter: faults", () => {
     for (const r of later) e.export(r);
     await e.flush(1_000);
     await new Promise((r) => setTimeout(r, 50));
-    expect(collector.requests).toHaveLength(1);
+    expect(harness.collector.requests).toHaveLength(1);
     expect(e.stats().dropped).toBe(first.length - 1 + later.length);
     expect(logged("Tracium API rejected the API key")).toHaveLength(1);
   });
 
   it("treats 403 like 401", async () => {
-    collector.respond(() => ({ status: 403 }));
-    const e = make();
+    harness.collector.respond(() => ({ status: 403 }));
+    const e = harness.make();
     for (const r of simpleTrace(0)) e.export(r);
     await e.flush(5_000);
-    expect(collector.requests).toHaveLength(1);
+    expect(harness.collector.requests).toHaveLength(1);
     expect(logged("Tracium API rejected the API key (HTTP 403)")).toHaveLength(1);
   });
 
   it("on 404 for a trace's spans, creates the trace again once and retries the spans", async () => {
     const known = new Set<string>();
-    collector.respond((req: Received) => {
+    harness.collector.respond((req: Received) => {
       if (req.path === "/agents/traces") {
         const id = (req.body as { trace_id: string }).trace_id;
         known.add(id);
@@ -228,14 +191,14 @@ describe("Tracium HTTP exporter: faults", () => {
       const id = req.path.split("/")[3]!;
       return known.has(id) ? undefined : { status: 404, body: '{"detail":"trace not found"}' };
     });
-    const e = make();
+    const e = harness.make();
     // The trace_start never reached the exporter (e.g. dropped): the server does not know the trace.
     const records = simpleTrace(2).slice(1);
     const id = records[0]!.trace.id;
     for (const r of records) e.export(r);
     await e.flush(5_000);
 
-    expect(collector.requests.map((r) => `${r.path} ${(r.body as { trace_id?: string }).trace_id ?? ""}`.trim())).toEqual([
+    expect(harness.collector.requests.map((r) => `${r.path} ${(r.body as { trace_id?: string }).trace_id ?? ""}`.trim())).toEqual([
       `/agents/traces/${id}/spans`,
       `/agents/traces ${id}`,
       `/agents/traces/${id}/spans`,
@@ -245,35 +208,35 @@ describe("Tracium HTTP exporter: faults", () => {
   });
 
   it("gives up on a trace's call when it still gets 404 after re-creating the trace", async () => {
-    collector.respond((req) => (req.path === "/agents/traces" ? undefined : { status: 404 }));
-    const e = make();
+    harness.collector.respond((req) => (req.path === "/agents/traces" ? undefined : { status: 404 }));
+    const e = harness.make();
     const records = simpleTrace(1);
     for (const r of records) e.export(r);
     await e.flush(5_000);
 
-    expect(collector.to("/spans")).toHaveLength(2);
+    expect(harness.collector.to("/spans")).toHaveLength(2);
     expect(e.stats()).toMatchObject({ queued: 0, sent: 1, failed: 2 });
     expect(logged("even after re-creating the trace")).toHaveLength(1);
   });
 
   it("on 404 for create, says the base URL looks wrong", async () => {
-    collector.respond(() => ({ status: 404, body: "Not Found" }));
-    const e = make({ baseUrl: `${collector.url}/v1` });
+    harness.collector.respond(() => ({ status: 404, body: "Not Found" }));
+    const e = harness.make({ baseUrl: `${harness.collector.url}/v1` });
     e.export(simpleTrace(0)[0]!);
     await e.flush(5_000);
 
-    expect(collector.requests.map((r) => r.path)).toEqual(["/v1/agents/traces"]);
+    expect(harness.collector.requests.map((r) => r.path)).toEqual(["/v1/agents/traces"]);
     expect(e.stats()).toMatchObject({ failed: 1 });
     expect(logged("the base URL looks wrong")).toHaveLength(1);
   });
 
-  it("does not retry other 4xx and logs the status with a short body excerpt once", async () => {
-    collector.respond(() => ({ status: 422, body: JSON.stringify({ detail: "x".repeat(1000) }) }));
-    const e = make();
+  it("does not retry other 4xx and harness.logs the status with a short body excerpt once", async () => {
+    harness.collector.respond(() => ({ status: 422, body: JSON.stringify({ detail: "x".repeat(1000) }) }));
+    const e = harness.make();
     for (const r of [...simpleTrace(0), ...simpleTrace(0)]) e.export(r);
     await e.flush(5_000);
 
-    expect(collector.requests).toHaveLength(4);
+    expect(harness.collector.requests).toHaveLength(4);
     expect(e.stats()).toMatchObject({ sent: 0, failed: 4 });
     const lines = logged("HTTP 422");
     expect(lines).toHaveLength(1);
@@ -281,12 +244,12 @@ describe("Tracium HTTP exporter: faults", () => {
   });
 
   it("does not follow redirects (the API key would go wherever Location points)", async () => {
-    collector.respond(() => ({ status: 307, headers: { location: "http://elsewhere.example/agents/traces" } }));
-    const e = make();
+    harness.collector.respond(() => ({ status: 307, headers: { location: "http://elsewhere.example/agents/traces" } }));
+    const e = harness.make();
     e.export(simpleTrace(0)[0]!);
     await e.flush(5_000);
 
-    expect(collector.requests).toHaveLength(1);
+    expect(harness.collector.requests).toHaveLength(1);
     expect(e.stats()).toMatchObject({ failed: 1 });
     expect(logged("redirects are not followed")).toHaveLength(1);
   });
@@ -297,7 +260,7 @@ describe("Tracium HTTP exporter: faults", () => {
       urls.push(String(input));
       return new Response("{}", { status: 200 });
     };
-    const refused = make({ baseUrl: "http://api.example.com", fetch: spy });
+    const refused = harness.make({ baseUrl: "http://api.example.com", fetch: spy });
     refused.export(simpleTrace(0)[0]!);
     await refused.flush(1_000);
     expect(urls).toEqual([]);
@@ -305,7 +268,7 @@ describe("Tracium HTTP exporter: faults", () => {
     expect(logged("refusing plain http:// to api.example.com")).toHaveLength(1);
     await refused.shutdown(100);
 
-    const allowed = make({ baseUrl: "http://api.example.com", fetch: spy, allowInsecureHttp: true });
+    const allowed = harness.make({ baseUrl: "http://api.example.com", fetch: spy, allowInsecureHttp: true });
     allowed.export(simpleTrace(0)[0]!);
     await allowed.flush(1_000);
     expect(urls).toEqual(["http://api.example.com/agents/traces"]);
@@ -313,30 +276,30 @@ describe("Tracium HTTP exporter: faults", () => {
   });
 
   it("drops and counts records exported after shutdown, without sending them", async () => {
-    const e = make();
+    const e = harness.make();
     await e.shutdown(1_000);
     for (const r of simpleTrace()) e.export(r);
     await e.flush(100);
-    expect(collector.requests).toHaveLength(0);
+    expect(harness.collector.requests).toHaveLength(0);
     expect(e.stats()).toEqual({ queued: 0, sent: 0, failed: 0, dropped: 4 });
   });
 
   it("never throws from export(), even for a malformed record", () => {
-    const e = make();
+    const e = harness.make();
     expect(() => e.export(undefined as unknown as ExportRecord)).not.toThrow();
     expect(() => e.export({ kind: "span_end" } as unknown as ExportRecord)).not.toThrow();
     expect(e.stats().dropped).toBe(2);
   });
 
   it("counts a span that cannot be serialised as failed and still sends the others", async () => {
-    const e = make();
+    const e = harness.make();
     const records = simpleTrace(2);
     const bad = (records[1] as Extract<ExportRecord, { kind: "span_end" }>).span;
     bad.input = { big: 1n };
     for (const r of records) e.export(r);
     await e.flush(5_000);
 
-    const spans = collector.to("/spans");
+    const spans = harness.collector.to("/spans");
     expect(spans).toHaveLength(1);
     expect((spans[0]!.body as { spans: unknown[] }).spans).toHaveLength(1);
     expect(e.stats()).toEqual({ queued: 0, sent: 3, failed: 1, dropped: 0 });

@@ -2,50 +2,13 @@
  * The Tracium HTTP exporter's queue: bounded in records and bytes, exact counters, and flush
  * semantics (what was queued at call time, not what keeps arriving).
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { TraciumHttpExporter, type TraciumHttpExporterOptions } from "../../src/exporters/tracium-http.js";
+import { describe, expect, it } from "vitest";
 import type { ExportRecord } from "../../src/records.js";
-import { Collector, deadUrl } from "./collector.js";
-import { API_KEY, T0, captureLogs, endSpan, endTrace, keyLeaks, makeSpan, makeTrace } from "./fixtures.js";
+import { deadUrl } from "./collector.js";
+import { T0, endSpan, endTrace, makeSpan, makeTrace } from "./fixtures.js";
+import { useHttpHarness } from "./http-harness.js";
 
-const unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
-beforeAll(() => void process.on("unhandledRejection", onUnhandled));
-afterAll(() => {
-  process.off("unhandledRejection", onUnhandled);
-  expect(unhandled).toEqual([]);
-});
-
-let collector: Collector;
-let logs: ReturnType<typeof captureLogs>;
-let exporter: TraciumHttpExporter | undefined;
-
-beforeEach(async () => {
-  logs = captureLogs();
-  collector = new Collector();
-  await collector.start();
-});
-
-afterEach(async () => {
-  await exporter?.shutdown(200);
-  exporter = undefined;
-  await collector.stop();
-  logs.restore();
-  expect(keyLeaks(logs.lines)).toEqual([]);
-});
-
-function make(over: Partial<TraciumHttpExporterOptions> = {}): TraciumHttpExporter {
-  exporter = new TraciumHttpExporter({
-    apiKey: API_KEY,
-    baseUrl: collector.url,
-    sdkVersion: "1.2.3",
-    flushIntervalMs: 10,
-    retryBaseMs: 5,
-    retryMaxMs: 20,
-    ...over,
-  });
-  return exporter;
-}
+const harness = useHttpHarness();
 
 function traceRecords(spans: number, input?: unknown): ExportRecord[] {
   const trace = makeTrace();
@@ -59,7 +22,7 @@ function traceRecords(spans: number, input?: unknown): ExportRecord[] {
 
 describe("Tracium HTTP exporter: queue bounds", () => {
   it("with the API down, 50,000 records never queue more than maxQueueSize and the rest are counted dropped", async () => {
-    const e = make({ baseUrl: await deadUrl(), maxQueueSize: 10_000 });
+    const e = harness.make({ baseUrl: await deadUrl(), maxQueueSize: 10_000 });
     let maxQueued = 0;
     for (let t = 0; t < 5_000; t++) {
       for (const r of traceRecords(8)) {
@@ -69,7 +32,7 @@ describe("Tracium HTTP exporter: queue bounds", () => {
     }
     expect(maxQueued).toBe(10_000);
     expect(e.stats()).toEqual({ queued: 10_000, sent: 0, failed: 0, dropped: 40_000 });
-    expect(logs.lines.filter((l) => l.includes("queue is full"))).toHaveLength(1);
+    expect(harness.logs.lines.filter((l) => l.includes("queue is full"))).toHaveLength(1);
 
     await e.shutdown(300);
     const s = e.stats();
@@ -78,7 +41,7 @@ describe("Tracium HTTP exporter: queue bounds", () => {
   });
 
   it("bounds the queue by estimated bytes too", () => {
-    const e = make({ baseUrl: "http://127.0.0.1:9", maxQueueBytes: 100_000 });
+    const e = harness.make({ baseUrl: "http://127.0.0.1:9", maxQueueBytes: 100_000 });
     const big = "x".repeat(10_000);
     const records = Array.from({ length: 10 }, () => traceRecords(5, { text: big })).flat();
     for (const r of records) e.export(r);
@@ -91,17 +54,17 @@ describe("Tracium HTTP exporter: queue bounds", () => {
   });
 
   it("counts records in flight as queued until they settle", async () => {
-    collector.respond(() => "hang");
-    const e = make({ timeoutMs: 60_000 });
+    harness.collector.respond(() => "hang");
+    const e = harness.make({ timeoutMs: 60_000 });
     for (const r of traceRecords(1)) e.export(r);
-    await collector.until(() => collector.requests.length === 1);
+    await harness.collector.until(() => harness.collector.requests.length === 1);
     expect(e.stats().queued).toBe(3);
   });
 
   it("flush waits for what was queued when it was called, not for records that keep arriving", async () => {
     const late = makeTrace();
-    collector.respond((req) => ((req.body as { trace_id?: string }).trace_id === late.id ? "hang" : undefined));
-    const e = make({ timeoutMs: 60_000 });
+    harness.collector.respond((req) => ((req.body as { trace_id?: string }).trace_id === late.id ? "hang" : undefined));
+    const e = harness.make({ timeoutMs: 60_000 });
     const first = traceRecords(2);
     for (const r of first) e.export(r);
     const flushed = e.flush(10_000);
@@ -110,12 +73,12 @@ describe("Tracium HTTP exporter: queue bounds", () => {
     const started = Date.now();
     await flushed;
     expect(Date.now() - started).toBeLessThan(5_000);
-    expect(collector.to("/complete")).toHaveLength(1);
+    expect(harness.collector.to("/complete")).toHaveLength(1);
     expect(e.stats()).toMatchObject({ sent: first.length, queued: 1 });
   });
 
   it("flush on an empty queue resolves at once", async () => {
-    const e = make();
+    const e = harness.make();
     const started = Date.now();
     await e.flush(10_000);
     expect(Date.now() - started).toBeLessThan(100);

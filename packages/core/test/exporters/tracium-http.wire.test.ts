@@ -1,60 +1,23 @@
 /**
  * The exact requests the Tracium HTTP exporter sends, checked on a real local HTTP server.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { TraciumHttpExporter, type TraciumHttpExporterOptions } from "../../src/exporters/tracium-http.js";
+import { describe, expect, it } from "vitest";
 import type { ExportRecord } from "../../src/records.js";
-import { Collector } from "./collector.js";
-import { API_KEY, T0, captureLogs, endSpan, endTrace, finishedTraceRecords, keyLeaks, makeSpan, makeTrace } from "./fixtures.js";
+import { API_KEY, T0, endSpan, endTrace, finishedTraceRecords, makeSpan, makeTrace } from "./fixtures.js";
+import type { TraciumHttpExporter } from "../../src/exporters/tracium-http.js";
+import { useHttpHarness } from "./http-harness.js";
 
-const unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
-beforeAll(() => void process.on("unhandledRejection", onUnhandled));
-afterAll(() => {
-  process.off("unhandledRejection", onUnhandled);
-  expect(unhandled).toEqual([]);
-});
-
-let collector: Collector;
-let logs: ReturnType<typeof captureLogs>;
-let exporter: TraciumHttpExporter | undefined;
-
-beforeEach(async () => {
-  logs = captureLogs();
-  collector = new Collector();
-  await collector.start();
-});
-
-afterEach(async () => {
-  await exporter?.shutdown(200);
-  exporter = undefined;
-  await collector.stop();
-  logs.restore();
-  expect(keyLeaks(logs.lines)).toEqual([]);
-});
-
-function make(over: Partial<TraciumHttpExporterOptions> = {}): TraciumHttpExporter {
-  exporter = new TraciumHttpExporter({
-    apiKey: API_KEY,
-    baseUrl: collector.url,
-    sdkVersion: "1.2.3",
-    flushIntervalMs: 10,
-    retryBaseMs: 5,
-    retryMaxMs: 20,
-    ...over,
-  });
-  return exporter;
-}
+const harness = useHttpHarness();
 
 function exportAll(e: TraciumHttpExporter, records: ExportRecord[]): void {
   for (const r of records) e.export(r);
 }
 
-const calls = (): string[] => collector.requests.map((r) => `${r.method} ${r.path}`);
+const calls = (): string[] => harness.collector.requests.map((r) => `${r.method} ${r.path}`);
 
 describe("Tracium HTTP exporter: wire requests", () => {
   it("sends create, then the spans, then complete, with the API key and SDK headers and snake_case bodies", async () => {
-    const e = make();
+    const e = harness.make();
     const trace = makeTrace({
       modelId: "gpt-4o",
       tags: ["prod"],
@@ -98,13 +61,13 @@ describe("Tracium HTTP exporter: wire requests", () => {
       `POST /agents/traces/${trace.id}/spans`,
       `POST /agents/traces/${trace.id}/complete`,
     ]);
-    for (const req of collector.requests) {
+    for (const req of harness.collector.requests) {
       expect(req.headers["x-api-key"]).toBe(API_KEY);
       expect(req.headers["content-type"]).toBe("application/json");
       expect(req.headers["user-agent"]).toBe("tracium-js/1.2.3");
       expect(req.headers["x-tracium-sdk-version"]).toBe("1.2.3");
     }
-    const [create, spans, complete] = collector.requests;
+    const [create, spans, complete] = harness.collector.requests;
     expect(create!.body).toEqual({
       agent_name: "support-bot",
       trace_id: trace.id,
@@ -166,7 +129,7 @@ describe("Tracium HTTP exporter: wire requests", () => {
   });
 
   it("keeps create → spans → complete order within each trace while several traces are in flight", async () => {
-    const e = make({ concurrency: 4 });
+    const e = harness.make({ concurrency: 4 });
     const traces = Array.from({ length: 6 }, () => makeTrace());
     const perTrace = traces.map((t) => finishedTraceRecords(t, [makeSpan(t), makeSpan(t)]));
     // Interleave the traces' records, as concurrent agents would.
@@ -174,7 +137,7 @@ describe("Tracium HTTP exporter: wire requests", () => {
     await e.flush(5_000);
 
     for (const t of traces) {
-      const paths = collector.requests.filter((r) => r.path.includes(t.id) || (r.body as { trace_id?: string }).trace_id === t.id);
+      const paths = harness.collector.requests.filter((r) => r.path.includes(t.id) || (r.body as { trace_id?: string }).trace_id === t.id);
       expect(paths.map((r) => r.path)).toEqual([
         "/agents/traces",
         `/agents/traces/${t.id}/spans`,
@@ -185,13 +148,13 @@ describe("Tracium HTTP exporter: wire requests", () => {
   });
 
   it("coalesces many spans of a trace into one request", async () => {
-    const e = make();
+    const e = harness.make();
     const trace = makeTrace();
     const spans = Array.from({ length: 50 }, (_, i) => makeSpan(trace, { name: `s${i}` }));
     exportAll(e, finishedTraceRecords(trace, spans));
     await e.flush(5_000);
 
-    const spanRequests = collector.to("/spans");
+    const spanRequests = harness.collector.to("/spans");
     expect(spanRequests).toHaveLength(1);
     expect((spanRequests[0]!.body as { spans: Array<{ name: string }> }).spans.map((s) => s.name)).toEqual(
       spans.map((s) => s.name),
@@ -199,7 +162,7 @@ describe("Tracium HTTP exporter: wire requests", () => {
   });
 
   it("splits more than 1000 spans over several requests of at most 1000", async () => {
-    const e = make();
+    const e = harness.make();
     const trace = makeTrace();
     const records: ExportRecord[] = [{ kind: "trace_start", trace }];
     for (let i = 0; i < 2500; i++) {
@@ -209,16 +172,16 @@ describe("Tracium HTTP exporter: wire requests", () => {
     exportAll(e, records);
     await e.flush(10_000);
 
-    const sizes = collector.to("/spans").map((r) => (r.body as { spans: unknown[] }).spans.length);
+    const sizes = harness.collector.to("/spans").map((r) => (r.body as { spans: unknown[] }).spans.length);
     expect(sizes).toEqual([1000, 1000, 500]);
-    const names = collector.to("/spans").flatMap((r) => (r.body as { spans: Array<{ name: string }> }).spans.map((s) => s.name));
+    const names = harness.collector.to("/spans").flatMap((r) => (r.body as { spans: Array<{ name: string }> }).spans.map((s) => s.name));
     expect(names).toEqual(Array.from({ length: 2500 }, (_, i) => `s${i}`));
-    expect(collector.requests.at(-1)!.path).toBe(`/agents/traces/${trace.id}/complete`);
+    expect(harness.collector.requests.at(-1)!.path).toBe(`/agents/traces/${trace.id}/complete`);
   });
 
   it("uses the id the server returns on create for the trace's later calls", async () => {
-    collector.respond((req) => (req.path === "/agents/traces" ? { status: 201, body: '{"id":"srv-42","status":"ok"}' } : undefined));
-    const e = make();
+    harness.collector.respond((req) => (req.path === "/agents/traces" ? { status: 201, body: '{"id":"srv-42","status":"ok"}' } : undefined));
+    const e = harness.make();
     const trace = makeTrace();
     exportAll(e, finishedTraceRecords(trace, [makeSpan(trace)]));
     await e.flush(5_000);
@@ -227,8 +190,8 @@ describe("Tracium HTTP exporter: wire requests", () => {
   });
 
   it("accepts trace_id as the returned id too", async () => {
-    collector.respond((req) => (req.path === "/agents/traces" ? { status: 200, body: '{"trace_id":"srv-7"}' } : undefined));
-    const e = make();
+    harness.collector.respond((req) => (req.path === "/agents/traces" ? { status: 200, body: '{"trace_id":"srv-7"}' } : undefined));
+    const e = harness.make();
     const trace = makeTrace();
     exportAll(e, finishedTraceRecords(trace, []));
     await e.flush(5_000);
@@ -237,7 +200,7 @@ describe("Tracium HTTP exporter: wire requests", () => {
   });
 
   it("ends a failed trace with /fail, carrying the error, summary and tags", async () => {
-    const e = make();
+    const e = harness.make();
     const trace = makeTrace({ tags: ["batch"] });
     const llm = makeSpan(trace, { spanType: "llm", name: "chat", modelId: "claude-sonnet-4" });
     const records = finishedTraceRecords(trace, [llm]);
@@ -245,7 +208,7 @@ describe("Tracium HTTP exporter: wire requests", () => {
     exportAll(e, records);
     await e.flush(5_000);
 
-    const fail = collector.to("/fail");
+    const fail = harness.collector.to("/fail");
     expect(fail).toHaveLength(1);
     expect(fail[0]!.path).toBe(`/agents/traces/${trace.id}/fail`);
     expect(fail[0]!.body).toEqual({
@@ -255,11 +218,11 @@ describe("Tracium HTTP exporter: wire requests", () => {
       model: "claude-sonnet-4",
       llm_steps: [{ name: "chat", model: "claude-sonnet-4", system_prompt: null }],
     });
-    expect(collector.to("/complete")).toHaveLength(0);
+    expect(harness.collector.to("/complete")).toHaveLength(0);
   });
 
   it("sends a long open span as in_progress, then again as completed with the same id (upsert)", async () => {
-    const e = make();
+    const e = harness.make();
     const trace = makeTrace();
     const span = makeSpan(trace, { spanType: "retrieval", name: "fetch_context", input: { q: "x" } });
     e.export({ kind: "trace_start", trace });
@@ -271,7 +234,7 @@ describe("Tracium HTTP exporter: wire requests", () => {
     e.export({ kind: "trace_end", trace: endTrace(trace, T0 + 6_000) });
     await e.flush(5_000);
 
-    const [open, closed] = collector.to("/spans").map((r) => (r.body as { spans: Array<Record<string, unknown>> }).spans);
+    const [open, closed] = harness.collector.to("/spans").map((r) => (r.body as { spans: Array<Record<string, unknown>> }).spans);
     expect(open).toEqual([
       {
         id: span.id,
@@ -300,23 +263,23 @@ describe("Tracium HTTP exporter: wire requests", () => {
   });
 
   it("does not send the start of an llm span whose model is not known yet (the API rejects it)", async () => {
-    const e = make();
+    const e = harness.make();
     const trace = makeTrace();
     const llm = makeSpan(trace, { spanType: "llm", name: "chat" });
     e.export({ kind: "trace_start", trace });
     e.export({ kind: "span_start", trace, span: llm });
     await e.flush(5_000);
-    expect(collector.to("/spans")).toHaveLength(0);
+    expect(harness.collector.to("/spans")).toHaveLength(0);
     expect(e.stats().sent).toBe(2);
   });
 
   it("batches records that arrive within flushIntervalMs instead of sending each at once", async () => {
-    const e = make({ flushIntervalMs: 300 });
+    const e = harness.make({ flushIntervalMs: 300 });
     const trace = makeTrace();
     exportAll(e, finishedTraceRecords(trace, [makeSpan(trace)]));
     await new Promise((r) => setTimeout(r, 100));
-    expect(collector.requests).toHaveLength(0);
-    await collector.until(() => collector.requests.length === 3);
+    expect(harness.collector.requests).toHaveLength(0);
+    await harness.collector.until(() => harness.collector.requests.length === 3);
   });
 
   it("does not run its requests inside the caller's async context", async () => {
@@ -327,7 +290,7 @@ describe("Tracium HTTP exporter: wire requests", () => {
       seen.push(als.getStore());
       return fetch(input, init);
     };
-    const e = make({ fetch: spy });
+    const e = harness.make({ fetch: spy });
     const trace = makeTrace();
     als.run("user-trace", () => exportAll(e, finishedTraceRecords(trace, [makeSpan(trace)])));
     await als.run("user-trace", () => e.flush(5_000));
