@@ -28,6 +28,8 @@ export interface SdkVersion {
   overloadedErrorName: string;
   /** Path `beta.messages.create` posts to (0.x adds `?beta=true`; 1.x uses the `anthropic-beta` header only). */
   betaPath: string;
+  /** The SDK's `betaTool` helper (for `beta.messages.toolRunner()`). */
+  betaTool: () => Promise<typeof import("anthropic-v1/helpers/beta/json-schema")["betaTool"]>;
 }
 
 export const VERSIONS: SdkVersion[] = [
@@ -39,6 +41,7 @@ export const VERSIONS: SdkVersion[] = [
     auth: { header: "authorization", value: `Bearer ${API_KEY}` },
     overloadedErrorName: "OverloadedError",
     betaPath: "/v1/messages",
+    betaTool: async () => (await import("anthropic-v1/helpers/beta/json-schema")).betaTool,
   },
   {
     label: "@anthropic-ai/sdk 0.137",
@@ -48,6 +51,7 @@ export const VERSIONS: SdkVersion[] = [
     auth: { header: "x-api-key", value: API_KEY },
     overloadedErrorName: "InternalServerError",
     betaPath: "/v1/messages?beta=true",
+    betaTool: async () => (await import("anthropic-v0/helpers/beta/json-schema")).betaTool as never,
   },
 ];
 

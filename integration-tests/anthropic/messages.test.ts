@@ -46,18 +46,19 @@ describe.each(VERSIONS)("$label", (v) => {
     it("await: one completed llm span with input, output, usage, model and metadata", async () => {
       replyJson(v, message({ text: "Sunny, 21°C.", usage: { input_tokens: 31, output_tokens: 9, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 } }));
       const anthropic = client(v);
+      // 1.x's types no longer list the sampling parameters (0.x's do); the API and the plugin take them.
+      const sampling = { temperature: 0.2, top_p: 0.9, top_k: 40 } as {};
       const { traceId, result } = await inTrace(() =>
         anthropic.messages.create({
           model: MODEL,
           max_tokens: 256,
-          temperature: 0.2,
-          top_p: 0.9,
-          top_k: 40,
+          ...sampling,
           stop_sequences: ["END"],
           tool_choice: { type: "auto" },
           system: "You are terse.",
           tools: [WEATHER_TOOL],
           messages: USER,
+          stream: false,
         }),
       );
       expect(result.content[0]).toEqual({ type: "text", text: "Sunny, 21°C." });
@@ -128,6 +129,13 @@ describe.each(VERSIONS)("$label", (v) => {
       expect(typeof p.asResponse).toBe("function");
       expect(p).toBeInstanceOf(Promise);
       await p;
+    });
+
+    it("messages.parse(): one span, the helper's result unchanged", async () => {
+      replyJson(v, message({ text: '{"answer": 4}' }));
+      const { traceId, result } = await inTrace(() => client(v).messages.parse({ model: MODEL, max_tokens: 16, messages: USER }));
+      expect(result.content).toEqual([{ type: "text", text: '{"answer": 4}' }]);
+      expect(onlyLlmSpan(traceId).output).toBe('{"answer": 4}');
     });
 
     it("beta.messages.create: its own span name, betas recorded", async () => {
@@ -453,6 +461,33 @@ describe.each(VERSIONS)("$label", (v) => {
       const span = onlyLlmSpan(traceId);
       expect(span.output).toBeUndefined();
       expect(span.toolCalls).toEqual([{ id: "toolu_9", type: "tool_use", name: "get_weather", input: { city: "Oslo" } }]);
+    });
+
+    it("beta.messages.toolRunner(): one span per round, the tool call recorded", async () => {
+      const betaTool = await v.betaTool();
+      const ran: unknown[] = [];
+      const tool = betaTool({
+        name: "get_weather",
+        description: "Current weather for a city",
+        inputSchema: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+        run: async (args) => {
+          ran.push(args);
+          return "sunny";
+        },
+      });
+      replyJson(v, message({ toolUse: [{ id: "toolu_r", name: "get_weather", input: { city: "Paris" } }] }), { beta: true });
+      mockMessages(v, { beta: true, body: (b) => JSON.stringify(b.messages).includes("tool_result") }).reply(200, message({ text: "Sunny in Paris." }), {
+        "content-type": "application/json",
+      });
+      const { traceId, result } = await inTrace(() =>
+        client(v).beta.messages.toolRunner({ model: MODEL, max_tokens: 64, messages: USER, tools: [tool] }).runUntilDone(),
+      );
+      expect(ran).toEqual([{ city: "Paris" }]);
+      expect(result.content).toEqual([{ type: "text", text: "Sunny in Paris." }]);
+      const spans = llmSpans(traceId);
+      expect(spans.map((s) => s.name)).toEqual(["anthropic.beta.messages", "anthropic.beta.messages"]);
+      expect(spans[0]!.toolCalls).toEqual([{ id: "toolu_r", type: "tool_use", name: "get_weather", input: { city: "Paris" } }]);
+      expect(spans[1]!.output).toBe("Sunny in Paris.");
     });
 
     it("streamed tool use: input_json_delta fragments assembled into the tool call input", async () => {
