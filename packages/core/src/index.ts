@@ -20,3 +20,4 @@ export * from "./exporters/index.js";
 export { suppressProviderSpans, unsuppressProviderSpans, isProviderSpanSuppressed } from "./suppress.js";
 export { runObserved, type Settle } from "./observe.js";
 export * from "./provider/index.js";
+export { tool, linkToolSpan, configureToolLinks, toolLinkStats, resetToolLinks, findToolCall, type ToolOptions, type ToolSpanHint, type ToolLinkOptions, type ToolLinkStats, type ToolCallLink } from "./tool.js";

@@ -4,6 +4,7 @@ import { newId } from "./ids.js";
 import { logger } from "./logger.js";
 import type { SpanData, Status, TokenUsage } from "./records.js";
 import { errorMessage, errorStack, sanitizeTags } from "./sanitize.js";
+import { onLlmInputRecorded, onToolCallIdSet, onToolCallsRecorded } from "./tool-links.js";
 import type { Trace } from "./trace.js";
 
 /** Well-known span types; any other string is accepted too. */
@@ -121,7 +122,9 @@ export class Span {
 
   /** Records the step's input (replaces any earlier one). Dropped when `captureContent` is off. */
   recordInput(input: unknown): void {
-    if (this.writable("recordInput") && this.owner.capturesContent) this.data.input = this.owner.clean(input);
+    if (!this.writable("recordInput")) return;
+    if (this.data.spanType === "llm") onLlmInputRecorded(this, input); // tool results → tool_results_for (tool-links.ts)
+    if (this.owner.capturesContent) this.data.input = this.owner.clean(input);
   }
 
   /** Records the step's output (replaces any earlier one). Dropped when `captureContent` is off. */
@@ -156,6 +159,7 @@ export class Span {
   /** Records the tool calls the model asked for. Arguments are dropped when `captureContent` is off. */
   setToolCalls(toolCalls: unknown[]): void {
     if (!this.writable("setToolCalls")) return;
+    onToolCallsRecorded(this, toolCalls); // remembered for linking tool spans (tool-links.ts)
     const value = this.owner.capturesContent ? toolCalls : stripArguments(toolCalls);
     const clean = this.owner.clean(value);
     this.data.toolCalls = Array.isArray(clean) ? clean : undefined;
@@ -166,6 +170,7 @@ export class Span {
     if (!this.writable("setMetadata")) return;
     const clean = this.owner.cleanRecord(metadata, "span metadata");
     for (const k of Object.keys(clean)) this.data.metadata[k] = clean[k];
+    if (clean.tool_call_id !== undefined) onToolCallIdSet(this, clean.tool_call_id); // links a tool span (tool-links.ts)
   }
 
   addTags(tags: string[]): void {
