@@ -4,7 +4,7 @@ const common = { sourcemap: true, clean: false, target: "node20", platform: "nod
 
 export default defineConfig([
   // ESM: the library and the `--import` entry (register the ESM loader hook + require hook).
-  { ...common, entry: { index: "src/index.ts", auto: "src/auto.ts" }, format: ["esm"], dts: true },
+  { ...common, entry: { index: "src/index.ts", auto: "src/auto.ts" }, format: ["esm"], dts: true, splitting: false },
   // CJS: the library and the `-r` entry (require hook only).
   { ...common, entry: { index: "src/index.ts", auto: "src/auto-require.ts" }, format: ["cjs"], dts: true },
   // The `tracium` command.

@@ -55,10 +55,22 @@ function splitModule(name: string): { pkg: string; sub: string | undefined } {
   return { pkg, sub: sub || undefined };
 }
 
-/** The modules the registered plugins watch. */
+/** Plugin names listed in TRACIUM_DISABLED_PLUGINS (comma-separated): the zero-code hooks skip them. */
+export function disabledPlugins(env: Record<string, string | undefined> = process.env): Set<string> {
+  return new Set(
+    (env.TRACIUM_DISABLED_PLUGINS ?? "")
+      .split(",")
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean),
+  );
+}
+
+/** The modules the registered plugins watch (minus the plugins TRACIUM_DISABLED_PLUGINS names). */
 export function watchedModules(plugins: readonly TraciumPlugin[] = registeredPlugins()): WatchedModule[] {
   const out: WatchedModule[] = [];
+  const disabled = disabledPlugins();
   for (const plugin of plugins) {
+    if (disabled.has(String(plugin.name).toLowerCase())) continue;
     let modules: readonly string[] = [];
     try {
       modules = Array.isArray(plugin.modules) ? plugin.modules : [];
@@ -132,7 +144,7 @@ export function esmIncludeList(modules: readonly WatchedModule[]): Array<string 
 
 function shortPath(where: string): string {
   const text = where.startsWith("file:") ? safeFileUrlPath(where) : where;
-  const at = text.lastIndexOf("node_modules");
+  const at = text.indexOf("node_modules");
   return at >= 0 ? text.slice(at) : text;
 }
 
@@ -161,7 +173,7 @@ export function matchEsm(modules: readonly WatchedModule[], url: string, specifi
   let path: string | undefined;
   return modules.filter((m) => {
     if (specifier === m.name) return true;
-    if (specifier !== undefined && !specifier.startsWith(".") && !specifier.startsWith("file:") && !specifier.startsWith("/")) return false;
+    // By file: an import by URL, or through a package alias ("openai-v7": "npm:openai@7").
     path ??= url.startsWith("file:") ? safeFileUrlPath(url) : url;
     return entryPattern(m).test(path);
   });

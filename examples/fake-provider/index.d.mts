@@ -1,0 +1,24 @@
+export interface FakeRequest {
+  method: string;
+  path: string;
+  body: Record<string, any>;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export interface FakeProvider {
+  url: string;
+  port: number;
+  /** `baseURL` for `new OpenAI(...)` (and OPENAI_BASE_URL). */
+  openaiBaseURL: string;
+  /** `baseURL` for `new Anthropic(...)` (and ANTHROPIC_BASE_URL). */
+  anthropicBaseURL: string;
+  /** Every request received. */
+  requests: FakeRequest[];
+  close(): Promise<void>;
+}
+
+/** Starts the fake OpenAI/Anthropic provider on 127.0.0.1. */
+export function startFakeProvider(options?: { port?: number; latencyMs?: number }): Promise<FakeProvider>;
+
+/** The real provider when its key is set (and FAKE_PROVIDER is not "1"), else a fake one started here. */
+export function useProvider(): Promise<{ fake: FakeProvider | undefined; close(): Promise<void> }>;

@@ -1,0 +1,247 @@
+/**
+ * Zero-code scenarios: unchanged apps run as subprocesses with `--import @tracium/sdk/auto`,
+ * `NODE_OPTIONS=--import=@tracium/sdk/auto` or `-r @tracium/sdk/auto`, against a local fake
+ * provider, exporting to a JSONL file in a temp dir or to a local collector.
+ */
+import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFakeProvider, type FakeProvider } from "../../examples/fake-provider/index.mjs";
+import { FIXTURES, readRecords, runNode, startCollector, tempDir, tracesOf, type Rec } from "./helpers.js";
+
+let provider: FakeProvider;
+let tmp: ReturnType<typeof tempDir>;
+let n = 0;
+
+beforeAll(async () => {
+  provider = await startFakeProvider({ latencyMs: 5 });
+  tmp = tempDir();
+});
+afterAll(async () => {
+  await provider.close();
+  tmp.cleanup();
+});
+
+function env(extra: Record<string, string | undefined> = {}): { env: Record<string, string | undefined>; file: string } {
+  const file = join(tmp.dir, `traces-${++n}.jsonl`);
+  return {
+    file,
+    env: {
+      OPENAI_API_KEY: "sk-test",
+      OPENAI_BASE_URL: provider.openaiBaseURL,
+      ANTHROPIC_API_KEY: "sk-ant-test",
+      ANTHROPIC_BASE_URL: provider.anthropicBaseURL,
+      TRACIUM_FILE: file,
+      TRACIUM_AGENT_NAME: "zero-code-app",
+      ...extra,
+    },
+  };
+}
+
+const fixture = (name: string) => join(FIXTURES, name);
+const llmSpans = (records: Rec[]) => records.filter((r) => r.type === "span" && r.span_type === "llm");
+
+describe("ESM app with --import @tracium/sdk/auto", () => {
+  it("traces openai (plain and streamed) and anthropic calls, one implicit trace per call, and leaves the output unchanged", async () => {
+    const plain = await runNode([fixture("esm-app.mjs")], { env: env().env });
+    const { env: e, file } = env();
+    const traced = await runNode(["--import", "@tracium/sdk/auto", fixture("esm-app.mjs")], { env: e });
+    expect(traced.code, traced.stderr).toBe(0);
+    expect(traced.stdout).toBe(plain.stdout);
+
+    const traces = tracesOf(readRecords(file));
+    expect(traces).toHaveLength(3);
+    for (const t of traces) {
+      expect(t.start?.agent_name).toBe("zero-code-app");
+      expect(t.end?.status).toBe("completed");
+      expect(t.spans).toHaveLength(1);
+    }
+    const [chat, stream, claude] = traces.map((t) => t.spans[0]!);
+    expect(chat).toMatchObject({ span_type: "llm", name: "openai.chat.completions", model_id: "gpt-4o-mini", status: "completed" });
+    expect(chat.input_tokens).toBeGreaterThan(0);
+    expect(chat.output_tokens).toBeGreaterThan(0);
+    expect(stream).toMatchObject({ span_type: "llm", name: "openai.chat.completions", status: "completed" });
+    expect(stream.output_tokens).toBeGreaterThan(0); // usage read from the stream
+    expect(claude).toMatchObject({ span_type: "llm", name: "anthropic.messages", model_id: "claude-sonnet-4-6", status: "completed" });
+    expect(traces[0]!.end?.summary).toMatchObject({ llm_calls: 1, models: ["gpt-4o-mini"] });
+  });
+
+  it("NODE_OPTIONS=--import=@tracium/sdk/auto sends the traces to the Tracium API (local collector)", async () => {
+    const collector = await startCollector();
+    try {
+      const { env: e } = env({ NODE_OPTIONS: "--import=@tracium/sdk/auto", TRACIUM_API_KEY: "tr-test-key-123", TRACIUM_BASE_URL: collector.url });
+      const r = await runNode([fixture("esm-app.mjs")], { env: e });
+      expect(r.code, r.stderr).toBe(0);
+      const creates = collector.requests.filter((q) => q.method === "POST" && q.path === "/agents/traces");
+      const spans = collector.requests.filter((q) => /\/agents\/traces\/[^/]+\/spans$/.test(q.path)).flatMap((q) => q.body.spans as Rec[]);
+      const completes = collector.requests.filter((q) => /\/complete$/.test(q.path));
+      expect(creates).toHaveLength(3);
+      expect(creates.every((q) => q.body.agent_name === "zero-code-app" && q.headers["x-api-key"] === "tr-test-key-123")).toBe(true);
+      const done = spans.filter((s) => s.status === "completed");
+      expect(done.map((s) => s.name).sort()).toEqual(["anthropic.messages", "openai.chat.completions", "openai.chat.completions"]);
+      expect(completes).toHaveLength(3);
+      expect(completes.every((q) => q.body.summary.llm_calls === 1)).toBe(true);
+    } finally {
+      await collector.close();
+    }
+  });
+
+  it("patches both builds when one app loads openai as an ES module and as CommonJS", async () => {
+    const { env: e, file } = env({ TRACIUM_LOG_LEVEL: "debug" });
+    const r = await runNode(["--import", "@tracium/sdk/auto", fixture("mixed-builds.mjs")], { env: e });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ distinct: true });
+    expect(r.stderr).toMatch(/patched openai \(import\)/);
+    expect(r.stderr).toMatch(/patched openai \(require\)/);
+    expect(llmSpans(readRecords(file))).toHaveLength(2);
+  });
+
+  it("does not load any provider SDK by itself", async () => {
+    const loads = join(tmp.dir, `loads-${++n}.txt`);
+    const { env: e } = env({ LOADS_FILE: loads });
+    const r = await runNode(["--import", fixture("record-loads.mjs"), "--import", "@tracium/sdk/auto", fixture("no-provider.mjs")], { env: e });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ loaded: [] });
+    const urls = readFileSync(loads, "utf8").split("\n").filter(Boolean);
+    expect(urls.some((u) => u.includes("@tracium/sdk") || u.includes("packages/sdk"))).toBe(true);
+    expect(urls.filter((u) => /node_modules\/(openai|@anthropic-ai\/sdk|@langchain\/core)\//.test(u))).toEqual([]);
+  });
+});
+
+describe("CommonJS app with -r @tracium/sdk/auto", () => {
+  it("traces openai and streamed anthropic calls", async () => {
+    const { env: e, file } = env();
+    const r = await runNode(["-r", "@tracium/sdk/auto", fixture("cjs-app.cjs")], { env: e });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).anthropic).toContain("Hello there");
+    const traces = tracesOf(readRecords(file));
+    expect(traces.map((t) => t.spans[0]?.name)).toEqual(["openai.chat.completions", "anthropic.messages"]);
+    expect(traces.every((t) => t.end?.status === "completed")).toBe(true);
+    expect(traces[1]!.spans[0]!.output_tokens).toBeGreaterThan(0);
+  });
+
+  it("NODE_OPTIONS=--import also patches a CommonJS app (through the require hook)", async () => {
+    const { env: e, file } = env({ NODE_OPTIONS: "--import=@tracium/sdk/auto" });
+    const r = await runNode([fixture("cjs-app.cjs")], { env: e });
+    expect(r.code, r.stderr).toBe(0);
+    expect(llmSpans(readRecords(file))).toHaveLength(2);
+  });
+
+  it("patches a provider loaded before Tracium late, and warns about it", async () => {
+    const { env: e, file } = env();
+    const r = await runNode(["-r", fixture("preload-openai.cjs"), "-r", "@tracium/sdk/auto", fixture("loaded-before.cjs")], { env: e });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/openai \(node_modules\/openai\/index\.js\) was loaded before Tracium started; patched now/);
+    expect(llmSpans(readRecords(file))).toHaveLength(1);
+  });
+});
+
+describe("LangChain app", () => {
+  it("patches the app's own openai copy and the nested copy inside @langchain/openai (openai plugin alone)", async () => {
+    const { env: e, file } = env({ TRACIUM_LOG_LEVEL: "debug", TRACIUM_DISABLED_PLUGINS: "langchain" });
+    const r = await runNode(["--import", "@tracium/sdk/auto", fixture("langchain-app.mjs")], { env: e });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/watching openai, @anthropic-ai\/sdk\n/);
+    const patched = [...r.stderr.matchAll(/patched openai \(import\) at (\S+)/g)].map((m) => m[1]!);
+    expect(new Set(patched).size).toBe(2);
+    expect(patched.some((p) => /openai@7\./.test(p))).toBe(true);
+    expect(patched.some((p) => /openai@6\./.test(p))).toBe(true);
+    const spans = llmSpans(readRecords(file));
+    expect(spans.map((s) => s.model_id).sort()).toEqual(["gpt-4.1-mini", "gpt-4o-mini"]);
+    expect(spans.every((s) => s.name === "openai.chat.completions")).toBe(true);
+  });
+
+  it("with every plugin on: the app runs unchanged, both copies are patched and the LangChain call is traced", async () => {
+    const { env: e, file } = env({ TRACIUM_LOG_LEVEL: "debug" });
+    const r = await runNode(["--import", "@tracium/sdk/auto", fixture("langchain-app.mjs")], { env: e });
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.langchain).toContain("refund");
+    const patched = [...r.stderr.matchAll(/patched openai \(import\) at (\S+)/g)].map((m) => m[1]);
+    expect(new Set(patched).size).toBeGreaterThanOrEqual(2); // two copies, two places
+    expect(patched.some((p) => /openai@7\./.test(p!))).toBe(true);
+    expect(patched.some((p) => /openai@6\./.test(p!))).toBe(true);
+    const spans = llmSpans(readRecords(file));
+    expect(spans.some((s) => s.model_id === "gpt-4o-mini")).toBe(true);
+    expect(spans.some((s) => s.model_id === "gpt-4.1-mini")).toBe(true);
+  });
+});
+
+describe("implicit traces", () => {
+  it("one per call outside a boundary, one per withTrace job, one per HTTP request (none without LLM calls)", async () => {
+    const { env: e, file } = env();
+    const r = await runNode(["--import", "@tracium/sdk/auto", fixture("implicit.mjs")], { env: e });
+    expect(r.code, r.stderr).toBe(0);
+    const traces = tracesOf(readRecords(file));
+    const byAgent = (name: string) => traces.filter((t) => t.start?.agent_name === name);
+
+    const loose = byAgent("zero-code-app");
+    expect(loose).toHaveLength(2);
+    expect(loose.every((t) => t.spans.length === 1)).toBe(true);
+
+    const job = byAgent("nightly-job");
+    expect(job).toHaveLength(1);
+    expect(job[0]!.spans).toHaveLength(3);
+    expect(job[0]!.end).toMatchObject({ status: "completed", tags: ["batch"] });
+    expect(job[0]!.end!.summary.llm_calls).toBe(3);
+
+    const http = byAgent("http-agent");
+    expect(http).toHaveLength(4); // /chat, /boom, /a, /b; /health made no call
+    const paths = http.map((t) => t.start!.metadata.http_path).sort();
+    expect(paths).toEqual(["/a", "/b", "/boom", "/chat"]);
+    const chat = http.find((t) => t.start!.metadata.http_path === "/chat")!;
+    expect(chat.spans.map((s) => s.span_type).sort()).toEqual(["llm", "tool"]);
+    expect(chat.end).toMatchObject({ status: "completed" });
+    const boom = http.find((t) => t.start!.metadata.http_path === "/boom")!;
+    expect(boom.end).toMatchObject({ status: "failed", error: "HTTP 500" });
+    // concurrent requests do not share a trace
+    for (const t of http) expect(t.spans.filter((s) => s.span_type === "llm")).toHaveLength(1);
+  });
+});
+
+describe("exit", () => {
+  const check = (file: string, agent: string) => {
+    const traces = tracesOf(readRecords(file)).filter((t) => t.start?.agent_name === agent);
+    expect(traces).toHaveLength(1);
+    const t = traces[0]!;
+    expect(t.end?.status).toBe("completed");
+    const open = t.spans.find((s) => s.name === "never-ended");
+    expect(open).toMatchObject({ status: "completed", metadata: { ended_with_trace: true } });
+    expect(t.spans.some((s) => s.span_type === "llm")).toBe(true);
+  };
+
+  it("ends and writes open traces when the event loop runs dry", async () => {
+    const { env: e, file } = env();
+    const r = await runNode(["--import", "@tracium/sdk/auto", fixture("exit.mjs"), "natural"], { env: e });
+    expect(r.code, r.stderr).toBe(0);
+    check(file, "exit-natural");
+  });
+
+  it("on process.exit(): writes open traces and keeps the exit code", async () => {
+    const { env: e, file } = env();
+    const r = await runNode(["--import", "@tracium/sdk/auto", fixture("exit.mjs"), "process-exit"], { env: e });
+    expect(r.code).toBe(3);
+    check(file, "exit-process-exit");
+  });
+
+  it("on SIGTERM with no handler of the app: flushes, then dies by the signal as it would have", async () => {
+    const { env: e, file } = env();
+    const r = await runNode(["--import", "@tracium/sdk/auto", fixture("exit.mjs"), "signal"], {
+      env: e,
+      onStdout: (text, kill) => text.includes("ready") && kill("SIGTERM"),
+    });
+    expect(r.signal).toBe("SIGTERM");
+    check(file, "exit-signal");
+  });
+
+  it("on SIGTERM handled by the app: flushes and lets the app exit its own way", async () => {
+    const { env: e, file } = env();
+    const r = await runNode(["--import", "@tracium/sdk/auto", fixture("exit.mjs"), "signal-app-handler"], {
+      env: e,
+      onStdout: (text, kill) => text.includes("ready") && !text.includes("cleaning") && kill("SIGTERM"),
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("app: cleaning up");
+    check(file, "exit-signal-app-handler");
+  });
+});
