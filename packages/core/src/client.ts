@@ -6,6 +6,7 @@ import { runInSpanContext } from "./context.js";
 import { runObserved } from "./observe.js";
 import { sanitize, sanitizeRecord, type SanitizeOptions } from "./sanitize.js";
 import { Trace, type TraceKind, type TraceOptions } from "./trace.js";
+import { traceFromParent } from "./propagation/w3c.js";
 
 /** Delivery counters summed over the exporters, with each exporter's own. */
 export interface ClientStats extends ExporterStats {
@@ -58,7 +59,9 @@ export class TraciumClient {
 
   /** Starts a trace you end yourself: `trace.end()`, `trace.fail(err)`, or `await using`. */
   startTrace(options: TraceOptions): Trace {
-    return this.createTrace(options, {});
+    const parent = options && typeof options === "object" ? traceFromParent(options.parent) : undefined;
+    if (!parent) return this.createTrace(options, {});
+    return this.createTrace({ ...options, traceId: parent.traceId ?? options.traceId }, parent.kind);
   }
 
   /** @internal */

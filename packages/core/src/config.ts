@@ -1,8 +1,13 @@
 import type { Exporter } from "./records.js";
 import { isLogLevel, logger, type LogLevel } from "./logger.js";
+import { resolveOtlpConfig, type OtlpOptions, type ResolvedOtlpConfig } from "./otlp/config.js";
 
-/** Names of the built-in exporters. */
-export type ExporterName = "tracium" | "file" | "console" | "memory" | "none";
+/**
+ * Names of the built-in exporters. `otlp`: OTLP/HTTP to an OpenTelemetry collector or backend
+ * (settings: the `otlp` option and the `OTEL_EXPORTER_OTLP_*` variables); `otel`: through the app's
+ * registered OpenTelemetry tracer provider.
+ */
+export type ExporterName = "tracium" | "file" | "console" | "memory" | "none" | "otlp" | "otel";
 
 /** A user function that masks values before they are recorded. Return the value to keep. */
 export type RedactFn = (value: unknown, path: readonly string[]) => unknown;
@@ -53,6 +58,8 @@ export interface TraciumOptions {
   allowInsecureHttp?: boolean;
   /** The fetch used by the HTTP exporter (tests). */
   fetch?: typeof fetch;
+  /** Settings of the `otlp` exporter; each overrides its `OTEL_EXPORTER_OTLP_*` / `OTEL_SERVICE_NAME` variable. */
+  otlp?: OtlpOptions;
 }
 
 /** Options after defaults, environment and validation. */
@@ -81,11 +88,13 @@ export interface ResolvedConfig {
   timeoutMs: number;
   allowInsecureHttp: boolean;
   fetch: typeof fetch | undefined;
+  /** Settings of the `otlp` exporter, resolved only when it is configured. */
+  otlp: ResolvedOtlpConfig | undefined;
 }
 
 export const DEFAULT_BASE_URL = "https://api.tracium.ai";
 export const DEFAULT_FILE_PATH = ".tracium/traces.jsonl";
-const EXPORTER_NAMES: readonly ExporterName[] = ["tracium", "file", "console", "memory", "none"];
+const EXPORTER_NAMES: readonly ExporterName[] = ["tracium", "file", "console", "memory", "none", "otlp", "otel"];
 const SERVERLESS_ENV = ["AWS_LAMBDA_FUNCTION_NAME", "VERCEL", "NETLIFY", "FUNCTION_TARGET", "FUNCTIONS_WORKER_RUNTIME"];
 
 type Env = Record<string, string | undefined>;
@@ -218,10 +227,11 @@ export function resolveConfig(input: unknown, env: Env = process.env): ResolvedC
   const fetchImpl = options.fetch;
   if (fetchImpl !== undefined && typeof fetchImpl !== "function") bad("fetch", fetchImpl, null);
 
+  const exporterList = exporters(options.exporter, env, apiKey);
   return {
     apiKey,
     baseUrl,
-    exporters: exporters(options.exporter, env, apiKey),
+    exporters: exporterList,
     exporterDefaulted: options.exporter === undefined && !env.TRACIUM_EXPORTER?.trim(),
     filePath: str("filePath", options.filePath, env.TRACIUM_FILE) ?? DEFAULT_FILE_PATH,
     enabled: bool("enabled", options.enabled, "TRACIUM_ENABLED", env, true),
@@ -242,5 +252,6 @@ export function resolveConfig(input: unknown, env: Env = process.env): ResolvedC
     timeoutMs: int("timeoutMs", options.timeoutMs, 10_000, 1, 600_000),
     allowInsecureHttp: bool("allowInsecureHttp", options.allowInsecureHttp, "TRACIUM_ALLOW_INSECURE_HTTP", env, false),
     fetch: typeof fetchImpl === "function" ? fetchImpl : undefined,
+    otlp: exporterList.includes("otlp") ? resolveOtlpConfig(options.otlp, env) : undefined,
   };
 }

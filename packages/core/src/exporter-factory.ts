@@ -2,6 +2,9 @@ import { resolve } from "node:path";
 import type { ExporterName, ResolvedConfig } from "./config.js";
 import { ConsoleExporter, FileExporter, MemoryExporter, NoopExporter, TraciumHttpExporter } from "./exporters/index.js";
 import { logger } from "./logger.js";
+import { OtelBridgeExporter } from "./otel-bridge/bridge.js";
+import { resolveOtlpConfig } from "./otlp/config.js";
+import { OtlpHttpExporter } from "./otlp/exporter.js";
 import type { Exporter } from "./records.js";
 import { SDK_VERSION } from "./version.js";
 
@@ -53,5 +56,19 @@ function build(name: ExporterName, config: ResolvedConfig): Exporter {
       return new MemoryExporter();
     case "none":
       return new NoopExporter();
+    case "otlp": {
+      const otlp = config.otlp ?? resolveOtlpConfig(undefined);
+      return new OtlpHttpExporter({
+        ...otlp,
+        timeoutMs: otlp.timeoutMs ?? config.timeoutMs,
+        captureContent: config.captureContent,
+        fetch: config.fetch,
+        maxQueueSize: config.maxQueueSize,
+        flushIntervalMs: config.flushIntervalMs,
+        allowInsecureHttp: config.allowInsecureHttp,
+      });
+    }
+    case "otel":
+      return new OtelBridgeExporter({ captureContent: config.captureContent });
   }
 }

@@ -10,7 +10,12 @@ export { logger, type LogLevel, type LogSink, type TraciumLogger } from "./logge
 export { registerPlugin, registeredPlugins, instrument, uninstrument, type TraciumPlugin } from "./plugins.js";
 export { wrapMethod, unwrapMethod, isWrapped } from "./patch.js";
 export { captureContext, runInContext, bindContext, type CapturedContext } from "./propagation.js";
-export type { SpanData, TraceData, TokenUsage, Status, ExportRecord, Exporter, ExporterStats } from "./records.js";
+export type { SpanData, TraceData, TraceLink, TokenUsage, Status, ExportRecord, Exporter, ExporterStats } from "./records.js";
+export { inject, extract, type ExtractedContext, type HeaderCarrier, type TraceParent } from "./propagation/w3c.js";
+export { OtlpHttpExporter, type OtlpHttpExporterOptions } from "./otlp/exporter.js";
+export { resolveOtlpConfig, DEFAULT_OTLP_ENDPOINT, type OtlpOptions, type ResolvedOtlpConfig, type OtlpProtocol, type OtlpCompression } from "./otlp/config.js";
+export { w3cTraceId, w3cSpanId, w3cRootSpanId } from "./otlp/ids.js";
+export { OtelBridgeExporter, type OtelBridgeExporterOptions } from "./otel-bridge/bridge.js";
 export { sanitize, isSecretKey, REDACTED } from "./sanitize.js";
 export { Span, type SpanOptions, type SpanType } from "./span.js";
 export { Trace, type TraceOptions } from "./trace.js";
