@@ -140,14 +140,16 @@ export class TraciumCallbackHandler extends BaseCallbackHandler implements Handl
   }
 
   /** @internal */
-  abandonRun(runId: string, reason: string): void {
+  abandonRun(runId: string, reason: string, received?: string): void {
     this.safe("abandon", () => {
       const run = this.engine.store.take(runId);
       if (!run) return;
       this.releaseCall(run);
       if (run.span) {
-        this.recordStreamed(run);
-        run.span.setMetadata({ cancelled: true, cancel_reason: reason });
+        const streamed = run.tokens?.join("") ?? "";
+        const partial = typeof received === "string" && received.length >= streamed.length ? received : streamed;
+        if (partial) run.span.recordOutput({ role: "assistant", content: partial });
+        run.span.setMetadata({ ...this.streamMetadata(run), stream: true, cancelled: true, cancel_reason: reason });
         run.span.end();
       }
       this.finishTree(run, undefined);

@@ -104,11 +104,25 @@ function wrapGenerate(original: AnyFunction): AnyFunction {
   };
 }
 
+const MAX_RECEIVED_CHARS = 1_000_000;
+
+/** Text of one streamed value: a message chunk's string content, or an LLM's string chunk. */
+function chunkText(value: unknown): string | undefined {
+  if (typeof value === "string") return value;
+  const content = (value as { content?: unknown } | null | undefined)?.content;
+  return typeof content === "string" ? content : undefined;
+}
+
 async function* inCall(inner: AsyncGenerator<unknown, unknown, unknown>, call: ModelCall): AsyncGenerator<unknown, unknown, unknown> {
   let finished = false;
+  // What the consumer received: the partial output of a run the consumer stops (models often
+  // report a token only after the consumer took its chunk).
+  let received = "";
   try {
     let result = await runInCall(call, () => inner.next());
     while (!result.done) {
+      const text = chunkText(result.value);
+      if (text && received.length < MAX_RECEIVED_CHARS) received += text;
       let sent: unknown;
       try {
         sent = yield result.value;
@@ -128,7 +142,7 @@ async function* inCall(inner: AsyncGenerator<unknown, unknown, unknown>, call: M
         // the stream's own cleanup failed; the consumer already left
       }
     }
-    for (const [runId, handler] of [...call.runs]) handler.abandonRun(runId, "stream closed before the model run ended");
+    for (const [runId, handler] of [...call.runs]) handler.abandonRun(runId, "stream closed before the model run ended", received || undefined);
   }
 }
 

@@ -17,8 +17,11 @@ export interface HandlerLike {
   spanForRun(runId: string): Span | undefined;
   /** Ties an open `llm` run to the model call it runs in (its end releases the suppression). */
   adoptModelCall(runId: string, call: ModelCall): boolean;
-  /** Ends an `llm` run whose model call finished without an end or error event (stream closed early). */
-  abandonRun(runId: string, reason: string): void;
+  /**
+   * Ends an `llm` run whose model call finished without an end or error event (stream closed
+   * early); `received` is the text the consumer got, when known.
+   */
+  abandonRun(runId: string, reason: string, received?: string): void;
 }
 
 /**
