@@ -62,13 +62,24 @@ async function probe(url: string, apiKey: string | undefined, timeoutMs: number,
   }
 }
 
-function packageInfo(name: string, cwd: string): { version: string | undefined; dir: string } | undefined {
-  let entry: string;
-  try {
-    entry = createRequire(join(cwd, "noop.js")).resolve(name);
-  } catch {
-    return undefined;
+function packageOf(name: string): string {
+  const parts = name.split("/");
+  return parts.slice(0, name.startsWith("@") ? 2 : 1).join("/");
+}
+
+/** The installed package (resolved from `cwd`, not loaded): its version and directory. */
+function packageInfo(pkg: string, cwd: string, entryName: string): { version: string | undefined; dir: string } | undefined {
+  let entry: string | undefined;
+  const req = createRequire(join(cwd, "noop.js"));
+  for (const spec of [pkg, entryName]) {
+    try {
+      entry = req.resolve(spec);
+      break;
+    } catch {
+      // try the next
+    }
   }
+  if (!entry) return undefined;
   // Walk up to the package's own package.json (openai 7 does not export ./package.json).
   let dir = dirname(entry);
   for (let i = 0; i < 8; i++) {
@@ -76,7 +87,7 @@ function packageInfo(name: string, cwd: string): { version: string | undefined; 
     if (existsSync(pj)) {
       try {
         const json = JSON.parse(readFileSync(pj, "utf8")) as { name?: string; version?: string };
-        if (json.name === name) return { version: json.version, dir };
+        if (json.name === pkg) return { version: json.version, dir };
       } catch {
         // keep walking
       }
@@ -160,7 +171,7 @@ export async function doctor(opts: DoctorOptions): Promise<number> {
   } else {
     add("info", "API key", "not set: traces stay on this machine (set TRACIUM_API_KEY to send them to Tracium)");
   }
-  if (usesApi) {
+  if (usesApi && config.apiKey) {
     let url: URL | undefined;
     try {
       url = new URL(config.baseUrl);
@@ -209,27 +220,32 @@ export async function doctor(opts: DoctorOptions): Promise<number> {
     add("info", "zero code", "to trace an app with no code change: node --import @tracium/sdk/auto app.js (CommonJS: node -r @tracium/sdk/auto app.cjs)");
   }
 
-  // Providers
+  // Providers: one line per package a plugin watches (a plugin may watch several subpaths of one package).
   const plugins = registeredPlugins();
   let installed = 0;
   for (const plugin of plugins) {
+    const byPackage = new Map<string, string[]>();
     for (const name of plugin.modules) {
-      const info = packageInfo(name, cwd);
+      const pkg = packageOf(name);
+      byPackage.set(pkg, [...(byPackage.get(pkg) ?? []), name]);
+    }
+    for (const [pkg, modules] of byPackage) {
+      const info = packageInfo(pkg, cwd, modules[0] ?? pkg);
       if (!info) {
-        add("info", `provider ${name}`, `not installed here (plugin "${plugin.name}" is ready if you add it)`);
+        add("info", pkg, `not installed here (plugin "${plugin.name}" is ready if you add it)`);
         continue;
       }
       installed++;
       const version = info.version ? ` ${info.version}` : "";
       if (!opts.loadProviders) {
-        add("ok", `provider ${name}`, `${name}${version} installed; plugin "${plugin.name}" patches it`);
+        add("ok", pkg, `${pkg}${version} installed; plugin "${plugin.name}" patches it`);
         continue;
       }
-      add(...checkPatch(plugin, name, version, cwd));
+      add(...checkPatch(plugin, pkg, modules, version, cwd));
     }
   }
   if (plugins.length === 0) add("fail", "providers", "no plugin is registered (is @tracium/sdk installed correctly?)");
-  else if (installed === 0) add("warn", "providers", `none of ${plugins.flatMap((p) => p.modules).join(", ")} is installed here: LLM calls are only traced through spans you create`);
+  else if (installed === 0) add("warn", "providers", `none of ${[...new Set(plugins.flatMap((p) => p.modules.map(packageOf)))].join(", ")} is installed here: LLM calls are only traced through spans you create`);
 
   // Report
   const width = Math.max(...findings.map((f) => f.what.length));
@@ -247,27 +263,26 @@ export async function doctor(opts: DoctorOptions): Promise<number> {
   return 1;
 }
 
-/** Loads the provider the app would load (from `cwd`), patches it, and checks the plugin took it. */
-function checkPatch(plugin: TraciumPlugin, name: string, version: string, cwd: string): [Level, string, string] {
-  const what = `provider ${name}`;
-  let mod: unknown;
-  try {
-    mod = createRequire(join(cwd, "noop.js"))(name);
-  } catch (err) {
-    return ["fail", what, `${name}${version} is installed but fails to load: ${(err as Error).message}`];
-  }
-  try {
-    if (!plugin.detect(mod)) return ["fail", what, `${name}${version}: plugin "${plugin.name}" does not recognise this version`];
-    plugin.patch(mod);
-    const patched = plugin.isPatched ? plugin.isPatched(mod) : true;
-    if (!patched) return ["fail", what, `${name}${version}: plugin "${plugin.name}" could not patch it`];
+/** Loads the modules the app would load (from `cwd`), patches them, and checks the plugin took them. */
+function checkPatch(plugin: TraciumPlugin, pkg: string, modules: readonly string[], version: string, cwd: string): [Level, string, string] {
+  const req = createRequire(join(cwd, "noop.js"));
+  let recognised = 0;
+  for (const name of modules) {
+    let mod: unknown;
     try {
-      plugin.unpatch(mod);
-    } catch {
-      // this process ends right after
+      mod = req(name);
+    } catch (err) {
+      return ["fail", pkg, `${pkg}${version} is installed but ${name} fails to load: ${(err as Error).message}`];
     }
-    return ["ok", what, `${name}${version} installed; plugin "${plugin.name}" patches it`];
-  } catch (err) {
-    return ["fail", what, `${name}${version}: plugin "${plugin.name}" failed: ${(err as Error).message}`];
+    try {
+      if (!plugin.detect(mod)) continue;
+      recognised++;
+      plugin.patch(mod);
+      if (plugin.isPatched && !plugin.isPatched(mod)) return ["fail", pkg, `${pkg}${version}: plugin "${plugin.name}" could not patch ${name}`];
+    } catch (err) {
+      return ["fail", pkg, `${pkg}${version}: plugin "${plugin.name}" failed on ${name}: ${(err as Error).message}`];
+    }
   }
+  if (recognised === 0) return ["fail", pkg, `${pkg}${version}: plugin "${plugin.name}" does not recognise this version`];
+  return ["ok", pkg, `${pkg}${version} installed; plugin "${plugin.name}" patches it`];
 }
