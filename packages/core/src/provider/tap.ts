@@ -17,7 +17,7 @@
  * the span ends as well as it can.
  */
 import { performance } from "node:perf_hooks";
-import { startSpan } from "../api.js";
+import { getClient, startSpan } from "../api.js";
 import { logger } from "../logger.js";
 import type { Span } from "../span.js";
 import { isProviderSpanSuppressed } from "../suppress.js";
@@ -85,7 +85,8 @@ export function isProviderStream(value: unknown): boolean {
  */
 export function spanCapturesContent(span: Span): boolean {
   try {
-    return (span.trace as unknown as { capturesContent?: unknown }).capturesContent !== false;
+    const own = (span.trace as unknown as { capturesContent?: unknown }).capturesContent;
+    return typeof own === "boolean" ? own : getClient().config.captureContent !== false;
   } catch {
     return false;
   }
@@ -164,7 +165,11 @@ class CallTap {
 
   private idle(): void {
     this.timer = undefined;
-    if (!this.open) return;
+    if (this.closed) return;
+    if (this.span.isEnded) {
+      this.finish(); // ended elsewhere (its trace ended): just release the listener
+      return;
+    }
     this.meta({ ended_by_timeout: true });
     if (this.isStream) this.streamEnd("timeout");
     else this.finish();
@@ -346,6 +351,7 @@ class CallTap {
   }
 
   private onStep(result: unknown, primary: boolean, again: () => Promise<unknown>): unknown {
+    if (!this.closed && this.span.isEnded) this.finish(); // ended elsewhere: release timer and listener
     if (result === null || typeof result !== "object") return result;
     let done = false;
     let chunk: unknown;
