@@ -1,12 +1,21 @@
 /**
  * @tracium/sdk: what users install. Everything of `@tracium/core`, the built-in plugins
- * (openai, @anthropic-ai/sdk, LangChain) registered, and the helpers that mark trace boundaries
- * for zero-code tracing (`withTrace`, `traceHandler`). Zero code: `node --import @tracium/sdk/auto app.js`.
+ * (openai, @anthropic-ai/sdk, LangChain) registered, the LangChain callback handler, and the
+ * helpers that mark trace boundaries for zero-code tracing (`withTrace`, `traceHandler`).
+ * Zero code: `node --import @tracium/sdk/auto app.js` (CommonJS: `node -r @tracium/sdk/auto app.cjs`).
  */
 import { registerBuiltinPlugins } from "./builtins.js";
 
 export * from "@tracium/core";
 export { openaiPlugin, instrumentOpenAI, uninstrumentOpenAI } from "@tracium/openai";
+export { anthropicPlugin, instrumentAnthropic, uninstrumentAnthropic } from "@tracium/anthropic";
+export {
+  langchainPlugin,
+  TraciumCallbackHandler,
+  type TraciumCallbackHandlerOptions,
+  registerGlobalHandler,
+  unregisterGlobalHandler,
+} from "@tracium/langchain";
 export { builtinPlugins } from "./builtins.js";
 export { withTrace, traceHandler, type WithTraceOptions, type TraceHandlerOptions } from "./boundary.js";
 
