@@ -310,6 +310,14 @@ function systemPromptOf(input: unknown): string | undefined {
   if (!input || typeof input !== "object") return undefined;
   const i = input as Record<string, unknown>;
   if (typeof i.system === "string") return i.system;
+  // Anthropic also accepts the system prompt as text blocks.
+  if (Array.isArray(i.system)) {
+    const text = i.system
+      .map((b: unknown) => (b && typeof b === "object" && typeof (b as { text?: unknown }).text === "string" ? (b as { text: string }).text : ""))
+      .filter(Boolean)
+      .join("\n");
+    if (text) return text;
+  }
   if (typeof i.instructions === "string") return i.instructions;
   const messages = Array.isArray(i.messages) ? i.messages : Array.isArray(input) ? input : undefined;
   const first = messages?.[0] as Record<string, unknown> | undefined;

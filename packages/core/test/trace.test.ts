@@ -133,6 +133,14 @@ describe("trace lifecycle", () => {
     expect(onlyTrace(memory).systemPrompt).toBe("Be brief.");
   });
 
+  it("records a system prompt given as text blocks (Anthropic)", async () => {
+    const memory = setup();
+    await agentTrace({ agentName: "sp2" }, (t) =>
+      t.span({ spanType: "llm", input: { system: [{ type: "text", text: "Be kind." }, { type: "text", text: "Be brief." }], messages: [] } }, () => 1),
+    );
+    expect(onlyTrace(memory).systemPrompt).toBe("Be kind.\nBe brief.");
+  });
+
   it("manual handles: startTrace/startSpan, end, fail, and using", async () => {
     const memory = setup();
     const trace = startTrace({ agentName: "manual" });
