@@ -8,7 +8,6 @@ import { patchCallbackManager, patchModelClass, patchToolsModule } from "./patch
 import { shared, type HandlerLike } from "./shared.js";
 
 let modelsInstalled: Promise<void> | undefined;
-let managerInstalled: Promise<void> | undefined;
 
 function settle(pending: Array<Promise<void> | undefined>): Promise<void> {
   return Promise.all(pending).then(
@@ -20,10 +19,12 @@ function settle(pending: Array<Promise<void> | undefined>): Promise<void> {
 /**
  * Patches the model and tool base classes (de-duplication, tool context). Idempotent; the patches
  * do nothing for runs no Tracium handler records. Resolves when every build is patched (at once,
- * except on Node versions without `require(esm)`, where the ESM build is imported).
+ * except on Node versions without `require(esm)`, where the ESM build is imported). Done once per
+ * process (every handler calls it) unless `again` (after an uninstrument, a CJS build loaded late).
  */
-export function installModelPatches(): Promise<void> {
-  modelsInstalled ??= settle([
+export function installModelPatches(again = false): Promise<void> {
+  if (modelsInstalled && !again) return modelsInstalled;
+  modelsInstalled = settle([
     forEachBuild(SUBPATHS.chatModels, (m) => patchModelClass(m.BaseChatModel)),
     forEachBuild(SUBPATHS.llms, (m) => patchModelClass(m.BaseLLM)),
     forEachBuild(SUBPATHS.tools, (m) => patchToolsModule(m)),
@@ -31,10 +32,13 @@ export function installModelPatches(): Promise<void> {
   return modelsInstalled;
 }
 
-/** Patches `CallbackManager._configureSync` of every build, plus the model and tool patches. */
+/**
+ * Patches `CallbackManager._configureSync` of every build, plus the model and tool patches. Run
+ * again on each call (each `registerGlobalHandler`): cheap, idempotent, and it re-applies patches
+ * an `uninstrument` removed.
+ */
 export function installGlobalPatches(): Promise<void> {
-  managerInstalled ??= settle([forEachBuild(SUBPATHS.manager, (m) => patchCallbackManager(m.CallbackManager)), installModelPatches()]);
-  return managerInstalled;
+  return settle([forEachBuild(SUBPATHS.manager, (m) => patchCallbackManager(m.CallbackManager)), installModelPatches(true)]);
 }
 
 /** Sets the handler the patched `_configureSync` adds to every run (undefined: none). */
