@@ -47,6 +47,8 @@ const MAPPED_METADATA = new Set([
   "conversation_id",
 ]);
 
+const OPENAI_MAPPED_METADATA = new Set([...MAPPED_METADATA, "system_fingerprint", "service_tier"]);
+
 const OPERATION_NAMES: Record<string, string> = {
   chat: OPERATION.CHAT,
   responses: OPERATION.CHAT,
@@ -149,6 +151,7 @@ export function mapSpan(span: SpanData, trace: TraceData, options: MappingOption
   const requestModel = text(meta.request_model) ?? span.modelId;
   let name = span.name;
   let kind: number = SpanKind.INTERNAL;
+  let skip = MAPPED_METADATA;
 
   if (op) a.str(ATTR.OPERATION_NAME, op);
   if (op === OPERATION.CHAT || op === OPERATION.TEXT_COMPLETION || op === OPERATION.EMBEDDINGS || span.spanType === "llm") {
@@ -172,6 +175,7 @@ export function mapSpan(span: SpanData, trace: TraceData, options: MappingOption
     if (meta.provider === "openai") {
       a.str(ATTR.OPENAI_RESPONSE_SYSTEM_FINGERPRINT, meta.system_fingerprint);
       a.str(ATTR.OPENAI_RESPONSE_SERVICE_TIER, meta.service_tier);
+      skip = OPENAI_MAPPED_METADATA;
     }
     if (options.captureContent && op !== OPERATION.EMBEDDINGS) {
       const input = inputContent(span.input);
@@ -212,7 +216,7 @@ export function mapSpan(span: SpanData, trace: TraceData, options: MappingOption
   a.str(ATTR.TRACIUM_SPAN_ID, span.id);
   a.str(ATTR.TRACIUM_TRACE_ID, trace.id);
   a.strs(ATTR.TRACIUM_TAGS, span.tags);
-  extras(a, ATTR.TRACIUM_METADATA_PREFIX, meta, MAPPED_METADATA);
+  extras(a, ATTR.TRACIUM_METADATA_PREFIX, meta, skip);
 
   const startNs = msToNs(span.startedAt);
   const endNs = span.latencyMs !== undefined ? startNs + msToNs(span.latencyMs) : msToNs(span.endedAt ?? span.startedAt);
