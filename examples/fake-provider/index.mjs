@@ -27,6 +27,15 @@ function textOf(content) {
   return "";
 }
 
+function stringArg(key, userText) {
+  const tokens = words(userText).map((w) => w.replace(/^[^\w]+|[?.!,;:'"]+$/g, ""));
+  const idLike = tokens.find((w) => /\d/.test(w));
+  const proper = tokens.slice(1).find((w) => /^[A-Z][a-z]+$/.test(w));
+  if (/(^|_)id$/i.test(key)) return idLike ?? tokens[0] ?? "";
+  if (/query|question|text|q$|topic|input/i.test(key)) return userText;
+  return proper ?? idLike ?? userText.slice(0, 40);
+}
+
 function argsFor(schema, userText) {
   const props = schema?.properties ?? {};
   const out = {};
@@ -34,18 +43,29 @@ function argsFor(schema, userText) {
     if (Array.isArray(prop?.enum) && prop.enum.length > 0) out[key] = prop.enum[0];
     else if (prop?.type === "number" || prop?.type === "integer") out[key] = 42;
     else if (prop?.type === "boolean") out[key] = true;
-    else {
-      // A plausible string: a capitalised word or an id-like token from the user's text, else the text.
-      const token = words(userText).find((w) => /^[A-Z][a-z]+$/.test(w) || /\d/.test(w)) ?? userText.slice(0, 40);
-      out[key] = token.replace(/[?.!,]+$/, "");
-    }
+    else out[key] = stringArg(key, userText);
   }
   return out;
 }
 
+/** The tool that fits the user's text best: an id in the text favours tools taking an id, shared words the rest. */
 function pickTool(tools, userText) {
-  const lower = userText.toLowerCase();
-  return tools.find((t) => lower.includes(t.name.toLowerCase().replace(/_/g, " "))) ?? tools.find((t) => lower.includes(t.name.toLowerCase())) ?? tools[0];
+  const text = userText.toLowerCase();
+  const hasId = /\d/.test(userText);
+  let best = tools[0];
+  let bestScore = -1;
+  for (const t of tools) {
+    const params = Object.keys(t.schema?.properties ?? {});
+    let score = 0;
+    if (hasId && params.some((p) => /(^|_)id$/i.test(p))) score += 3;
+    for (const w of `${t.name} ${t.description ?? ""}`.toLowerCase().split(/[^a-z]+/)) if (w.length > 3 && text.includes(w)) score += 1;
+    if (!hasId && /search|lookup_docs|find/.test(t.name)) score += 0.5;
+    if (score > bestScore) {
+      best = t;
+      bestScore = score;
+    }
+  }
+  return best;
 }
 
 /** The reply to a conversation: a tool call, or a text answer. */
@@ -80,7 +100,7 @@ const chunkText = (text) => text.match(/\S+\s*/g) ?? [text];
 function openaiChat(body, res, state) {
   const model = body.model ?? "gpt-4o-mini";
   const messages = Array.isArray(body.messages) ? body.messages : [];
-  const tools = (body.tools ?? []).filter((t) => t?.type === "function" && t.function).map((t) => ({ name: t.function.name, schema: t.function.parameters }));
+  const tools = (body.tools ?? []).filter((t) => t?.type === "function" && t.function).map((t) => ({ name: t.function.name, description: t.function.description, schema: t.function.parameters }));
   const lastUser = textOf([...messages].reverse().find((m) => m.role === "user")?.content);
   const toolResults = messages.filter((m) => m.role === "tool").map((m) => textOf(m.content));
   const system = textOf(messages.find((m) => m.role === "system" || m.role === "developer")?.content);
@@ -159,7 +179,7 @@ function openaiResponses(body, res, state) {
 function anthropicMessages(body, res, state) {
   const model = body.model ?? "claude-sonnet-4-6";
   const messages = Array.isArray(body.messages) ? body.messages : [];
-  const tools = (body.tools ?? []).filter((t) => t?.name).map((t) => ({ name: t.name, schema: t.input_schema }));
+  const tools = (body.tools ?? []).filter((t) => t?.name).map((t) => ({ name: t.name, description: t.description, schema: t.input_schema }));
   const userMessages = messages.filter((m) => m.role === "user");
   const toolResults = [];
   for (const m of userMessages) {
@@ -276,6 +296,6 @@ export async function useProvider() {
     process.env.ANTHROPIC_API_KEY = "sk-ant-fake-local";
     process.env.ANTHROPIC_BASE_URL = fake.anthropicBaseURL;
   }
-  if (process.env.TRACIUM_EXAMPLE_QUIET !== "1") console.error(`[example] no provider key set: using a local fake provider at ${fake.url}`);
+  if (process.env.TRACIUM_EXAMPLE_QUIET !== "1") console.error(`[example] using a local fake provider at ${fake.url} (no provider key set, or FAKE_PROVIDER=1)`);
   return { fake, close: () => fake.close() };
 }

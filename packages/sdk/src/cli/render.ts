@@ -71,9 +71,12 @@ function oneLine(text: string, max = 80): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
+const MODEL_SPANS = new Set(["llm", "embedding"]);
+
 function spanLine(span: FileSpan, style: Style): string {
   const cols = [statusMark(span.status, style), style.cyan(span.span_type), style.bold(span.name)];
-  if (span.model_id) cols.push(span.model_id);
+  // The file gives every span the trace's model when it has none; it only means something on model calls.
+  if (span.model_id && MODEL_SPANS.has(span.span_type)) cols.push(span.model_id);
   const tokens = spanTokens(span);
   if (tokens) cols.push(style.dim(tokens));
   cols.push(span.status === "in_progress" && span.latency_ms === null ? style.yellow("open") : formatDuration(span.latency_ms));
