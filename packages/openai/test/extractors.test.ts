@@ -1,0 +1,179 @@
+/**
+ * Unit tests of the pure extractors: request → params/input, response → usage/output/tool calls,
+ * stream chunks → the response they add up to. The SDK-level contracts are in integration-tests/openai.
+ */
+import type { Span } from "@tracium/core";
+import { describe, expect, it } from "vitest";
+import { PATCHED_METHODS, instancePath, spanName } from "../src/instrument.js";
+import { requestInput, requestParams, withStreamUsage } from "../src/request.js";
+import { chatOutput, recordResponse, responsesOutput, tokenUsage } from "../src/response.js";
+import { createAccumulator, isUsageOnlyChunk } from "../src/stream.js";
+
+function fakeSpan() {
+  const calls: Record<string, unknown> = {};
+  const span = {
+    setModelId: (v: unknown) => (calls.modelId = v),
+    setMetadata: (v: Record<string, unknown>) => (calls.metadata = { ...(calls.metadata as object), ...v }),
+    setTokenUsage: (v: unknown) => (calls.usage = v),
+    recordOutput: (v: unknown) => (calls.output = v),
+    setToolCalls: (v: unknown) => (calls.toolCalls = v),
+    markFailed: (v: unknown) => (calls.failed = v),
+  };
+  return { span: span as unknown as Span, calls };
+}
+
+describe("instrument list", () => {
+  it("derives instance paths and span names from the class paths", () => {
+    expect(PATCHED_METHODS.map((e) => [instancePath(e).join("."), spanName(e)])).toEqual([
+      ["chat.completions", "openai.chat.completions"],
+      ["responses", "openai.responses"],
+      ["embeddings", "openai.embeddings"],
+      ["completions", "openai.completions"],
+    ]);
+  });
+});
+
+describe("request", () => {
+  it("keeps the recorded parameters, reduces structured ones, drops stop without content capture", () => {
+    const body = {
+      model: "m",
+      messages: [],
+      temperature: 0,
+      stop: ["x"],
+      user: "u-1",
+      metadata: { k: "v" },
+      tool_choice: { type: "function", function: { name: "f" } },
+      response_format: { type: "json_schema", json_schema: { name: "s", schema: { type: "object" } } },
+      text: { format: { type: "json_schema", name: "t", schema: {} }, verbosity: "low" },
+      reasoning: { effort: "high", summary: "auto", extra: 1 },
+      seed: null,
+    };
+    expect(requestParams(body, true)).toEqual({
+      temperature: 0,
+      stop: ["x"],
+      tool_choice: { type: "function", name: "f" },
+      response_format: { type: "json_schema", name: "s" },
+      text: { format: { type: "json_schema", name: "t" }, verbosity: "low" },
+      reasoning: { effort: "high", summary: "auto" },
+    });
+    expect(requestParams(body, false)).not.toHaveProperty("stop");
+    expect(requestParams("nope", true)).toBeUndefined();
+    expect(requestParams({}, true)).toBeUndefined();
+  });
+
+  it("picks the input per operation", () => {
+    expect(requestInput({ messages: [1] }, "chat")).toEqual({ messages: [1] });
+    expect(requestInput({ instructions: "i", input: "x" }, "responses")).toEqual({ instructions: "i", input: "x" });
+    expect(requestInput({ input: ["a"] }, "embeddings")).toEqual({ input: ["a"] });
+    expect(requestInput({ prompt: "p" }, "completions")).toEqual({ prompt: "p" });
+    expect(requestInput({}, "chat")).toBeUndefined();
+  });
+
+  it("adds include_usage on a copy, only to streamed chat completions that do not set it", () => {
+    const body = { model: "m", stream: true, stream_options: { include_obfuscation: false } };
+    const copy = withStreamUsage(body, "chat");
+    expect(copy).toEqual({ model: "m", stream: true, stream_options: { include_obfuscation: false, include_usage: true } });
+    expect(body.stream_options).toEqual({ include_obfuscation: false });
+    expect(withStreamUsage({ stream: true }, "chat")).toEqual({ stream: true, stream_options: { include_usage: true } });
+    expect(withStreamUsage({ stream: true, stream_options: { include_usage: false } }, "chat")).toBeUndefined();
+    expect(withStreamUsage({ stream: true, stream_options: { include_usage: true } }, "chat")).toBeUndefined();
+    expect(withStreamUsage({ stream: false }, "chat")).toBeUndefined();
+    expect(withStreamUsage({ stream: true }, "responses")).toBeUndefined();
+    expect(withStreamUsage(Object.assign(Object.create(null), { stream: true }), "chat")).toBeUndefined();
+  });
+});
+
+describe("response", () => {
+  it("normalises usage: input excludes cached tokens, output includes reasoning", () => {
+    expect(tokenUsage({ prompt_tokens: 20, completion_tokens: 7, prompt_tokens_details: { cached_tokens: 8 }, completion_tokens_details: { reasoning_tokens: 3 } })).toEqual({
+      inputTokens: 12,
+      cachedInputTokens: 8,
+      outputTokens: 7,
+      reasoningTokens: 3,
+    });
+    expect(tokenUsage({ input_tokens: 30, output_tokens: 12, input_tokens_details: { cached_tokens: 10 }, output_tokens_details: { reasoning_tokens: 4 } })).toEqual({
+      inputTokens: 20,
+      cachedInputTokens: 10,
+      outputTokens: 12,
+      reasoningTokens: 4,
+    });
+    expect(tokenUsage({ prompt_tokens: 5, total_tokens: 5 })).toEqual({ inputTokens: 5 });
+    expect(tokenUsage({ prompt_tokens: 3, prompt_tokens_details: { cached_tokens: 9 } })).toEqual({ inputTokens: 0, cachedInputTokens: 3 });
+    expect(tokenUsage({ prompt_tokens: -1, completion_tokens: "7" })).toBeUndefined();
+    expect(tokenUsage(null)).toBeUndefined();
+  });
+
+  it("reads chat and Responses output", () => {
+    expect(chatOutput({ choices: [{ message: { content: "a" } }, { message: { content: "b" } }] })).toEqual(["a", "b"]);
+    expect(chatOutput({ choices: [{ message: { content: null, refusal: "no" } }] })).toEqual({ refusal: "no" });
+    expect(chatOutput({ choices: [{ message: { content: null } }] })).toBeUndefined();
+    expect(responsesOutput({ output: [{ type: "message", content: [{ type: "output_text", text: "x" }, { type: "output_text", text: "y" }] }] })).toBe("xy");
+  });
+
+  it("records a failed Responses object as a failed span", () => {
+    const { span, calls } = fakeSpan();
+    recordResponse(span, { id: "r", status: "failed", error: { message: "server exploded" } }, "responses");
+    expect(calls.failed).toBe("server exploded");
+    expect(calls.metadata).toMatchObject({ response_id: "r", finish_reasons: ["failed"] });
+  });
+});
+
+describe("stream accumulators", () => {
+  it("assembles chat text, refusals and interleaved tool calls by index; keeps the last usage", () => {
+    const acc = createAccumulator("chat");
+    const c = (delta: unknown, finish: string | null = null, index = 0) => ({ id: "s", model: "m", choices: [{ index, delta, finish_reason: finish }] });
+    acc.add(c({ role: "assistant", content: "He" }));
+    acc.add(c({ content: "llo" }));
+    acc.add(c({ tool_calls: [{ index: 1, id: "b", type: "function", function: { name: "g", arguments: "" } }] }));
+    acc.add(c({ tool_calls: [{ index: 0, id: "a", type: "function", function: { name: "f", arguments: '{"x"' } }] }));
+    acc.add(c({ tool_calls: [{ index: 0, function: { arguments: ":1}" } }, { index: 1, function: { arguments: "{}" } }] }));
+    acc.add(c({}, "tool_calls"));
+    acc.add({ id: "s", choices: [], usage: { prompt_tokens: 1 } });
+    acc.add("garbage");
+    acc.add({ choices: "garbage" });
+    expect(acc.response()).toEqual({
+      id: "s",
+      model: "m",
+      usage: { prompt_tokens: 1 },
+      choices: [
+        {
+          index: 0,
+          finish_reason: "tool_calls",
+          message: {
+            role: "assistant",
+            content: "Hello",
+            tool_calls: [
+              { id: "a", type: "function", function: { name: "f", arguments: '{"x":1}' } },
+              { id: "b", type: "function", function: { name: "g", arguments: "{}" } },
+            ],
+          },
+        },
+      ],
+    });
+  });
+
+  it("skips text when content capture is off", () => {
+    const acc = createAccumulator("chat", false);
+    acc.add({ choices: [{ index: 0, delta: { content: "secret" } }] });
+    expect(JSON.stringify(acc.response())).not.toContain("secret");
+  });
+
+  it("rebuilds a partial Responses result before response.completed, the final one after", () => {
+    const acc = createAccumulator("responses");
+    acc.add({ type: "response.created", response: { id: "r1", model: "m" } });
+    acc.add({ type: "response.output_text.delta", delta: "Hi " });
+    acc.add({ type: "response.output_text.delta", delta: "there" });
+    acc.add({ type: "response.output_item.done", item: { type: "function_call", call_id: "c", name: "f", arguments: "{}" } });
+    expect(acc.response()).toEqual({ id: "r1", model: "m", output_text: "Hi there", output: [{ type: "function_call", call_id: "c", name: "f", arguments: "{}" }] });
+    acc.add({ type: "response.completed", response: { id: "r1", model: "m2", status: "completed", output: [] } });
+    expect(acc.response()).toMatchObject({ id: "r1", model: "m2", status: "completed", output_text: "Hi there" });
+  });
+
+  it("recognises only the usage-only chunk", () => {
+    expect(isUsageOnlyChunk({ choices: [], usage: { prompt_tokens: 1 } })).toBe(true);
+    expect(isUsageOnlyChunk({ choices: [], usage: null })).toBe(false);
+    expect(isUsageOnlyChunk({ choices: [], prompt_filter_results: [] })).toBe(false);
+    expect(isUsageOnlyChunk({ choices: [{}], usage: {} })).toBe(false);
+    expect(isUsageOnlyChunk(null)).toBe(false);
+  });
+});
