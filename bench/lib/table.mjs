@@ -1,0 +1,185 @@
+/** Renders the one results table (Markdown) from the benchmarks' results. */
+import { fmt } from "./stats.mjs";
+
+const TARGET = 0.33;
+const MB = 1024 * 1024;
+
+const range = (s, unit = "", scale = 1) => (s && Number.isFinite(s.median) ? `${fmt(s.median / scale)}${unit} [${fmt(s.p25 / scale)}–${fmt(s.p75 / scale)}]` : "n/a");
+const ratioCell = (s, vs) => (s && Number.isFinite(s.median) ? `${fmt(s.median, 2)}× [${fmt(s.p25, 2)}–${fmt(s.p75, 2)}]${vs ? ` vs ${vs}` : ""}` : "n/a");
+const n = (x) => (typeof x === "number" ? x.toLocaleString("en-US") : "n/a");
+
+export function renderTable(results, machine) {
+  const rows = [];
+  const smoke = machine.smoke;
+  const judge = (ok) => (smoke ? "smoke run (not judged)" : ok ? "met" : "**MISSED**");
+  const failedRow = (id, what, r) => rows.push([id, what, `benchmark failed: ${r.error}`, "", "", "", "", "", "**NOT RUN**", ""]);
+
+  const spans = results.spans;
+  if (spans?.error) failedRow("1", "span cost", spans);
+  else if (spans) {
+    for (const [id, mode, label] of [["1a", "sync", "sync"], ["1b", "await", "across await"]]) {
+      const m = spans[mode];
+      const c = m.cpu;
+      const e = m.exported;
+      const allExported = e.tracium === e.expected && e.otel === e.expected;
+      rows.push([
+        id,
+        `span cost, ${label}: CPU ns per span, net of the untraced code (nested ×3, 5 attributes)`,
+        range(c.netNsPerSpan.tracium, " ns"),
+        range(c.netNsPerSpan.otel, " ns"),
+        "–",
+        "–",
+        ratioCell(c.ratio, "OTel"),
+        `≤ ${TARGET}×`,
+        judge(c.ratio.median <= TARGET && allExported),
+        `exported ${n(e.tracium)} / ${n(e.otel)} of ${n(e.expected)}; wall ratio ${fmt(m.wall.ratio.median, 2)}×`,
+      ]);
+    }
+  }
+
+  const oa = results.openai;
+  if (oa?.error) failedRow("2", "openai overhead", oa);
+  else if (oa) {
+    const peerName = { openllmetry: "OpenLLMetry", langfuse: "Langfuse" };
+    for (const [id, key, label] of [["2a", "nonStream", "non-stream"], ["2b", "stream", "stream: true"]]) {
+      const m = oa[key];
+      const x = m.exported;
+      const counted =
+        x.tracium.spansCompleted === x.tracium.calls &&
+        x.tracium.tracesEnded === x.tracium.expectedTraces &&
+        x.openllmetry.spans === x.openllmetry.calls &&
+        x.otlp.spans === x.otlp.calls;
+      const checks = `spans received: Tracium ${n(x.tracium.spansCompleted)}/${n(x.tracium.calls)} (traces ${n(x.tracium.tracesEnded)}/${n(x.tracium.expectedTraces)}, ${n(x.tracium.requests)} requests), OpenLLMetry ${n(x.openllmetry.spans)}/${n(x.openllmetry.calls)}, OTLP ${n(x.otlp.spans)}/${n(x.otlp.calls)}`;
+      const c = m.cpu;
+      rows.push([
+        id,
+        `openai ${label}: CPU µs added per call over bare, export included (each call its own trace)`,
+        range(c.addedUs.tracium, " µs"),
+        "–",
+        `${range(c.addedUs.openllmetry, " µs")} (OTLP exporter: ${fmt(c.addedUs["openllmetry-otlp"].median)} µs)`,
+        range(c.addedUs.langfuse, " µs"),
+        ratioCell(c.ratio, peerName[c.bestPeer]),
+        `≤ ${TARGET}×`,
+        judge(c.ratio.median <= TARGET && counted),
+        `${checks}; bare ${fmt(c.usPerCall.bare.median)} µs CPU per call`,
+      ]);
+      const l = m.latency;
+      rows.push([
+        `${id}′`,
+        `openai ${label}: latency added to the median call, µs (each call its own trace)`,
+        range(l.addedUs.tracium, " µs"),
+        "–",
+        `${range(l.addedUs.openllmetry, " µs")} (OTLP exporter: ${fmt(l.addedUs["openllmetry-otlp"].median)} µs)`,
+        range(l.addedUs.langfuse, " µs"),
+        ratioCell(l.ratio, peerName[l.bestPeer]),
+        `≤ ${TARGET}×`,
+        judge(l.ratio.median <= TARGET && counted),
+        `bare median call ${fmt(l.usPerCall.bare.median)} µs`,
+      ]);
+      rows.push([
+        `${id}″`,
+        `openai ${label}: CPU µs added per call, calls inside one agent trace (informational)`,
+        range(c.addedUs["tracium-in-trace"], " µs"),
+        "–",
+        range(c.addedUs.openllmetry, " µs"),
+        range(c.addedUs.langfuse, " µs"),
+        ratioCell(c.ratioInTrace, peerName[c.bestPeer]),
+        "–",
+        "info",
+        `latency added ${fmt(l.addedUs["tracium-in-trace"].median)} µs (ratio ${fmt(l.ratioInTrace.median, 2)}×)`,
+      ]);
+    }
+  }
+
+  const mem = results.memory;
+  if (mem?.error) failedRow("3a", "memory", mem);
+  else if (mem) {
+    const t = mem.tracium;
+    const b = mem.bare;
+    const lf = mem.langfuse;
+    if (t?.error) rows.push(["3a", "memory, endpoint down", `failed: ${t.error}`, "", "", "", "", "", "**NOT RUN**", ""]);
+    else {
+      const last = t.points[t.points.length - 1];
+      const accounted = last.queued + last.sent + last.failed + last.dropped;
+      const bounded = Math.abs(t.growthBytesPerCall) < 16 && last.dropped > 0 && accounted === 4 * t.calls;
+      rows.push([
+        "3a",
+        `heap after ${n(t.calls)} traced calls, export endpoint down (after GC)`,
+        `${fmt(last.heapUsed / MB)} MB; ${fmt(t.growthBytesPerCall, 2)} B/call from ${n(t.growthFrom)} on`,
+        "–",
+        "–",
+        lf && !lf.error ? `${fmt(lf.points[lf.points.length - 1].heapUsed / MB)} MB; ${fmt(lf.growthBytesPerCall, 2)} B/call (drops not exposed)` : `n/a${lf?.error ? ` (${lf.error.slice(0, 80)})` : ""}`,
+        "–",
+        "bounded by the queue cap, drops counted",
+        judge(bounded),
+        `bare ${fmt(b.points[b.points.length - 1].heapUsed / MB)} MB; Tracium queued ${n(last.queued)} (cap 10,000), dropped ${n(last.dropped)}, failed ${n(last.failed)} records (4 per call, all accounted: ${accounted === 4 * t.calls ? "yes" : "no"})`,
+      ]);
+    }
+  }
+
+  const st = results.startup;
+  if (st?.error) failedRow("3b/4", "start-up", st);
+  else if (st) {
+    const tr = st["tracium-sdk"]?.runs ? st["tracium-sdk"] : st["tracium-core"];
+    const trName = st["tracium-sdk"]?.runs ? "@tracium/sdk" : "@tracium/core + @tracium/openai (sdk failed to load)";
+    const core = st["tracium-core"];
+    const ol = st.openllmetry;
+    const lf = st.langfuse;
+    const cell = (v, key, unit, scale) => (v?.runs ? range(v[key], unit, scale) : `n/a (${v?.error ?? "not run"})`);
+    const best = (key) => Math.min(ol?.runs ? ol[key].median : Infinity, lf?.runs ? lf[key].median : Infinity);
+    const bestName = (key) => ((ol?.runs ? ol[key].median : Infinity) <= (lf?.runs ? lf[key].median : Infinity) ? "OpenLLMetry" : "Langfuse");
+    rows.push([
+      "3b",
+      "idle heap after import + init, over `openai` alone (fresh processes, after GC)",
+      `${cell(tr, "heapDelta", " MB", MB)}`,
+      "–",
+      cell(ol, "heapDelta", " MB", MB),
+      cell(lf, "heapDelta", " MB", MB),
+      tr?.runs ? `${fmt(tr.heapDelta.median / best("heapDelta"), 2)}× vs ${bestName("heapDelta")}` : "n/a",
+      "–",
+      "info",
+      `RSS over openai alone: Tracium ${tr?.runs ? fmt(tr.rssDelta.median / MB) : "n/a"} MB, OpenLLMetry ${ol?.runs ? fmt(ol.rssDelta.median / MB) : "n/a"} MB, Langfuse ${lf?.runs ? fmt(lf.rssDelta.median / MB) : "n/a"} MB; ${trName}`,
+    ]);
+    rows.push([
+      "4",
+      "start-up: import + init of the tracer, ms (openai's own import excluded)",
+      `${cell(tr, "tracerMs", " ms")}`,
+      "–",
+      cell(ol, "tracerMs", " ms"),
+      cell(lf, "tracerMs", " ms"),
+      tr?.runs ? `${fmt(tr.tracerMs.median / best("tracerMs"), 2)}× vs ${bestName("tracerMs")}` : "n/a",
+      "–",
+      "info",
+      `${trName}; core + openai plugin alone ${core?.runs ? fmt(core.tracerMs.median) : "n/a"} ms, ${core?.runs ? fmt(core.heapDelta.median / MB) : "n/a"} MB; ${tr?.runs ?? 0} runs each`,
+    ]);
+  }
+
+  const ex = results.export;
+  if (ex?.error) failedRow("5", "export throughput", ex);
+  else if (ex) {
+    const d = ex.delivered;
+    rows.push([
+      "5",
+      `export throughput: spans/s created, serialised and delivered over HTTP to a local collector (${n(ex.spansPerSample)} spans per sample)`,
+      range(ex.spansPerSecond.tracium, "/s"),
+      `${range(ex.spansPerSecond.otel, "/s")} (OTLP/HTTP JSON)`,
+      "–",
+      "–",
+      ratioCell(ex.ratio, "OTel"),
+      "–",
+      d.tracium === d.expected && d.otel === d.expected ? "info" : "**LOST SPANS**",
+      `delivered ${n(d.tracium)} / ${n(d.otel)} of ${n(d.expected)} in ${n(d.traciumRequests)} / ${n(d.otelRequests)} requests; CPU per span ${fmt(ex.cpuUsPerSpan.tracium.median)} / ${fmt(ex.cpuUsPerSpan.otel.median)} µs`,
+    ]);
+  }
+
+  const header = ["#", "measure (median [p25–p75] over interleaved rounds)", "Tracium", "OTel JS SDK", "OpenLLMetry", "Langfuse", "Tracium ÷ peer", "target", "status", "checks"];
+  const esc = (s) => String(s).replace(/\|/g, "\\|");
+  const lines = [
+    `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB; Node ${machine.node} (${machine.platform}); load average ${machine.loadAvgStart.join(" ")} at start, ${machine.loadAvgEnd?.join(" ") ?? "?"} at end; ${machine.date}; ${machine.totalSeconds ?? "?"} s${smoke ? "; SMOKE RUN: tiny counts, figures meaningless" : ""}`,
+    "",
+    `| ${header.join(" | ")} |`,
+    `|${header.map(() => "---").join("|")}|`,
+    ...rows.map((r) => `| ${r.map(esc).join(" | ")} |`),
+  ];
+  return lines.join("\n");
+}

@@ -1,0 +1,202 @@
+/**
+ * 2. Instrumented `openai` call overhead: `chat.completions.create` against a local server that
+ * answers at once, non-stream and `stream: true`. Variants, interleaved in rounds, each on its own
+ * copy of the `openai` package so their patches do not stack:
+ *   bare         the unpatched client
+ *   tracium      @tracium/openai, each call outside any trace (an implicit trace per call, as a
+ *                zero-config user gets), Tracium HTTP exporter → local collector (batched)
+ *   tracium-in-trace  the same, calls made inside one agent trace per sample (informational)
+ *   openllmetry  @traceloop/instrumentation-openai, OTel provider + BatchSpanProcessor + counting no-op exporter
+ *   openllmetry-otlp  the same with the OTLP/HTTP (JSON) exporter → local collector (informational:
+ *                like for like with the two variants that serialise and send)
+ *   langfuse     @langfuse/openai `observeOpenAI`, LangfuseSpanProcessor (batched OTLP/HTTP) → local collector
+ * Each sample is CALLS sequential calls followed by that variant's own flush, so the export work
+ * (serialisation, HTTP) is billed to the variant that caused it. Reported, paired by round:
+ *   cpu      process CPU µs per call, export included, minus bare's (the target's measure)
+ *   latency  the median call's wall time minus bare's (what the caller waits on the call path)
+ * Afterwards every variant's records are counted at the exporter or the collector.
+ */
+import { context } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
+import { OpenAIInstrumentation } from "@traceloop/instrumentation-openai";
+import { LangfuseSpanProcessor } from "@langfuse/otel";
+import { setLangfuseTracerProvider } from "@langfuse/tracing";
+import { observeOpenAI } from "@langfuse/openai";
+import * as tracium from "@tracium/core";
+import { instrumentOpenAI } from "@tracium/openai";
+import { emit, log, smoke } from "./lib/cli.mjs";
+import { startCollector } from "./lib/collector.mjs";
+import { freshOpenAI } from "./lib/openai-copies.mjs";
+import { chatRequest, startOpenAIServer } from "./lib/openai-server.mjs";
+import { runRounds } from "./lib/rounds.mjs";
+import { median, pairedDiff, pairedRatio, summary } from "./lib/stats.mjs";
+
+const ROUNDS = smoke ? 2 : 30;
+const WARMUP = smoke ? 1 : 5;
+const CALLS = smoke ? 2 : 50; // calls per sample
+
+const server = await startOpenAIServer();
+const collector = await startCollector();
+
+// Load every copy of openai before any instrumentation hooks `require`.
+const copies = { bare: freshOpenAI(), tracium: freshOpenAI(), openllmetry: freshOpenAI(), openllmetryOtlp: freshOpenAI(), langfuse: freshOpenAI() };
+const newClient = (mod) => new mod.OpenAI({ apiKey: "sk-bench", baseURL: server.url, maxRetries: 0 });
+
+context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+
+// Tracium: global client, HTTP exporter to the collector (defaults: batch 1000, interval 1 s).
+const traciumClient = tracium.init({ apiKey: "tr-bench-key", baseUrl: collector.url, exporter: "tracium", logLevel: "error" });
+instrumentOpenAI(copies.tracium);
+
+// OpenLLMetry: its own provider with a batch processor and a counting no-op exporter.
+let ollmSpans = 0;
+const ollmProvider = new BasicTracerProvider({
+  spanProcessors: [
+    new BatchSpanProcessor({
+      export(spans, done) {
+        ollmSpans += spans.length;
+        done({ code: 0 });
+      },
+      shutdown: () => Promise.resolve(),
+      forceFlush: () => Promise.resolve(),
+    }),
+  ],
+});
+const ollm = new OpenAIInstrumentation();
+ollm.setTracerProvider(ollmProvider);
+ollm.manuallyInstrument(copies.openllmetry.OpenAI); // it expects the client class
+
+const ollmOtlpProvider = new BasicTracerProvider({
+  spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${collector.url}/v1/traces` }))],
+});
+const ollmOtlp = new OpenAIInstrumentation();
+ollmOtlp.setTracerProvider(ollmOtlpProvider);
+ollmOtlp.manuallyInstrument(copies.openllmetryOtlp.OpenAI);
+
+// Langfuse: its span processor (batched OTLP/HTTP JSON) on an isolated provider, export to the collector.
+const langfuseProvider = new BasicTracerProvider({
+  spanProcessors: [new LangfuseSpanProcessor({ publicKey: "pk-lf-bench", secretKey: "sk-lf-bench", baseUrl: collector.url })],
+});
+setLangfuseTracerProvider(langfuseProvider);
+
+const clients = {
+  bare: newClient(copies.bare),
+  tracium: newClient(copies.tracium),
+  openllmetry: newClient(copies.openllmetry),
+  "openllmetry-otlp": newClient(copies.openllmetryOtlp),
+  langfuse: observeOpenAI(newClient(copies.langfuse)),
+};
+
+let sink = 0;
+async function call(client, stream) {
+  if (stream) {
+    const s = await client.chat.completions.create({ ...chatRequest, stream: true });
+    for await (const c of s) sink += c.choices.length;
+  } else {
+    const r = await client.chat.completions.create(chatRequest);
+    sink += r.choices.length;
+  }
+}
+
+const NAMES = ["bare", "tracium", "tracium-in-trace", "openllmetry", "openllmetry-otlp", "langfuse"];
+const PEERS = ["openllmetry", "langfuse"]; // the target's peers, as set up in the issue
+const calls = Object.fromEntries(NAMES.map((n) => [n, 0]));
+const callTimes = Object.fromEntries(NAMES.map((n) => [n, []])); // per sample: median call wall time, µs
+let inTraceTraces = 0;
+
+const flushers = {
+  bare: () => undefined,
+  tracium: () => tracium.flush(30_000),
+  "tracium-in-trace": () => tracium.flush(30_000),
+  openllmetry: () => ollmProvider.forceFlush(),
+  "openllmetry-otlp": () => ollmOtlpProvider.forceFlush(),
+  langfuse: () => langfuseProvider.forceFlush(),
+};
+
+const loop = (name, client, stream) => async (n) => {
+  const times = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await call(client, stream);
+    times.push((performance.now() - t0) * 1000);
+  }
+  calls[name] += n;
+  callTimes[name].push(median(times));
+};
+
+async function measure(mode) {
+  const stream = mode === "stream";
+  const before = { ...calls, inTraceTraces, ollmSpans, collector: await collector.stats() };
+  for (const n of NAMES) callTimes[n] = [];
+  const withFlush = (name, run) => async (n) => {
+    await run(n);
+    await flushers[name]();
+  };
+  const variants = [
+    { name: "bare", sample: withFlush("bare", loop("bare", clients.bare, stream)) },
+    { name: "tracium", sample: withFlush("tracium", loop("tracium", clients.tracium, stream)) },
+    {
+      name: "tracium-in-trace",
+      sample: withFlush("tracium-in-trace", (n) => {
+        inTraceTraces++;
+        return traciumClient.agentTrace({ agentName: "bench-agent" }, () => loop("tracium-in-trace", clients.tracium, stream)(n));
+      }),
+    },
+    { name: "openllmetry", sample: withFlush("openllmetry", loop("openllmetry", clients.openllmetry, stream)) },
+    { name: "openllmetry-otlp", sample: withFlush("openllmetry-otlp", loop("openllmetry-otlp", clients["openllmetry-otlp"], stream)) },
+    { name: "langfuse", sample: withFlush("langfuse", loop("langfuse", clients.langfuse, stream)) },
+  ];
+  log(`openai (${mode}): ${ROUNDS} rounds × ${CALLS} calls × ${variants.length} variants`);
+  const perCall = await runRounds(variants, { rounds: ROUNDS, warmup: WARMUP, ops: CALLS, log });
+  await tracium.flush(30_000);
+  await ollmProvider.forceFlush();
+  await ollmOtlpProvider.forceFlush();
+  await langfuseProvider.forceFlush();
+  const after = await collector.stats();
+  const us = (xs) => xs.map((x) => x / 1000);
+  const latency = Object.fromEntries(NAMES.map((n) => [n, callTimes[n].slice(WARMUP)]));
+  const cpu = Object.fromEntries(NAMES.map((n) => [n, us(perCall[n].cpu)]));
+  const wall = Object.fromEntries(NAMES.map((n) => [n, us(perCall[n].wall)]));
+  const result = { mode, rounds: ROUNDS, callsPerSample: CALLS };
+  for (const [metric, data] of [["cpu", cpu], ["latency", latency], ["wall", wall]]) {
+    const added = {};
+    for (const name of NAMES.slice(1)) added[name] = pairedDiff(data[name], data.bare);
+    const addedSummary = Object.fromEntries(Object.entries(added).map(([k, v]) => [k, summary(v)]));
+    const bestPeer = PEERS.reduce((a, b) => (addedSummary[a].median <= addedSummary[b].median ? a : b));
+    result[metric] = {
+      usPerCall: Object.fromEntries(NAMES.map((n) => [n, summary(data[n])])),
+      addedUs: addedSummary,
+      bestPeer,
+      ratio: summary(pairedRatio(added.tracium, added[bestPeer])),
+      ratioInTrace: summary(pairedRatio(added["tracium-in-trace"], added[bestPeer])),
+    };
+  }
+  const made = (k) => calls[k] - before[k];
+  result.exported = {
+    tracium: {
+      calls: made("tracium") + made("tracium-in-trace"),
+      spansCompleted: after.traciumSpansCompleted - before.collector.traciumSpansCompleted,
+      tracesCreated: after.traciumTraces - before.collector.traciumTraces,
+      tracesEnded: after.traciumTraceEnds - before.collector.traciumTraceEnds,
+      expectedTraces: made("tracium") + (inTraceTraces - before.inTraceTraces),
+      requests: after.requests - before.collector.requests - (after.otlpRequests - before.collector.otlpRequests),
+    },
+    openllmetry: { calls: made("openllmetry"), spans: ollmSpans - before.ollmSpans },
+    otlp: { calls: made("openllmetry-otlp") + made("langfuse"), spans: after.otlpSpans - before.collector.otlpSpans, requests: after.otlpRequests - before.collector.otlpRequests },
+  };
+  return result;
+}
+
+const nonStream = await measure("non-stream");
+const streamed = await measure("stream");
+const st = tracium.stats();
+emit({ bench: "openai", nonStream, stream: streamed, traciumStats: { sent: st.sent, failed: st.failed, dropped: st.dropped, queued: st.queued }, sink: sink > 0 });
+
+await tracium.shutdown(5_000);
+await ollmProvider.shutdown();
+await ollmOtlpProvider.shutdown();
+await langfuseProvider.shutdown();
+await server.close();
+collector.close();

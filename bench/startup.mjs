@@ -1,0 +1,101 @@
+/**
+ * 4. Start-up, and 3b. idle footprint: in a fresh child process per run, import `openai`, then
+ * import the tracer and initialise it (Tracium: `init()` + `instrument(OpenAI)`; OpenLLMetry: an
+ * OTel provider + batch processor + AsyncLocalStorage context manager + the instrumentation;
+ * Langfuse: an OTel provider + LangfuseSpanProcessor + `observeOpenAI(client)`). Measured in the
+ * child: the time of the tracer's import + init (openai's own import excluded), and the heap
+ * (after a full GC) and RSS once initialised, minus the bare variant's (only `openai` imported).
+ * Runs are interleaved (bare, sdk, core, openllmetry, langfuse, bare, …); medians are reported.
+ */
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { emit, log, smoke } from "./lib/cli.mjs";
+import { summary } from "./lib/stats.mjs";
+
+const RUNS = smoke ? 1 : 9;
+const VARIANTS = ["bare", "tracium-sdk", "tracium-core", "openllmetry", "langfuse"];
+const variantArg = process.argv.find((a) => a.startsWith("--variant="))?.slice(10);
+
+async function child(variant) {
+  const t0 = performance.now();
+  const { default: OpenAI } = await import("openai");
+  const t1 = performance.now();
+  if (variant === "tracium-sdk") {
+    const tracium = await import("@tracium/sdk");
+    tracium.init({ apiKey: "tr-bench-key", baseUrl: "http://127.0.0.1:9", logLevel: "silent" });
+    tracium.instrument(OpenAI);
+  } else if (variant === "tracium-core") {
+    const tracium = await import("@tracium/core");
+    const { instrumentOpenAI } = await import("@tracium/openai");
+    tracium.init({ apiKey: "tr-bench-key", baseUrl: "http://127.0.0.1:9", logLevel: "silent" });
+    instrumentOpenAI(OpenAI);
+  } else if (variant === "openllmetry") {
+    const { context } = await import("@opentelemetry/api");
+    const { AsyncLocalStorageContextManager } = await import("@opentelemetry/context-async-hooks");
+    const { BasicTracerProvider, BatchSpanProcessor } = await import("@opentelemetry/sdk-trace-base");
+    const { OTLPTraceExporter } = await import("@opentelemetry/exporter-trace-otlp-http");
+    const { OpenAIInstrumentation } = await import("@traceloop/instrumentation-openai");
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    const provider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: "http://127.0.0.1:9/v1/traces" }))] });
+    const inst = new OpenAIInstrumentation();
+    inst.setTracerProvider(provider);
+    inst.manuallyInstrument(OpenAI);
+  } else if (variant === "langfuse") {
+    const { context } = await import("@opentelemetry/api");
+    const { AsyncLocalStorageContextManager } = await import("@opentelemetry/context-async-hooks");
+    const { BasicTracerProvider } = await import("@opentelemetry/sdk-trace-base");
+    const { LangfuseSpanProcessor } = await import("@langfuse/otel");
+    const { setLangfuseTracerProvider } = await import("@langfuse/tracing");
+    const { observeOpenAI } = await import("@langfuse/openai");
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    const provider = new BasicTracerProvider({ spanProcessors: [new LangfuseSpanProcessor({ publicKey: "pk", secretKey: "sk", baseUrl: "http://127.0.0.1:9" })] });
+    setLangfuseTracerProvider(provider);
+    observeOpenAI(new OpenAI({ apiKey: "sk-bench" }));
+  }
+  const t2 = performance.now();
+  globalThis.gc();
+  globalThis.gc();
+  const m = process.memoryUsage();
+  process.stdout.write(`CHILD ${JSON.stringify({ variant, openaiMs: t1 - t0, tracerMs: t2 - t1, heapUsed: m.heapUsed, rss: m.rss, sinceStartMs: performance.now() })}\n`);
+  process.exit(0);
+}
+
+if (variantArg) {
+  await child(variantArg);
+} else {
+  const runs = Object.fromEntries(VARIANTS.map((v) => [v, []]));
+  const errors = {};
+  log(`startup: ${RUNS} runs × ${VARIANTS.length} variants, fresh processes`);
+  for (let r = 0; r < RUNS + (smoke ? 0 : 1); r++) {
+    for (let i = 0; i < VARIANTS.length; i++) {
+      const v = VARIANTS[(i + r) % VARIANTS.length];
+      const res = spawnSync(process.execPath, ["--expose-gc", fileURLToPath(import.meta.url), `--variant=${v}`], { encoding: "utf8", timeout: 60_000 });
+      const line = res.stdout.split("\n").find((l) => l.startsWith("CHILD "));
+      if (!line) {
+        errors[v] = `exit ${res.status}: ${(res.stderr || "").trim().split("\n").slice(-3).join(" ")}`;
+        continue;
+      }
+      if (r === 0 && !smoke) continue; // first pass warms the file system cache
+      runs[v].push(JSON.parse(line.slice(6)));
+    }
+  }
+  const out = {};
+  const bareHeap = summary(runs.bare.map((x) => x.heapUsed)).median;
+  const bareRss = summary(runs.bare.map((x) => x.rss)).median;
+  for (const v of VARIANTS) {
+    if (runs[v].length === 0) {
+      out[v] = { error: errors[v] ?? "no run" };
+      continue;
+    }
+    out[v] = {
+      runs: runs[v].length,
+      tracerMs: summary(runs[v].map((x) => x.tracerMs)),
+      openaiMs: summary(runs[v].map((x) => x.openaiMs)),
+      heapUsed: summary(runs[v].map((x) => x.heapUsed)),
+      heapDelta: summary(runs[v].map((x) => x.heapUsed - bareHeap)),
+      rssDelta: summary(runs[v].map((x) => x.rss - bareRss)),
+      ...(errors[v] ? { error: errors[v] } : {}),
+    };
+  }
+  emit({ bench: "startup", ...out });
+}
