@@ -48,7 +48,8 @@ export interface TraceHandlerOptions extends Partial<TraceOptions> {
   failOnStatus?: number | false;
 }
 
-type AnyFunction = (this: unknown, ...args: never[]) => unknown;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyFunction = (this: any, ...args: any[]) => any;
 
 /**
  * Wraps a request handler so each request runs as one trace, ended when the response finishes.
