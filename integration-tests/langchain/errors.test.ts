@@ -64,7 +64,7 @@ describe("LangGraph control flow", () => {
       .compile({ checkpointer: new MemorySaver() });
     const config = { configurable: { thread_id: "t1" }, callbacks: [handler] };
     const first = await graph.invoke({ text: "draft" }, config);
-    expect(first[INTERRUPT]).toBeDefined();
+    expect((first as Record<string, unknown>)[INTERRUPT]).toBeDefined();
     const resumed = await graph.invoke(new Command({ resume: "yes" }), config);
     expect(resumed.text).toBe("draft:yes");
 
