@@ -274,6 +274,34 @@ describe.each(VERSIONS)("openai v$major", (v) => {
     expect(span.metadata.time_to_first_token_ms as number).toBeLessThanOrEqual(span.latencyMs!);
   });
 
+  it("time to first token: measured to the first chunk with content, not the role-only chunk", async () => {
+    server = await startScriptedServer((_body, res) => {
+      const [role, ...rest] = textChunks();
+      res.writeHead(200, SSE_HEADERS);
+      res.write(frame(role));
+      setTimeout(() => res.end(sseBody(rest)), 80);
+    });
+    const oai = client(v, { baseURL: `${server.origin}/v1` });
+    await traced(async () => {
+      for await (const _ of await oai.chat.completions.create({ model: MODEL, messages: MESSAGES, stream: true })) void _;
+    });
+    expect(onlySpan().metadata.time_to_first_token_ms as number).toBeGreaterThanOrEqual(70);
+  });
+
+  it("time to first token (Responses): measured to the first delta event, not response.created", async () => {
+    server = await startScriptedServer((_body, res) => {
+      const events = typedEvents(responseEvents());
+      res.writeHead(200, SSE_HEADERS);
+      res.write(sseBody(events.slice(0, 4), { named: true, done: false }));
+      setTimeout(() => res.end(sseBody(events.slice(4), { named: true, done: false })), 80);
+    });
+    const oai = client(v, { baseURL: `${server.origin}/v1` });
+    await traced(async () => {
+      for await (const _ of await oai.responses.create({ model: "gpt-4.1", input: "Hi", stream: true })) void _;
+    });
+    expect(onlySpan().metadata.time_to_first_token_ms as number).toBeGreaterThanOrEqual(70);
+  });
+
   it("streamed tool calls are assembled by index", async () => {
     mockChatStream([...toolCallChunks(), usageChunk()]);
     const oai = client(v);

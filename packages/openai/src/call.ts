@@ -7,7 +7,7 @@ import { spanCapturesContent, type ProviderCallHooks, type ProviderCallPlan, typ
 import { spanName, type PatchedMethod } from "./instrument.js";
 import { isStreamRequest, requestInput, requestModel, requestParams, requestTools, withStreamUsage } from "./request.js";
 import { recordResponse } from "./response.js";
-import { createAccumulator, isUsageOnlyChunk, type StreamAccumulator } from "./stream.js";
+import { createAccumulator, isTokenChunk, isUsageOnlyChunk, type StreamAccumulator } from "./stream.js";
 
 /** Plugin options, fixed when a prototype is first patched. */
 export interface OpenAIPluginOptions {
@@ -48,6 +48,9 @@ export function planner(entry: PatchedMethod, options: OpenAIPluginOptions): Pro
       },
       onChunk(_span: Span, chunk: unknown): void {
         acc?.add(chunk);
+      },
+      isTokenChunk(chunk: unknown): boolean {
+        return isTokenChunk(chunk, operation);
       },
       onStreamEnd(span: Span): void {
         if (acc) recordResponse(span, acc.response(), operation);

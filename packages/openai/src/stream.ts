@@ -21,6 +21,35 @@ export function isUsageOnlyChunk(chunk: unknown): boolean {
   return Array.isArray(choices) && choices.length === 0 && asRecord(field(c, "usage")) !== undefined;
 }
 
+function nonEmpty(value: unknown): boolean {
+  return (typeof value === "string" && value.length > 0) || (Array.isArray(value) && value.length > 0) || asRecord(value) !== undefined;
+}
+
+/**
+ * Whether a chunk carries generated output (for `time_to_first_token_ms`): chat — a delta with
+ * content, refusal, reasoning, tool calls or audio (not the role-only first chunk, not the usage
+ * chunk); legacy completions — text; Responses — a `*.delta` event.
+ */
+export function isTokenChunk(chunk: unknown, operation: OpenAIOperation): boolean {
+  if (operation === "responses") {
+    const type = field(chunk, "type");
+    return typeof type === "string" && type.endsWith(".delta");
+  }
+  const choices = field(chunk, "choices");
+  if (!Array.isArray(choices)) return false;
+  for (const choice of choices) {
+    if (operation === "completions") {
+      if (nonEmpty(field(choice, "text"))) return true;
+      continue;
+    }
+    const delta = field(choice, "delta");
+    for (const key of ["content", "refusal", "reasoning_content", "reasoning", "tool_calls", "function_call", "audio"]) {
+      if (nonEmpty(field(delta, key))) return true;
+    }
+  }
+  return false;
+}
+
 interface ToolCallState {
   index: number;
   id: unknown;

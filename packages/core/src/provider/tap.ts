@@ -97,7 +97,9 @@ class CallTap {
   private closed = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private chunks = 0;
-  private firstChunkSeen = false;
+  /** `performance.now()` of the first chunk; `time_to_first_token_ms` once a token chunk arrived. */
+  private firstChunkAt: number | undefined;
+  private firstTokenSeen = false;
   private isStream = false;
   /** The signal the abort listener is registered on (cleared when the span ends). */
   private signal: AbortSignalLike | undefined;
@@ -367,9 +369,14 @@ class CallTap {
     }
     if (primary && this.open) {
       this.chunks++;
-      if (!this.firstChunkSeen) {
-        this.firstChunkSeen = true;
-        this.meta({ time_to_first_token_ms: Math.round((performance.now() - this.startTime) * 1000) / 1000 });
+      if (!this.firstTokenSeen) {
+        const now = performance.now();
+        this.firstChunkAt ??= now;
+        // A throwing predicate counts the chunk (undefined !== false).
+        if (typeof this.hooks.isTokenChunk !== "function" || this.hook("isTokenChunk", chunk) !== false) {
+          this.firstTokenSeen = true;
+          this.recordFirstToken(now);
+        }
       }
       this.armIdle();
       this.hook("onChunk", this.span, chunk);
@@ -378,9 +385,14 @@ class CallTap {
     return result;
   }
 
+  private recordFirstToken(at: number): void {
+    this.meta({ time_to_first_token_ms: Math.round((at - this.startTime) * 1000) / 1000 });
+  }
+
   /** A stream ended: let the plugin record what was accumulated, then end (or fail) the span. */
   streamEnd(reason: StreamEndReason, error?: unknown): void {
     if (!this.open) return;
+    if (!this.firstTokenSeen && this.firstChunkAt !== undefined) this.recordFirstToken(this.firstChunkAt);
     this.meta({ stream_end_reason: reason });
     this.hook("onStreamEnd", this.span, { reason, error, chunks: this.chunks });
     if (reason === "error") {
@@ -504,7 +516,8 @@ function endQuietly(span: Span, err: unknown, provider: string | undefined): voi
  * (`onStreamEnd`: done, early `return()`, abort, error, idle timeout), with the HTTP status when
  * only `asResponse()` is used (body left unread), or failed on HTTP/connection/parse errors
  * (`onError`; the caller gets the same error object). `metadata.http_status`,
- * `metadata.time_to_first_token_ms` (streams: first chunk, from `options.startTime`) and
+ * `metadata.time_to_first_token_ms` (streams: first chunk `hooks.isTokenChunk` accepts, from
+ * `options.startTime`) and
  * `metadata.stream_end_reason` are filled in. Never throws: on an unexpected shape the original
  * value is returned and the span ends.
  *

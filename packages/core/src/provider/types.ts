@@ -47,6 +47,13 @@ export interface ProviderCallHooks<TResult = unknown, TChunk = unknown> {
   /** A stream chunk was read from the provider, in order (hidden chunks included). */
   onChunk?(span: Span, chunk: TChunk): void;
   /**
+   * Return false for chunks that carry no generated token (a role-only chunk, a lifecycle event
+   * such as `response.created` / `message_start`), so `time_to_first_token_ms` is measured to the
+   * first chunk that does. Default: every chunk counts. When no chunk qualifies, the first chunk's
+   * time is used.
+   */
+  isTokenChunk?(chunk: TChunk): boolean;
+  /**
    * Return true to hide this chunk from the user (e.g. a usage-only chunk the plugin asked for).
    * Called for every chunk of every iterator of the stream, even after the span ended; keep it a
    * cheap, pure predicate.
