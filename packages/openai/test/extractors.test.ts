@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { PATCHED_METHODS, instancePath, spanName } from "../src/instrument.js";
 import { requestInput, requestParams, withStreamUsage } from "../src/request.js";
 import { chatOutput, recordResponse, responsesOutput, tokenUsage } from "../src/response.js";
-import { createAccumulator, isUsageOnlyChunk } from "../src/stream.js";
+import { createAccumulator, isTokenChunk, isUsageOnlyChunk } from "../src/stream.js";
 
 function fakeSpan() {
   const calls: Record<string, unknown> = {};
@@ -175,5 +175,16 @@ describe("stream accumulators", () => {
     expect(isUsageOnlyChunk({ choices: [], prompt_filter_results: [] })).toBe(false);
     expect(isUsageOnlyChunk({ choices: [{}], usage: {} })).toBe(false);
     expect(isUsageOnlyChunk(null)).toBe(false);
+  });
+
+  it("tells token chunks from role-only chunks, usage chunks and lifecycle events", () => {
+    expect(isTokenChunk({ choices: [{ delta: { role: "assistant", content: "" } }] }, "chat")).toBe(false);
+    expect(isTokenChunk({ choices: [{ delta: { content: "a" } }] }, "chat")).toBe(true);
+    expect(isTokenChunk({ choices: [{ delta: { tool_calls: [{ index: 0 }] } }] }, "chat")).toBe(true);
+    expect(isTokenChunk({ choices: [], usage: {} }, "chat")).toBe(false);
+    expect(isTokenChunk({ choices: [{ text: "x" }] }, "completions")).toBe(true);
+    expect(isTokenChunk({ type: "response.created" }, "responses")).toBe(false);
+    expect(isTokenChunk({ type: "response.output_text.delta", delta: "x" }, "responses")).toBe(true);
+    expect(isTokenChunk("junk", "chat")).toBe(false);
   });
 });
