@@ -7,6 +7,11 @@ import { runTraceCallback } from "./client.js";
 import { activeContext } from "./context.js";
 import { logger } from "./logger.js";
 import { state } from "./state.js";
+import type { ExtractedContext } from "./propagation/w3c.js";
+
+function isExtracted(value: unknown): value is ExtractedContext {
+  return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "w3c";
+}
 
 /** A plain, structured-clone-safe snapshot of the active context (for `postMessage`/`workerData`). */
 export interface CapturedContext {
@@ -38,10 +43,16 @@ function isCaptured(value: unknown): value is CapturedContext {
 
 /**
  * Runs `fn` inside a captured context, e.g. in a worker thread: spans created there join the
- * original trace under the captured span (they are exported by this thread's client). An invalid
- * snapshot is reported and `fn` runs untraced.
+ * original trace under the captured span (they are exported by this thread's client). Also takes
+ * what `extract(headers)` returned (see `agentTrace({ parent })`). An invalid snapshot is reported
+ * and `fn` runs untraced.
  */
-export function runInContext<R>(captured: CapturedContext | undefined, fn: () => R): R {
+export function runInContext<R>(captured: CapturedContext | ExtractedContext | undefined, fn: () => R): R {
+  if (isExtracted(captured)) {
+    // From incoming W3C headers (`extract()`): as `agentTrace({ parent })` with the default agent name.
+    const client = getClient();
+    return runTraceCallback(client.startTrace({ agentName: client.config.defaultAgentName, parent: captured }), () => fn());
+  }
   if (!isCaptured(captured)) {
     if (captured !== undefined) logger.once("warn", "bad-context", "runInContext: not a captured Tracium context; running untraced");
     return fn();

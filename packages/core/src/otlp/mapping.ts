@@ -11,7 +11,14 @@
  * | `agent` | `invoke_agent {name}` | INTERNAL | `invoke_agent` |
  * | anything else | the span's name | INTERNAL | (none) |
  *
- * Ids follow `ids.ts`. Content attributes (`gen_ai.input.messages`, `gen_ai.output.messages`,
+ * Ids follow `ids.ts`. Across processes (`agentTrace({ parent })`, see `propagation/w3c.ts`), the
+ * parent of a span that sits directly under the caller's span — a top-level span of a continued
+ * trace, or one whose Tracium parent is the caller's span — is the W3C span id the caller sent in
+ * `traceparent` (`TraceData.otel.parentSpanId`), never one recomputed from a Tracium id, so the
+ * link holds whatever ids the caller used (deterministic ones, or its tracer provider's through the
+ * `otel` bridge); such spans carry the "parent is remote" span flag. A continued trace exports no
+ * root of its own; a trace started under a foreign caller has its root under the caller's span.
+ * Content attributes (`gen_ai.input.messages`, `gen_ai.output.messages`,
  * `gen_ai.system_instructions`, `gen_ai.tool.definitions`, `gen_ai.tool.call.arguments`/`result`,
  * `tracium.input`/`output`) are written only when `captureContent` is on.
  */

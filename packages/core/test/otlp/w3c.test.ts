@@ -1,6 +1,6 @@
 /** The W3C id rule, traceparent/tracestate handling, inject/extract and agentTrace({ parent }). */
 import { afterEach, describe, expect, it } from "vitest";
-import { agentTrace, captureContext, extract, inject, shutdown, startTrace, type SpanData } from "../../src/index.js";
+import { agentTrace, captureContext, extract, inject, runInContext, shutdown, span, startTrace, type SpanData } from "../../src/index.js";
 import { hexId, spanIdFromW3C, uuidFromHex32, w3cRootSpanId, w3cSpanId, w3cTraceId } from "../../src/otlp/ids.js";
 import { parseTraceparent, parseTracestate } from "../../src/propagation/w3c.js";
 import { setup } from "../helpers.js";
@@ -196,6 +196,10 @@ describe("agentTrace({ parent })", () => {
     const ext = extract({ traceparent: `00-${w3cTraceId(UUID)}-${w3cSpanId(UUID)}-01`, tracestate: `tracium=p:${w3cSpanId(UUID)};s:${UUID};d:3` });
     await agentTrace({ agentName: "c", parent: ext }, (t) => t.span({ name: "s" }, () => undefined));
     expect(memory.spans()[0]).toMatchObject({ traceId: UUID, parentSpanId: UUID, depth: 4 });
+
+    memory.reset();
+    runInContext(ext, () => span({ name: "via runInContext" }, () => undefined));
+    expect(memory.spans()[0]).toMatchObject({ name: "via runInContext", traceId: UUID, parentSpanId: UUID, depth: 4 });
 
     memory.reset();
     await agentTrace({ agentName: "d", parent: { nothing: "here" } }, (t) => t.span({ name: "s" }, () => undefined));
