@@ -169,6 +169,21 @@ describe("LangChain app", () => {
   });
 });
 
+describe("LangChain app (CommonJS, -r)", () => {
+  it("the run is traced once through the callback manager patched by the require hook", async () => {
+    const { env: e, file } = env({ TRACIUM_LOG_LEVEL: "debug" });
+    const r = await runNode(["-r", "@tracium/sdk/auto", fixture("langchain-app.cjs")], { env: e });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).langchain).toContain("refund");
+    expect(r.stderr).not.toMatch(/circular dependency/);
+    expect(r.stderr).toMatch(/patched @langchain\/core\/callbacks\/manager \(require\)/);
+    const traces = tracesOf(readRecords(file));
+    expect(traces).toHaveLength(1);
+    expect(traces[0]!.start?.tags).toContain("@langchain");
+    expect(traces[0]!.end?.summary).toMatchObject({ llm_calls: 1, models: ["gpt-4.1-mini"] });
+  });
+});
+
 describe("implicit traces", () => {
   it("one per call outside a boundary, one per withTrace job, one per HTTP request (none without LLM calls)", async () => {
     const { env: e, file } = env();

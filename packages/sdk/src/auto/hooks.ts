@@ -4,6 +4,7 @@
  * require hook, the import hook callback, late patching of copies loaded before Tracium, and the
  * exit handling. Nothing here loads a provider SDK: it only reacts when the app loads one.
  */
+import * as nodeModule from "node:module";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { isMainThread } from "node:worker_threads";
@@ -201,15 +202,74 @@ export function onImported(modules: readonly WatchedModule[]): (url: string, nam
   };
 }
 
+/**
+ * The names under which require-in-the-middle reports a module inside a package when the package
+ * requires it by relative path (`require("../callbacks/manager.cjs")` inside `@langchain/core`):
+ * the package name joined with the file's path, `.js` and `/index` stripped.
+ */
+export function requireAliases(m: WatchedModule, fromDir: string = process.cwd()): string[] {
+  if (m.sub === undefined) return [];
+  const rels = new Set<string>([`dist/${m.sub}.cjs`, `dist/${m.sub}.js`, `dist/${m.sub}/index.cjs`, `dist/${m.sub}/index.js`]);
+  try {
+    const file = createRequire(join(fromDir, "noop.js")).resolve(m.name).split("\\").join("/");
+    const marker = `/node_modules/${m.pkg}/`;
+    const at = file.lastIndexOf(marker);
+    if (at >= 0) rels.add(file.slice(at + marker.length));
+  } catch {
+    // not installed where the app runs: the guesses above remain
+  }
+  return [...rels].map((rel) => `${m.pkg}/${rel}`.replace(/([/\\]index)?(\.js)?$/, ""));
+}
+
+// require() calls in progress, through Module.prototype.require (0: no require chain running).
+let requireDepth = 0;
+const afterRequireChain: Array<() => void> = [];
+
+/**
+ * Counts nested require() calls, so that patches wait until the synchronous require chain that
+ * loaded a module is complete. A module is often required half-way through a circular chain
+ * (LangChain's are), and a plugin that reaches for the package's other modules at that moment
+ * would see half-initialised exports. Installed once, before the require hook.
+ */
+function trackRequireDepth(): void {
+  const g = globalThis as Record<symbol, boolean | undefined>;
+  const key = Symbol.for("tracium.sdk.requireDepth.v1");
+  if (g[key]) return;
+  const proto = (nodeModule as unknown as { Module?: { prototype: { require?: (...a: unknown[]) => unknown } } }).Module?.prototype;
+  const original = proto?.require;
+  if (!proto || typeof original !== "function") return;
+  Object.defineProperty(g, key, { value: true, enumerable: false, configurable: true });
+  proto.require = function (this: unknown, ...args: unknown[]): unknown {
+    requireDepth++;
+    try {
+      return original.apply(this, args);
+    } finally {
+      requireDepth--;
+      if (requireDepth === 0 && afterRequireChain.length > 0) {
+        for (const fn of afterRequireChain.splice(0)) fn();
+      }
+    }
+  };
+}
+
+function whenRequireChainDone(fn: () => void): void {
+  if (requireDepth === 0) fn();
+  else afterRequireChain.push(fn);
+}
+
 /** Installs the require hook (CommonJS builds, every copy). Returns false when it could not. */
 export function installRequireHook(modules: readonly WatchedModule[]): boolean {
-  const names = [...new Set(modules.map((m) => m.name))];
-  if (names.length === 0) return false;
+  const byName = new Map<string, WatchedModule[]>();
+  const add = (name: string, m: WatchedModule) => byName.set(name, [...(byName.get(name) ?? []), m]);
+  for (const m of modules) {
+    add(m.name, m);
+    for (const alias of requireAliases(m)) if (alias !== m.name) add(alias, m);
+  }
+  if (byName.size === 0) return false;
   try {
-    new RequireHook(names, { internals: false }, <T>(exports: T, name: string, basedir?: string): T => {
-      for (const m of modules) {
-        if (m.name === name) patchModule(m.plugin, exports, name, basedir ?? name, "require");
-      }
+    trackRequireDepth();
+    new RequireHook([...byName.keys()], { internals: false }, <T>(exports: T, name: string, basedir?: string): T => {
+      for (const m of byName.get(name) ?? []) whenRequireChainDone(() => patchModule(m.plugin, exports, m.name, basedir ?? name, "require"));
       return exports;
     });
     return true;
