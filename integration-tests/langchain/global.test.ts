@@ -141,4 +141,13 @@ describe("plain Node apps", () => {
       cjsLoaded: false,
     });
   });
+
+  it("Node without require(esm): the ESM build is patched asynchronously, traced after langchainReady()", async () => {
+    const { stdout } = await run(process.execPath, [fixture("no-require-esm.mjs")], { cwd: fileURLToPath(new URL("..", import.meta.url)) });
+    expect(JSON.parse(stdout)).toEqual({
+      requireModule: false,
+      awaitHandlers: true,
+      spans: ["llm:FakeListChatModel", "chain:RunnableSequence"],
+    });
+  });
 });
