@@ -4,6 +4,8 @@
  * (`Anthropic`, a subclass) or a client instance. ESM and CJS builds of the SDK are different
  * classes; whichever build the target comes from is the one patched. Never throws.
  */
+import { methodOwner, safeGet, safeWalk } from "@tracium/core";
+
 /** One patched method: where it lives and what the span calls it. */
 export interface PatchedMethod {
   /** Static path from the client class to the resource class, e.g. `["Beta", "Messages"]`. */
@@ -24,58 +26,32 @@ export interface ResolvedMethod {
   readonly entry: PatchedMethod;
 }
 
-type Obj = Record<string, unknown>;
 
-function get(value: unknown, key: string): unknown {
-  if (value === null || (typeof value !== "object" && typeof value !== "function")) return undefined;
-  try {
-    return (value as Obj)[key];
-  } catch {
-    return undefined;
-  }
-}
 
-function walk(value: unknown, path: readonly string[]): unknown {
-  let v = value;
-  for (const key of path) v = get(v, key);
-  return v;
-}
-
-/** The object on `proto`'s chain (below Object.prototype) that owns `method`, if it is a function. */
-function methodOwner(proto: unknown, method: string): object | undefined {
-  let p = proto;
-  for (let depth = 0; depth < 16 && p && p !== Object.prototype && p !== Function.prototype; depth++) {
-    if (Object.prototype.hasOwnProperty.call(p, method)) {
-      return typeof get(p, method) === "function" ? (p as object) : undefined;
-    }
-    p = Object.getPrototypeOf(p);
-  }
-  return undefined;
-}
 
 /** Is `value` an Anthropic client class (`Anthropic`, `AnthropicBedrock`, a subclass)? */
 export function isClientClass(value: unknown): boolean {
   if (typeof value !== "function") return false;
-  const messages = get(value, "Messages");
+  const messages = safeGet(value, "Messages");
   if (typeof messages !== "function") return false;
-  const proto = get(messages, "prototype");
+  const proto = safeGet(messages, "prototype");
   // `countTokens`/`stream` tell the Anthropic Messages resource apart from look-alikes.
   return (
-    typeof get(proto, "create") === "function" &&
-    (typeof get(proto, "countTokens") === "function" || typeof get(proto, "stream") === "function")
+    typeof safeGet(proto, "create") === "function" &&
+    (typeof safeGet(proto, "countTokens") === "function" || typeof safeGet(proto, "stream") === "function")
   );
 }
 
 /** Is `value` an Anthropic client instance (it has a Messages resource)? */
 export function isClientInstance(value: unknown): boolean {
   if (value === null || typeof value !== "object") return false;
-  const messages = get(value, "messages");
+  const messages = safeGet(value, "messages");
   if (messages === null || typeof messages !== "object") return false;
-  if (typeof get(messages, "create") !== "function") return false;
+  if (typeof safeGet(messages, "create") !== "function") return false;
   return (
-    isClientClass(get(value, "constructor")) ||
-    typeof get(messages, "countTokens") === "function" ||
-    typeof get(messages, "stream") === "function"
+    isClientClass(safeGet(value, "constructor")) ||
+    typeof safeGet(messages, "countTokens") === "function" ||
+    typeof safeGet(messages, "stream") === "function"
   );
 }
 
@@ -88,7 +64,7 @@ function classesOfModule(value: unknown): Function[] {
   const visit = (v: unknown, depth: number): void => {
     if (v === null || (typeof v !== "object" && typeof v !== "function")) return;
     for (const key of ["default", "Anthropic"]) {
-      const c = get(v, key);
+      const c = safeGet(v, key);
       if (isClientClass(c)) {
         if (!found.includes(c as Function)) found.push(c as Function);
       } else if (depth > 0 && c !== v) {
@@ -121,14 +97,14 @@ export function resolveMethods(target: unknown, entries: readonly PatchedMethod[
     const kind = targetKind(target);
     if (kind === "instance") {
       for (const entry of entries) {
-        const resource = walk(target, entry.instancePath);
+        const resource = safeWalk(target, entry.instancePath);
         if (resource && typeof resource === "object") add(methodOwner(Object.getPrototypeOf(resource), entry.method), entry);
       }
       return out;
     }
     const classes = kind === "class" ? [target as Function] : kind === "module" ? classesOfModule(target) : [];
     for (const cls of classes) {
-      for (const entry of entries) add(methodOwner(get(walk(cls, entry.classPath), "prototype"), entry.method), entry);
+      for (const entry of entries) add(methodOwner(safeGet(safeWalk(cls, entry.classPath), "prototype"), entry.method), entry);
     }
   } catch {
     // an exotic target: patch what was found so far

@@ -8,6 +8,7 @@
  * `responses.stream()`, v4's `beta.chat.completions.*`) call it, so each HTTP call is one span.
  * Nothing here throws.
  */
+import { methodOwner, safeGet, safeWalk } from "@tracium/core";
 
 /** The API a patched method belongs to (the span's `operation` metadata). */
 export type OpenAIOperation = "chat" | "responses" | "embeddings" | "completions";
@@ -46,35 +47,11 @@ export interface ResolvedMethod {
   readonly entry: PatchedMethod;
 }
 
-type Obj = Record<string, unknown>;
 
-function get(value: unknown, key: string): unknown {
-  if (value === null || (typeof value !== "object" && typeof value !== "function")) return undefined;
-  try {
-    return (value as Obj)[key];
-  } catch {
-    return undefined;
-  }
-}
 
-function walk(value: unknown, path: readonly string[]): unknown {
-  let v = value;
-  for (const key of path) v = get(v, key);
-  return v;
-}
-
-/** The object on `proto`'s chain (below Object.prototype) that owns `method`, if it is a function. */
-function methodOwner(proto: unknown, method: string): object | undefined {
-  let p = proto;
-  for (let depth = 0; depth < 16 && p && p !== Object.prototype && p !== Function.prototype; depth++) {
-    if (Object.prototype.hasOwnProperty.call(p, method)) return typeof get(p, method) === "function" ? (p as object) : undefined;
-    p = Object.getPrototypeOf(p);
-  }
-  return undefined;
-}
 
 function hasCreate(resourceClass: unknown): boolean {
-  return typeof resourceClass === "function" && typeof get(get(resourceClass, "prototype"), "create") === "function";
+  return typeof resourceClass === "function" && typeof safeGet(safeGet(resourceClass, "prototype"), "create") === "function";
 }
 
 /**
@@ -84,19 +61,19 @@ function hasCreate(resourceClass: unknown): boolean {
 export function isClientClass(value: unknown): boolean {
   if (typeof value !== "function") return false;
   return (
-    hasCreate(walk(value, ["Chat", "Completions"])) &&
-    hasCreate(get(value, "Embeddings")) &&
-    (hasCreate(get(value, "Responses")) || hasCreate(get(value, "Completions")))
+    hasCreate(safeWalk(value, ["Chat", "Completions"])) &&
+    hasCreate(safeGet(value, "Embeddings")) &&
+    (hasCreate(safeGet(value, "Responses")) || hasCreate(safeGet(value, "Completions")))
   );
 }
 
 /** Is `value` an OpenAI client instance (`new OpenAI()`, `new AzureOpenAI()`, `withOptions()` copies)? */
 export function isClientInstance(value: unknown): boolean {
   if (value === null || typeof value !== "object") return false;
-  if (isClientClass(get(value, "constructor"))) return true;
-  const chatCreate = get(walk(value, ["chat", "completions"]), "create");
-  const embeddingsCreate = get(get(value, "embeddings"), "create");
-  return typeof chatCreate === "function" && typeof embeddingsCreate === "function" && (get(value, "responses") !== undefined || get(value, "completions") !== undefined);
+  if (isClientClass(safeGet(value, "constructor"))) return true;
+  const chatCreate = safeGet(safeWalk(value, ["chat", "completions"]), "create");
+  const embeddingsCreate = safeGet(safeGet(value, "embeddings"), "create");
+  return typeof chatCreate === "function" && typeof embeddingsCreate === "function" && (safeGet(value, "responses") !== undefined || safeGet(value, "completions") !== undefined);
 }
 
 /** Client classes held by a module namespace or CJS exports (`default`, `OpenAI`, `AzureOpenAI`; one nested `default`). */
@@ -105,7 +82,7 @@ function classesOfModule(value: unknown): Function[] {
   const visit = (v: unknown, depth: number): void => {
     if (v === null || (typeof v !== "object" && typeof v !== "function")) return;
     for (const key of ["default", "OpenAI", "AzureOpenAI"]) {
-      const c = get(v, key);
+      const c = safeGet(v, key);
       if (isClientClass(c)) {
         if (!found.includes(c as Function)) found.push(c as Function);
       } else if (depth > 0 && c !== v) {
@@ -142,17 +119,17 @@ export function resolveMethods(target: unknown, entries: readonly PatchedMethod[
     const kind = targetKind(target);
     if (kind === "instance") {
       for (const entry of entries) {
-        const resource = walk(target, instancePath(entry));
+        const resource = safeWalk(target, instancePath(entry));
         if (resource !== null && typeof resource === "object") add(methodOwner(Object.getPrototypeOf(resource), entry.method), entry);
       }
       // The instance's class may also expose the resource classes (covers resources not built yet).
-      const cls = get(target, "constructor");
-      if (isClientClass(cls)) for (const entry of entries) add(methodOwner(get(walk(cls, entry.path), "prototype"), entry.method), entry);
+      const cls = safeGet(target, "constructor");
+      if (isClientClass(cls)) for (const entry of entries) add(methodOwner(safeGet(safeWalk(cls, entry.path), "prototype"), entry.method), entry);
       return out;
     }
     const classes = kind === "class" ? [target as Function] : kind === "module" ? classesOfModule(target) : [];
     for (const cls of classes) {
-      for (const entry of entries) add(methodOwner(get(walk(cls, entry.path), "prototype"), entry.method), entry);
+      for (const entry of entries) add(methodOwner(safeGet(safeWalk(cls, entry.path), "prototype"), entry.method), entry);
     }
   } catch {
     // an exotic target: patch what was found so far

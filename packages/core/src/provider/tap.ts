@@ -20,6 +20,7 @@ import { performance } from "node:perf_hooks";
 import { getClient, startSpan } from "../api.js";
 import { logger } from "../logger.js";
 import type { Span } from "../span.js";
+import { safeGet } from "./reflect.js";
 import { isProviderSpanSuppressed } from "../suppress.js";
 import type {
   HttpResponseInfo,
@@ -50,13 +51,6 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
-function safeGet(obj: unknown, key: PropertyKey): unknown {
-  try {
-    return obj !== null && (typeof obj === "object" || typeof obj === "function") ? (obj as Record<PropertyKey, unknown>)[key] : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * True for a Stainless `APIPromise` (openai 4–7, @anthropic-ai/sdk 0.x/1.x): a thenable with the
@@ -588,7 +582,7 @@ export function tapProviderStream<S>(span: Span, stream: S, hooks?: ProviderCall
  */
 export function wrapProviderMethod(original: AnyFunction, planner: ProviderCallPlanner): AnyFunction {
   return function tracedProviderMethod(this: unknown, ...args: unknown[]): unknown {
-    let plan: ProviderCallPlan<any, any> | undefined;
+    let plan: ProviderCallPlan<unknown, unknown> | undefined;
     let span: Span | undefined;
     try {
       if (!isProviderSpanSuppressed()) {

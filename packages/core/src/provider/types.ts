@@ -105,4 +105,4 @@ export interface ProviderCallPlan<TResult = unknown, TChunk = unknown> {
  * Looks at one call (`this` and the arguments) and returns its plan, or undefined to call through
  * untraced. It may throw: the call then goes through untraced and the error is logged once.
  */
-export type ProviderCallPlanner = (self: unknown, args: readonly unknown[]) => ProviderCallPlan<any, any> | undefined;
+export type ProviderCallPlanner = (self: unknown, args: readonly unknown[]) => ProviderCallPlan<unknown, unknown> | undefined;
