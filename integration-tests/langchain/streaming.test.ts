@@ -95,7 +95,11 @@ describe("model.stream()", () => {
     const llm = onlySpan(trace.id, "llm");
     expect(llm.status).toBe("completed");
     expect(llm.metadata).toMatchObject({ cancelled: true });
-    expect(llm.output).toEqual({ role: "assistant", content: "a" });
+    // What the model produced before the stream was closed: "a", or "ab" when LangChain's stream
+    // wrapper had already pulled the next chunk (timing-dependent).
+    const partial = (llm.output as { content: string }).content;
+    expect(llm.output).toEqual({ role: "assistant", content: partial });
+    expect(["a", "ab"]).toContain(partial);
     expect(handler.openRuns).toBe(0);
   });
 

@@ -125,16 +125,18 @@ describe("suppression of provider spans around a LangChain model call", () => {
   it("ends with the model run: work the call left running is not suppressed afterwards", async () => {
     const handler = new TraciumCallbackHandler();
     const later: boolean[] = [];
-    let done!: () => void;
-    const finished = new Promise<void>((resolve) => (done = resolve));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let checked!: Promise<void>;
     const model = new ProbeModel(async () => {
-      setTimeout(() => {
+      // Continues in the model call's async context, after the model run has ended.
+      checked = gate.then(() => {
         later.push(isProviderSpanSuppressed());
-        done();
-      }, 15);
+      });
     });
     await model.invoke("hi", { callbacks: [handler] });
-    await finished;
+    release();
+    await checked;
     expect(model.seen).toEqual([true, true]);
     expect(later).toEqual([false]);
   });
