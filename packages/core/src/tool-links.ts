@@ -31,12 +31,13 @@
  *    (`tool_use_id`), Responses `function_call_output` items (`call_id`), LangChain tool messages —
  *    are matched: the results sent since the model's last turn, and any remembered call whose
  *    result was not seen yet. That `llm` span gets `tool_results_for` (the call ids, in message
- *    order) and `tool_span_ids` (the `tool` spans that produced them, when known). This covers
+ *    order) and `tool_span_ids` (the `tool` spans of this trace that produced them, when known). This covers
  *    tools that ran without any span: the next request still says which calls it answers.
  *
  * So an exporter can draw the loop from metadata alone: `tool.llm_span_id` points back to the
- * asking `llm` span (OTLP: `gen_ai.tool.call.id` plus a span link), and `llm.tool_span_ids` /
- * `llm.tool_results_for` point back to the tools whose results the next request used.
+ * asking `llm` span, and `llm.tool_span_ids` / `llm.tool_results_for` point back to the tools
+ * whose results the next request used. The OTLP exporter writes `tool_call_id` as
+ * `gen_ai.tool.call.id` and turns `llm_span_id` and `tool_span_ids` into span links.
  *
  * Everything here is fail-safe: it never throws into a span method or user code.
  */
@@ -66,6 +67,8 @@ export interface ToolCallLink {
   readonly argsKey: string | undefined;
   /** Id of the first `tool` span linked to this call. */
   toolSpanId: string | undefined;
+  /** Trace of that tool span. */
+  toolTraceId: string | undefined;
   /** True once a later request carried this call's result. */
   resultSeen: boolean;
   /** Epoch ms after which the entry is ignored. */
@@ -142,6 +145,7 @@ export class ToolCallTable {
       name: call.name,
       argsKey: call.argsKey,
       toolSpanId: undefined,
+      toolTraceId: undefined,
       resultSeen: false,
       expiresAt: now + this.ttlMs,
     };
@@ -170,9 +174,12 @@ export class ToolCallTable {
     return link;
   }
 
-  /** Marks a call as run by `toolSpanId` (it stops being a candidate for inference). */
-  claim(link: ToolCallLink, toolSpanId: string): void {
-    link.toolSpanId ??= toolSpanId;
+  /** Marks a call as run by the span `toolSpanId` of `toolTraceId` (it stops being a candidate for inference). */
+  claim(link: ToolCallLink, toolSpanId: string, toolTraceId: string = link.traceId): void {
+    if (link.toolSpanId === undefined) {
+      link.toolSpanId = toolSpanId;
+      link.toolTraceId = toolTraceId;
+    }
     this.unpend(link);
   }
 
@@ -492,7 +499,7 @@ export function onToolCallIdSet(span: Span, callId: unknown): void {
     if (!recording(span) || span.data.metadata.llm_span_id !== undefined) return;
     const link = table().get(callId);
     if (!link) return;
-    table().claim(link, span.id);
+    table().claim(link, span.id, span.traceId);
     write(span, linkMetadata(span, link, false));
   } catch (err) {
     logger.once("warn", "tool-links:id", "could not link a tool span", err);
@@ -520,7 +527,7 @@ export function onLlmInputRecorded(span: Span, input: unknown): void {
       if (!fresh && !recentSet.has(id)) continue;
       ids.push(id);
       if (link) {
-        if (link.toolSpanId && !toolSpans.includes(link.toolSpanId)) toolSpans.push(link.toolSpanId);
+        if (link.toolSpanId && link.toolTraceId === span.traceId && !toolSpans.includes(link.toolSpanId)) toolSpans.push(link.toolSpanId);
         t.resultSent(link);
       }
     }
@@ -572,7 +579,7 @@ export function linkToolSpan(span: Span, hint: ToolSpanHint = {}): string | unde
         write(span, { tool_call_id: explicit });
         return explicit;
       }
-      t.claim(link, span.id);
+      t.claim(link, span.id, span.traceId);
       write(span, linkMetadata(span, link, false));
       return explicit;
     }
@@ -581,7 +588,7 @@ export function linkToolSpan(span: Span, hint: ToolSpanHint = {}): string | unde
     if (!name) return undefined;
     const link = t.infer(span.traceId, name, h.arguments === undefined ? undefined : toolArgsKey(h.arguments));
     if (!link) return undefined;
-    t.claim(link, span.id);
+    t.claim(link, span.id, span.traceId);
     write(span, linkMetadata(span, link, true));
     return link.callId;
   } catch (err) {

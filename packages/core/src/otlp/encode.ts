@@ -5,7 +5,7 @@
  * Field numbers: opentelemetry-proto `collector/trace/v1/trace_service.proto`, `trace/v1/trace.proto`,
  * `common/v1/common.proto`, `resource/v1/resource.proto`.
  */
-import type { AttrValue, KeyValue, OtlpBatch, OtlpEvent, OtlpSpan } from "./model.js";
+import type { AttrValue, KeyValue, OtlpBatch, OtlpEvent, OtlpLink, OtlpSpan } from "./model.js";
 import { hexToBytes, ProtoWriter } from "./protobuf.js";
 
 // ---------------------------------------------------------------- protobuf
@@ -47,6 +47,12 @@ function writeEvent(w: ProtoWriter, e: OtlpEvent): void {
   writeKeyValues(w, 3, e.attributes);
 }
 
+function writeLink(w: ProtoWriter, l: OtlpLink): void {
+  w.bytes(1, hexToBytes(l.traceId));
+  w.bytes(2, hexToBytes(l.spanId));
+  writeKeyValues(w, 4, l.attributes);
+}
+
 function writeSpan(w: ProtoWriter, s: OtlpSpan): void {
   w.bytes(1, hexToBytes(s.traceId));
   w.bytes(2, hexToBytes(s.spanId));
@@ -58,6 +64,7 @@ function writeSpan(w: ProtoWriter, s: OtlpSpan): void {
   w.fixed64(8, s.endNs);
   writeKeyValues(w, 9, s.attributes);
   for (const e of s.events) w.message(11, (m) => writeEvent(m, e));
+  for (const l of s.links ?? []) w.message(13, (m) => writeLink(m, l));
   w.message(15, (m) => {
     m.string(2, s.status.message);
     m.uint(3, s.status.code);
@@ -122,6 +129,9 @@ function jsonSpan(s: OtlpSpan): Record<string, unknown> {
   out.attributes = jsonAttributes(s.attributes);
   if (s.events.length > 0) {
     out.events = s.events.map((e) => ({ timeUnixNano: e.timeNs.toString(), name: e.name, attributes: jsonAttributes(e.attributes) }));
+  }
+  if (s.links && s.links.length > 0) {
+    out.links = s.links.map((l) => ({ traceId: l.traceId, spanId: l.spanId, attributes: jsonAttributes(l.attributes) }));
   }
   const status: Record<string, unknown> = {};
   if (s.status.message) status.message = s.status.message;

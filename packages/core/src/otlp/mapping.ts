@@ -25,7 +25,7 @@
 import type { SpanData, TraceData } from "../records.js";
 import { inputContent, outputContent, toolDefinitions } from "./content.js";
 import { w3cRootSpanId, w3cSpanId, w3cTraceId } from "./ids.js";
-import { Attributes, msToNs, SpanFlags, SpanKind, StatusCode, type OtlpEvent, type OtlpSpan } from "./model.js";
+import { Attributes, msToNs, SpanFlags, SpanKind, StatusCode, type OtlpEvent, type OtlpLink, type OtlpSpan } from "./model.js";
 import { ATTR, ERROR_TYPE_OTHER, OPERATION } from "./semconv.js";
 
 export interface MappingOptions {
@@ -241,7 +241,31 @@ export function mapSpan(span: SpanData, trace: TraceData, options: MappingOption
     attributes: a.list,
     events: failure ? [exceptionEvent(failure, span.error, text(meta.error_stack), endNs)] : [],
     status: span.status === "failed" ? { code: StatusCode.ERROR, message: firstLine(span.error) } : { code: StatusCode.UNSET, message: undefined },
+    links: toolLinks(span, trace),
   };
+}
+
+/**
+ * Agent-loop links (see core `tool-links.ts`): a `tool` span links to the `llm` span that asked for
+ * it (`llm_span_id`, in `llm_trace_id` when another trace; attribute `gen_ai.tool.call.id`), and an
+ * `llm` span links to the `tool` spans whose results its request carries (`tool_span_ids`).
+ */
+function toolLinks(span: SpanData, trace: TraceData): OtlpLink[] {
+  const meta = span.metadata;
+  const links: OtlpLink[] = [];
+  const llmSpanId = text(meta.llm_span_id);
+  if (llmSpanId) {
+    const a = new Attributes();
+    a.str(ATTR.TOOL_CALL_ID, meta.tool_call_id);
+    const otherTrace = text(meta.llm_trace_id);
+    links.push({ traceId: otherTrace ? w3cTraceId(otherTrace) : w3cTraceId(trace), spanId: w3cSpanId(llmSpanId), attributes: a.list });
+  }
+  if (Array.isArray(meta.tool_span_ids)) {
+    for (const id of meta.tool_span_ids.slice(0, 128)) {
+      if (typeof id === "string" && id) links.push({ traceId: w3cTraceId(trace), spanId: w3cSpanId(id), attributes: [] });
+    }
+  }
+  return links;
 }
 
 function exceptionEvent(type: string, message: string | undefined, stack: string | undefined, timeNs: bigint): OtlpEvent {

@@ -31,6 +31,15 @@ export interface OtlpEvent {
   readonly attributes: readonly KeyValue[];
 }
 
+/** `Span.Link`: a span this one relates to outside the parent chain (agent loops: tool ↔ llm). */
+export interface OtlpLink {
+  /** 32 hex digits. */
+  readonly traceId: string;
+  /** 16 hex digits. */
+  readonly spanId: string;
+  readonly attributes: readonly KeyValue[];
+}
+
 export interface OtlpSpan {
   /** 32 hex digits. */
   readonly traceId: string;
@@ -47,6 +56,8 @@ export interface OtlpSpan {
   readonly attributes: readonly KeyValue[];
   readonly events: readonly OtlpEvent[];
   readonly status: { readonly code: number; readonly message: string | undefined };
+  /** Span links (absent or empty: none). */
+  readonly links?: readonly OtlpLink[];
 }
 
 /** One `ResourceSpans` with a single `ScopeSpans`: everything a Tracium exporter sends. */
