@@ -109,6 +109,10 @@ export class Span {
   get trace(): Trace {
     return this.owner;
   }
+  /** Whether prompts and outputs are recorded (`captureContent`); plugins keep text out of metadata when false. */
+  get capturesContent(): boolean {
+    return this.owner.capturesContent;
+  }
   /** True once `end()` (or `fail()`) ran. */
   get isEnded(): boolean {
     return this.data.endedAt !== undefined;

@@ -79,7 +79,8 @@ export function isProviderStream(value: unknown): boolean {
  */
 export function spanCapturesContent(span: Span): boolean {
   try {
-    const own = (span.trace as unknown as { capturesContent?: unknown }).capturesContent;
+    // A span from another build of core (older) may lack the getter: fall back to the client.
+    const own: unknown = span.capturesContent;
     return typeof own === "boolean" ? own : getClient().config.captureContent !== false;
   } catch {
     return false;
