@@ -1,3 +1,4 @@
+import { logger } from "@tracium/core";
 import { TraciumCallbackHandler, type TraciumCallbackHandlerOptions } from "./handler.js";
 import { getGlobalHandler, installGlobalPatches, setGlobalHandler } from "./install.js";
 import { isTraciumHandler } from "./shared.js";
@@ -17,7 +18,11 @@ import { isTraciumHandler } from "./shared.js";
 export function registerGlobalHandler(options?: TraciumCallbackHandlerOptions | TraciumCallbackHandler): TraciumCallbackHandler {
   const handler = isTraciumHandler(options) ? (options as TraciumCallbackHandler) : new TraciumCallbackHandler(options);
   setGlobalHandler(handler);
-  void installGlobalPatches();
+  try {
+    void installGlobalPatches();
+  } catch (err) {
+    logger.once("error", "lc-global-install", "could not patch @langchain/core; LangChain runs are not traced globally", err);
+  }
   return handler;
 }
 
@@ -34,5 +39,9 @@ export function globalHandler(): TraciumCallbackHandler | undefined {
 
 /** Resolves when the patches are installed on every build of `@langchain/core` (never rejects). */
 export function langchainReady(): Promise<void> {
-  return installGlobalPatches();
+  try {
+    return installGlobalPatches();
+  } catch {
+    return Promise.resolve();
+  }
 }

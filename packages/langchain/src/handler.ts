@@ -115,7 +115,11 @@ export class TraciumCallbackHandler extends BaseCallbackHandler implements Handl
     // The model/tool patches (de-duplication with the provider plugins, tool context) are inert for
     // runs no Tracium handler records; installing them here makes an explicitly passed handler
     // de-duplicate too. Idempotent and cheap after the first handler.
-    void installModelPatches();
+    try {
+      void installModelPatches();
+    } catch (err) {
+      logger.once("error", "lc-install-sync", "could not patch @langchain/core; runs are traced, without de-duplication", err);
+    }
   }
 
   /** Runs currently open in this handler (for diagnostics and tests). */
