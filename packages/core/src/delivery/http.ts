@@ -24,14 +24,14 @@ export interface HttpOutcome {
 export const MAX_RESPONSE_CHARS = 64 * 1024;
 
 /**
- * POSTs `body` to `url`. The request (including reading the response) is aborted after
- * `timeoutMs`, or when `stop` aborts (shutdown).
+ * POSTs `body` (JSON text, or encoded bytes such as OTLP protobuf) to `url`. The request
+ * (including reading the response) is aborted after `timeoutMs`, or when `stop` aborts (shutdown).
  */
 export async function postJson(
   fetchFn: typeof fetch,
   url: string,
   headers: Record<string, string>,
-  body: string,
+  body: string | Uint8Array,
   timeoutMs: number,
   stop: AbortSignal,
 ): Promise<HttpOutcome> {

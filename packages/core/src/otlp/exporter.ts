@@ -340,8 +340,7 @@ export class OtlpHttpExporter implements Exporter {
   private async deliver(body: Uint8Array, n: number): Promise<{ outcome: "sent" | "failed" | "dropped"; count: number; rejected: number }> {
     for (let attempt = 0; ; attempt++) {
       if (this.closed) return { outcome: "dropped", count: n, rejected: 0 };
-      // postJson hands `body` to fetch unchanged; fetch takes bytes as well as text.
-      const out = await postJson(this.fetchFn, this.endpoint, this.headers, body as unknown as string, this.timeoutMs, this.stop.signal);
+      const out = await postJson(this.fetchFn, this.endpoint, this.headers, body, this.timeoutMs, this.stop.signal);
       if (this.closed && out.status === 0) return { outcome: "dropped", count: n, rejected: 0 };
       if (out.status >= 200 && out.status < 300) {
         const rejected = Math.min(n, this.rejectedIn(out));
