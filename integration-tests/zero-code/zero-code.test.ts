@@ -96,6 +96,23 @@ describe("ESM app with --import @tracium/sdk/auto", () => {
     expect(llmSpans(readRecords(file))).toHaveLength(2);
   });
 
+  it("-r @tracium/sdk/auto with an ES module main script registers the ESM hook too", async () => {
+    const { env: e, file } = env();
+    const r = await runNode(["-r", "@tracium/sdk/auto", fixture("esm-app.mjs")], { env: e });
+    expect(r.code, r.stderr).toBe(0);
+    expect(llmSpans(readRecords(file)).map((s) => s.name)).toEqual(["openai.chat.completions", "openai.chat.completions", "anthropic.messages"]);
+    expect(r.stderr.match(/no TRACIUM_API_KEY set/g)).toHaveLength(1); // not started again in the loader thread
+  });
+
+  it("warns when the app imports @tracium/sdk/auto itself (too late for ES modules)", async () => {
+    const { env: e } = env();
+    const r = await runNode([fixture("self-import.mjs")], { env: e });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("@tracium/sdk/auto was imported by the app itself");
+    const ok = await runNode(["--import", "@tracium/sdk/auto", fixture("esm-app.mjs")], { env: env().env });
+    expect(ok.stderr).not.toContain("imported by the app itself");
+  });
+
   it("does not load any provider SDK by itself", async () => {
     const loads = join(tmp.dir, `loads-${++n}.txt`);
     const { env: e } = env({ LOADS_FILE: loads });

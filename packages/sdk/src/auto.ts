@@ -5,26 +5,16 @@
  * builds): an import-in-the-middle loader limited to the plugins' modules for ES modules, and
  * require-in-the-middle for CommonJS. It loads no provider itself.
  */
-import { register } from "node:module";
-import { addHook } from "import-in-the-middle";
 import { logger } from "@tracium/core";
 import "./index.js";
-import { autoStatus, esmIncludeList, onImported, startAuto } from "./auto/hooks.js";
+import { startAuto } from "./auto/hooks.js";
+import { loadedByPreloadFlag, registerEsmHooks } from "./auto/esm.js";
 
-const ESM_KEY = Symbol.for("tracium.sdk.auto.esm.v1");
-
-function startEsm(): void {
-  const g = globalThis as Record<symbol, boolean | undefined>;
-  const modules = startAuto("esm");
-  if (g[ESM_KEY] || modules.length === 0) return;
-  Object.defineProperty(g, ESM_KEY, { value: true, enumerable: false, configurable: true });
-  try {
-    register("import-in-the-middle/hook.mjs", import.meta.url, { data: { include: esmIncludeList(modules) } });
-    addHook(onImported(modules));
-  } catch (err) {
-    autoStatus().esm = false;
-    logger.error("zero-code: could not register the ES module hook; ES module imports are not patched", err);
-  }
+const modules = startAuto("esm");
+registerEsmHooks(modules, import.meta.url);
+if (!loadedByPreloadFlag()) {
+  logger.warn(
+    "@tracium/sdk/auto was imported by the app itself: the ES modules it imports statically were loaded before Tracium " +
+      "and are not patched. Load it first instead: node --import @tracium/sdk/auto app.js",
+  );
 }
-
-startEsm();

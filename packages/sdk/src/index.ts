@@ -17,6 +17,7 @@ export {
   unregisterGlobalHandler,
 } from "@tracium/langchain";
 export { builtinPlugins } from "./builtins.js";
+export { autoStatus as zeroCodeStatus, type AutoStatus as ZeroCodeStatus } from "./auto/hooks.js";
 export { withTrace, traceHandler, type WithTraceOptions, type TraceHandlerOptions } from "./boundary.js";
 
 registerBuiltinPlugins();

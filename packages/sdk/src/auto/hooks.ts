@@ -7,6 +7,7 @@
 import * as nodeModule from "node:module";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import * as workerThreads from "node:worker_threads";
 import { isMainThread } from "node:worker_threads";
 import { getClient, init, isInitialized, logger, registeredPlugins, type TraciumClient, type TraciumPlugin } from "@tracium/core";
 import { Hook as RequireHook } from "require-in-the-middle";
@@ -386,14 +387,24 @@ export function installExitHandlers(): void {
 }
 
 /**
+ * Whether this is Node's internal thread for module customization hooks (not a user worker).
+ * Node 22.14+ says so (`isInternalThread`); on older versions that thread has `workerData === null`
+ * where a user worker without data has `undefined`.
+ */
+export function isLoaderHooksThread(): boolean {
+  const wt = workerThreads as { isInternalThread?: boolean; isMainThread: boolean; workerData: unknown };
+  if (wt.isInternalThread === true) return true;
+  return !wt.isMainThread && wt.workerData === null && process.argv[1] === undefined;
+}
+
+/**
  * Starts zero-code tracing: the client from the environment, the require hook, late patching of
  * copies already loaded, and the exit handling. Idempotent; returns the watched modules.
  */
-export function startAuto(kind: "esm" | "cjs"): WatchedModule[] {
+export function startAuto(_entry: "esm" | "cjs"): WatchedModule[] {
+  if (isLoaderHooksThread()) return []; // Node runs -r preloads there too: nothing to trace in it
   const status = autoStatus();
   const modules = watchedModules();
-  if (kind === "esm") status.esm = true;
-  else status.cjs = true;
   if (status.started) return modules;
   status.started = true;
   status.modules = [...new Set(modules.map((m) => m.name))];
@@ -402,7 +413,7 @@ export function startAuto(kind: "esm" | "cjs"): WatchedModule[] {
   } catch (err) {
     logger.error("zero-code: could not initialise Tracium", err);
   }
-  installRequireHook(modules);
+  if (installRequireHook(modules)) status.cjs = true;
   patchAlreadyLoaded(modules);
   installExitHandlers();
   logger.debug(`zero-code: watching ${status.modules.join(", ") || "no modules"}`);

@@ -1,0 +1,62 @@
+/**
+ * The ES module side of zero code: the import-in-the-middle loader, limited to the watched
+ * modules, and the hook that patches them as they are imported.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { register } from "node:module";
+import { dirname, extname, join, resolve } from "node:path";
+import { addHook } from "import-in-the-middle";
+import { logger } from "@tracium/core";
+import { autoStatus, esmIncludeList, onImported, type WatchedModule } from "./hooks.js";
+
+const ESM_KEY = Symbol.for("tracium.sdk.auto.esm.v1");
+
+/**
+ * Registers the loader (once per thread) with `parentURL` as the base that resolves
+ * `import-in-the-middle/hook.mjs`. Returns false when it could not.
+ */
+export function registerEsmHooks(modules: readonly WatchedModule[], parentURL: string): boolean {
+  const g = globalThis as Record<symbol, boolean | undefined>;
+  if (g[ESM_KEY]) return true;
+  if (modules.length === 0) return false;
+  Object.defineProperty(g, ESM_KEY, { value: true, enumerable: false, configurable: true });
+  try {
+    register("import-in-the-middle/hook.mjs", parentURL, { data: { include: esmIncludeList(modules) } });
+    addHook(onImported(modules));
+    autoStatus().esm = true;
+    return true;
+  } catch (err) {
+    logger.error("zero-code: could not register the ES module hook; ES module imports are not patched", err);
+    return false;
+  }
+}
+
+/** Whether Tracium was loaded by a preload flag (--import, -r, --loader) rather than by the app's own code. */
+export function loadedByPreloadFlag(): boolean {
+  const args = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)];
+  return args.some((a) => /^(--import|--require|-r|--loader|--experimental-loader)(=|$)/.test(a));
+}
+
+/** Whether the main script will be loaded as an ES module (.mjs, or .js in a "type": "module" package). */
+export function mainIsEsm(script: string | undefined = process.argv[1]): boolean {
+  if (!script) return false;
+  const file = resolve(script);
+  const ext = extname(file);
+  if (ext === ".mjs" || ext === ".mts") return true;
+  if (ext === ".cjs" || ext === ".cts") return false;
+  let dir = dirname(file);
+  for (let i = 0; i < 32; i++) {
+    const pj = join(dir, "package.json");
+    if (existsSync(pj)) {
+      try {
+        return (JSON.parse(readFileSync(pj, "utf8")) as { type?: string }).type === "module";
+      } catch {
+        return false;
+      }
+    }
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return false;
+}
