@@ -46,6 +46,22 @@ export interface TraciumCallbackHandlerOptions {
   client?: TraciumClient;
 }
 
+/** Off while {@link createHandlerWithoutInstall} constructs a handler. */
+let installOnConstruct = true;
+
+/**
+ * @internal A handler that does not install the model/tool patches itself (for the plugin, whose
+ * `patch()` may run inside a module hook, where reaching for other modules is unsafe).
+ */
+export function createHandlerWithoutInstall(options?: TraciumCallbackHandlerOptions): TraciumCallbackHandler {
+  installOnConstruct = false;
+  try {
+    return new TraciumCallbackHandler(options);
+  } finally {
+    installOnConstruct = true;
+  }
+}
+
 const DEFAULT_MAX_RUNS = 10_000;
 const DEFAULT_TTL_MS = 30 * 60_000;
 const MAX_STREAMED_CHARS = 1_000_000;
@@ -116,7 +132,7 @@ export class TraciumCallbackHandler extends BaseCallbackHandler implements Handl
     // runs no Tracium handler records; installing them here makes an explicitly passed handler
     // de-duplicate too. Idempotent and cheap after the first handler.
     try {
-      void installModelPatches();
+      if (installOnConstruct) void installModelPatches();
     } catch (err) {
       logger.once("error", "lc-install-sync", "could not patch @langchain/core; runs are traced, without de-duplication", err);
     }

@@ -1,5 +1,5 @@
 import type { TraciumPlugin } from "@tracium/core";
-import { TraciumCallbackHandler } from "./handler.js";
+import { createHandlerWithoutInstall } from "./handler.js";
 import { getGlobalHandler, installGlobalPatches, setGlobalHandler } from "./install.js";
 import {
   isCallbackManagerClass,
@@ -81,12 +81,22 @@ export const langchainPlugin: TraciumPlugin = {
     const f = find(target);
     return f.managers.length + f.models.length + f.tools.length > 0;
   },
+  // Synchronous and limited to what it is handed: the zero-code hooks may call it while the module
+  // graph that loads `target` is still being evaluated. The other builds and modules (de-duplication
+  // patches for a manual `instrument(manager)`) are patched a microtask later; the zero-code hooks
+  // hand those modules over themselves anyway.
   patch(target: unknown): void {
     const f = find(target);
     if (f.managers.length > 0) {
-      if (!getGlobalHandler()) setGlobalHandler(new TraciumCallbackHandler());
+      if (!getGlobalHandler()) setGlobalHandler(createHandlerWithoutInstall());
       for (const cm of f.managers) patchCallbackManager(cm);
-      void installGlobalPatches();
+      queueMicrotask(() => {
+        try {
+          void installGlobalPatches();
+        } catch {
+          // logged by the installer; the manager handed over is patched
+        }
+      });
     }
     for (const model of f.models) patchModelClass(model);
     for (const tools of f.tools) patchToolsModule(tools);
