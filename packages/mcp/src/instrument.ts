@@ -6,6 +6,7 @@
  * The SDK's ESM and CJS builds are different classes: whichever build the target comes from is the
  * one patched. Structural detection only (nothing of the SDK is imported). Nothing here throws.
  */
+import { methodOwner, safeGet } from "@tracium/core";
 
 /** The MCP request a patched method sends (the span's `operation` metadata). */
 export type McpOperation = "tools/call" | "resources/read" | "prompts/get" | "tools/list";
@@ -39,26 +40,7 @@ export const PATCHED_METHODS: readonly PatchedMethod[] = [
  */
 export const MODULES: readonly string[] = ["@modelcontextprotocol/sdk/client/index.js", "@modelcontextprotocol/sdk/client"];
 
-type Obj = Record<string, unknown>;
-
-function get(value: unknown, key: string): unknown {
-  if (value === null || (typeof value !== "object" && typeof value !== "function")) return undefined;
-  try {
-    return (value as Obj)[key];
-  } catch {
-    return undefined;
-  }
-}
-
-/** The object on `proto`'s chain (below Object.prototype) that owns `method`, if it is a function. */
-export function methodOwner(proto: unknown, method: string): object | undefined {
-  let p = proto;
-  for (let depth = 0; depth < 16 && p && p !== Object.prototype && p !== Function.prototype; depth++) {
-    if (Object.prototype.hasOwnProperty.call(p, method)) return typeof get(p, method) === "function" ? (p as object) : undefined;
-    p = Object.getPrototypeOf(p);
-  }
-  return undefined;
-}
+const get = safeGet;
 
 function isClientPrototype(proto: unknown): boolean {
   return (

@@ -2,7 +2,7 @@
  * Request → span: what one call of a patched `Client` method asks for. Every function takes the raw
  * `this` and arguments (which may be anything at all), never mutates them, and never throws.
  */
-import type { SpanOptions } from "@tracium/core";
+import { safeGet, type SpanOptions } from "@tracium/core";
 import type { PatchedMethod } from "./instrument.js";
 
 type Obj = Record<string, unknown>;
@@ -13,14 +13,7 @@ export function asRecord(value: unknown): Obj | undefined {
 }
 
 /** Reads `obj[key]` without letting a throwing getter escape. */
-export function field(obj: unknown, key: string): unknown {
-  if (obj === null || (typeof obj !== "object" && typeof obj !== "function")) return undefined;
-  try {
-    return (obj as Obj)[key];
-  } catch {
-    return undefined;
-  }
-}
+export const field: (obj: unknown, key: string) => unknown = safeGet;
 
 function text(value: unknown, max = 256): string | undefined {
   return typeof value === "string" && value ? value.slice(0, max) : undefined;
