@@ -113,6 +113,16 @@ describe("ESM app with --import @tracium/sdk/auto", () => {
     expect(ok.stderr).not.toContain("imported by the app itself");
   });
 
+  it("TRACIUM_ENABLED=false: nothing is patched and nothing is written; the app runs as usual", async () => {
+    const { env: e, file } = env({ TRACIUM_ENABLED: "false", TRACIUM_LOG_LEVEL: "debug" });
+    const r = await runNode(["--import", "@tracium/sdk/auto", fixture("esm-app.mjs")], { env: e });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).chat).toContain("refund");
+    expect(r.stderr).toContain("no module is patched");
+    expect(r.stderr).not.toContain("zero-code: patched");
+    expect(readRecords(file)).toEqual([]);
+  });
+
   it("does not load any provider SDK by itself", async () => {
     const loads = join(tmp.dir, `loads-${++n}.txt`);
     const { env: e } = env({ LOADS_FILE: loads });

@@ -410,6 +410,12 @@ export function startAuto(_entry: "esm" | "cjs"): WatchedModule[] {
   status.modules = [...new Set(modules.map((m) => m.name))];
   try {
     if (!isInitialized()) init();
+    if (!getClient().config.enabled) {
+      // TRACIUM_ENABLED=false: leave every module as it is.
+      logger.debug("zero-code: tracing is disabled (TRACIUM_ENABLED); no module is patched");
+      status.modules = [];
+      return [];
+    }
   } catch (err) {
     logger.error("zero-code: could not initialise Tracium", err);
   }
