@@ -17,7 +17,8 @@ import { intOption } from "../delivery/options.js";
 import { backoffDelay, classifyStatus } from "../delivery/retry.js";
 import { estimateRecordBytes } from "../delivery/size.js";
 import { Slots } from "../delivery/slots.js";
-import { detachedImmediate, detachedTimeout, sleep, withTimeout } from "../delivery/timers.js";
+import { BatchTimer } from "../delivery/batch-timer.js";
+import { sleep, withTimeout } from "../delivery/timers.js";
 
 /** Options of {@link TraciumHttpExporter}. */
 export interface TraciumHttpExporterOptions {
@@ -87,7 +88,6 @@ export class TraciumHttpExporter implements Exporter {
   private readonly timeoutMs: number;
   private readonly maxBatchSize: number;
   private readonly maxRequestBytes: number;
-  private readonly flushIntervalMs: number;
   private readonly maxRetries: number;
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
@@ -103,8 +103,7 @@ export class TraciumHttpExporter implements Exporter {
   private closing = false;
   private closed = false;
   private shutdownPromise: Promise<void> | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private immediate: NodeJS.Immediate | undefined;
+  private readonly batchTimer: BatchTimer;
 
   constructor(options: TraciumHttpExporterOptions) {
     const apiKey = typeof options.apiKey === "string" ? options.apiKey.trim() : "";
@@ -121,7 +120,7 @@ export class TraciumHttpExporter implements Exporter {
     this.timeoutMs = intOption("timeoutMs", options.timeoutMs, 10_000, 1);
     this.maxBatchSize = intOption("maxBatchSize", options.maxBatchSize, MAX_SPANS_PER_REQUEST, 1, MAX_SPANS_PER_REQUEST);
     this.maxRequestBytes = intOption("maxRequestBytes", options.maxRequestBytes, 5 * 1024 * 1024, 1024);
-    this.flushIntervalMs = intOption("flushIntervalMs", options.flushIntervalMs, 1_000, 0);
+    this.batchTimer = new BatchTimer(() => this.pump(), intOption("flushIntervalMs", options.flushIntervalMs, 1_000, 0));
     this.maxRetries = intOption("maxRetries", options.maxRetries, 5, 0, 100);
     this.retryBaseMs = intOption("retryBaseMs", options.retryBaseMs, 500, 0);
     this.retryMaxMs = intOption("retryMaxMs", options.retryMaxMs, 30_000, 0);
@@ -215,9 +214,7 @@ export class TraciumHttpExporter implements Exporter {
   private close(): void {
     this.closed = true;
     this.closing = true;
-    clearTimeout(this.timer);
-    if (this.immediate) clearImmediate(this.immediate);
-    this.timer = this.immediate = undefined;
+    this.batchTimer.cancel();
     this.stop.abort();
     this.slots.close();
     this.dropped += this.queue.dropWaiting();
@@ -230,31 +227,18 @@ export class TraciumHttpExporter implements Exporter {
       this.halted = message;
       logger.error(message);
     }
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.batchTimer.cancelInterval();
     this.dropped += this.queue.dropWaiting();
   }
 
   /** Lets records gather for a batch, unless a full batch is already waiting. */
   private schedule(): void {
-    if (this.queue.waiting >= this.maxBatchSize) this.kick();
-    else if (!this.timer && !this.immediate) {
-      this.timer = detachedTimeout(() => {
-        this.timer = undefined;
-        this.pump();
-      }, this.flushIntervalMs);
-    }
+    if (!this.closed) this.batchTimer.schedule(this.queue.waiting >= this.maxBatchSize);
   }
 
   /** Runs the pump soon, off the caller's path and outside the caller's async context. */
   private kick(): void {
-    if (this.immediate || this.closed) return;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    this.immediate = detachedImmediate(() => {
-      this.immediate = undefined;
-      this.pump();
-    });
+    if (!this.closed) this.batchTimer.now();
   }
 
   /** Starts the next call of each ready trace, as far as the concurrency limit allows. */

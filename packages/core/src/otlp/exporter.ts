@@ -18,7 +18,8 @@ import { postJson, type HttpOutcome } from "../delivery/http.js";
 import { intOption } from "../delivery/options.js";
 import { backoffDelay } from "../delivery/retry.js";
 import { estimateRecordBytes } from "../delivery/size.js";
-import { detachedImmediate, detachedTimeout, sleep, withTimeout } from "../delivery/timers.js";
+import { BatchTimer } from "../delivery/batch-timer.js";
+import { sleep, withTimeout } from "../delivery/timers.js";
 import { SDK_VERSION } from "../version.js";
 import { DEFAULT_OTLP_ENDPOINT, type OtlpCompression, type OtlpProtocol } from "./config.js";
 import { encodeJson, encodeProtobuf } from "./encode.js";
@@ -91,7 +92,6 @@ export class OtlpHttpExporter implements Exporter {
   private readonly maxQueueSize: number;
   private readonly maxQueueBytes: number;
   private readonly maxBatchSize: number;
-  private readonly flushIntervalMs: number;
   private readonly maxRetries: number;
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
@@ -105,8 +105,7 @@ export class OtlpHttpExporter implements Exporter {
   private waiters: Array<{ target: number; resolve: () => void }> = [];
   private sending: Promise<void> | undefined;
   private readonly stop = new AbortController();
-  private timer: NodeJS.Timeout | undefined;
-  private immediate: NodeJS.Immediate | undefined;
+  private readonly batchTimer: BatchTimer;
   private halted: string | undefined;
   private closing = false;
   private closed = false;
@@ -127,7 +126,7 @@ export class OtlpHttpExporter implements Exporter {
     this.maxQueueSize = intOption("otlp maxQueueSize", o.maxQueueSize, 10_000, 1);
     this.maxQueueBytes = intOption("otlp maxQueueBytes", o.maxQueueBytes, 50 * 1024 * 1024, 1024);
     this.maxBatchSize = intOption("otlp maxBatchSize", o.maxBatchSize, 512, 1, 10_000);
-    this.flushIntervalMs = intOption("otlp flushIntervalMs", o.flushIntervalMs, 1_000, 0);
+    this.batchTimer = new BatchTimer(() => this.pump(), intOption("otlp flushIntervalMs", o.flushIntervalMs, 1_000, 0));
     this.maxRetries = intOption("otlp maxRetries", o.maxRetries, 5, 0, 100);
     this.retryBaseMs = intOption("otlp retryBaseMs", o.retryBaseMs, 500, 0);
     this.retryMaxMs = intOption("otlp retryMaxMs", o.retryMaxMs, 30_000, 0);
@@ -225,9 +224,7 @@ export class OtlpHttpExporter implements Exporter {
       this.closing = true;
       await this.flush(timeoutMs);
       this.closed = true;
-      clearTimeout(this.timer);
-      if (this.immediate) clearImmediate(this.immediate);
-      this.timer = this.immediate = undefined;
+      this.batchTimer.cancel();
       this.stop.abort();
       this.dropQueued();
       if (this.sending) await withTimeout(this.sending, Math.min(1_000, Math.max(0, deadline - Date.now())));
@@ -270,23 +267,11 @@ export class OtlpHttpExporter implements Exporter {
   }
 
   private schedule(): void {
-    if (this.queue.length >= this.maxBatchSize) this.kick();
-    else if (!this.timer && !this.immediate) {
-      this.timer = detachedTimeout(() => {
-        this.timer = undefined;
-        this.pump();
-      }, this.flushIntervalMs);
-    }
+    if (!this.closed) this.batchTimer.schedule(this.queue.length >= this.maxBatchSize);
   }
 
   private kick(): void {
-    if (this.immediate || this.closed) return;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    this.immediate = detachedImmediate(() => {
-      this.immediate = undefined;
-      this.pump();
-    });
+    if (!this.closed) this.batchTimer.now();
   }
 
   /** Sends the next batch unless one is in flight. */
