@@ -129,6 +129,8 @@ describe("ESM app with --import @tracium/sdk/auto", () => {
     const r = await runNode(["--import", fixture("record-loads.mjs"), "--import", "@tracium/sdk/auto", fixture("no-provider.mjs")], { env: e });
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ loaded: [] });
+    expect(r.stderr).toBe(""); // no traced call: no client, no notice, no file
+    expect(readRecords(e.TRACIUM_FILE!)).toEqual([]);
     const urls = readFileSync(loads, "utf8").split("\n").filter(Boolean);
     expect(urls.some((u) => u.includes("@tracium/sdk") || u.includes("packages/sdk"))).toBe(true);
     expect(urls.filter((u) => /node_modules\/(openai|@anthropic-ai\/sdk|@langchain\/core)\//.test(u))).toEqual([]);

@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import * as workerThreads from "node:worker_threads";
 import { isMainThread } from "node:worker_threads";
-import { getClient, init, isInitialized, logger, registeredPlugins, type TraciumClient, type TraciumPlugin } from "@tracium/core";
+import { getClient, isInitialized, logger, registeredPlugins, type TraciumClient, type TraciumPlugin } from "@tracium/core";
 import { Hook as RequireHook } from "require-in-the-middle";
 
 /** One module a plugin asked to watch, split into its package and subpath. */
@@ -398,8 +398,8 @@ export function isLoaderHooksThread(): boolean {
 }
 
 /**
- * Starts zero-code tracing: the client from the environment, the require hook, late patching of
- * copies already loaded, and the exit handling. Idempotent; returns the watched modules.
+ * Starts zero-code tracing: the require hook, late patching of copies already loaded, and the exit
+ * handling (the client itself is created from the environment on the first traced call). Idempotent; returns the watched modules.
  */
 export function startAuto(_entry: "esm" | "cjs"): WatchedModule[] {
   if (isLoaderHooksThread()) return []; // Node runs -r preloads there too: nothing to trace in it
@@ -408,16 +408,18 @@ export function startAuto(_entry: "esm" | "cjs"): WatchedModule[] {
   if (status.started) return modules;
   status.started = true;
   status.modules = [...new Set(modules.map((m) => m.name))];
-  try {
-    if (!isInitialized()) init();
-    if (!getClient().config.enabled) {
-      // TRACIUM_ENABLED=false: leave every module as it is.
-      logger.debug("zero-code: tracing is disabled (TRACIUM_ENABLED); no module is patched");
-      status.modules = [];
-      return [];
-    }
-  } catch (err) {
-    logger.error("zero-code: could not initialise Tracium", err);
+  // The client is created from the environment on the first traced call (`getClient()`), not here:
+  // a process that never loads a provider (npm itself, a build tool started with the same
+  // NODE_OPTIONS) stays silent and writes nothing, and an app that calls `tracium.init()` itself
+  // keeps its own options.
+  const env = process.env;
+  const level = env.TRACIUM_LOG_LEVEL?.trim().toLowerCase();
+  if (level === "debug" || level === "info" || level === "warn" || level === "error" || level === "silent") logger.setLevel(level);
+  if (/^(0|false|no|off)$/i.test(env.TRACIUM_ENABLED?.trim() ?? "")) {
+    // TRACIUM_ENABLED=false: leave every module as it is.
+    logger.debug("zero-code: tracing is disabled (TRACIUM_ENABLED); no module is patched");
+    status.modules = [];
+    return [];
   }
   if (installRequireHook(modules)) status.cjs = true;
   patchAlreadyLoaded(modules);
