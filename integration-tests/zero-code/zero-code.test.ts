@@ -90,7 +90,7 @@ describe("ESM app with --import @tracium/sdk/auto", () => {
     const { env: e, file } = env({ TRACIUM_LOG_LEVEL: "debug" });
     const r = await runNode(["--import", "@tracium/sdk/auto", fixture("mixed-builds.mjs")], { env: e });
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ distinct: true });
+    expect(JSON.parse(r.stdout)).toEqual({ distinct: true, esm: true, cjs: true, patched: ["openai:import", "openai:require"] });
     expect(r.stderr).toMatch(/patched openai \(import\)/);
     expect(r.stderr).toMatch(/patched openai \(require\)/);
     expect(llmSpans(readRecords(file))).toHaveLength(2);

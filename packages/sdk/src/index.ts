@@ -17,7 +17,7 @@ export {
   unregisterGlobalHandler,
 } from "@tracium/langchain";
 export { builtinPlugins } from "./builtins.js";
-export { autoStatus as zeroCodeStatus, type AutoStatus as ZeroCodeStatus } from "./auto/hooks.js";
+export { autoStatus as zeroCodeStatus, type AutoStatus as ZeroCodeStatus } from "./auto/status.js";
 export { withTrace, traceHandler, type WithTraceOptions, type TraceHandlerOptions } from "./boundary.js";
 
 registerBuiltinPlugins();

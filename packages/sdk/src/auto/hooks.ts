@@ -11,6 +11,9 @@ import * as workerThreads from "node:worker_threads";
 import { isMainThread } from "node:worker_threads";
 import { getClient, isInitialized, logger, registeredPlugins, type TraciumClient, type TraciumPlugin } from "@tracium/core";
 import { Hook as RequireHook } from "require-in-the-middle";
+import { autoStatus } from "./status.js";
+
+export { autoStatus, type AutoStatus } from "./status.js";
 
 /** One module a plugin asked to watch, split into its package and subpath. */
 export interface WatchedModule {
@@ -21,32 +24,6 @@ export interface WatchedModule {
   readonly pkg: string;
   /** The subpath inside the package, if any: `callbacks/manager`. */
   readonly sub: string | undefined;
-}
-
-/** What the zero-code hooks saw and did (for `tracium doctor` and tests). */
-export interface AutoStatus {
-  started: boolean;
-  esm: boolean;
-  cjs: boolean;
-  /** Watched module names. */
-  modules: string[];
-  /** One entry per module copy patched: plugin, module, where it was found and how. */
-  patched: Array<{ plugin: string; module: string; where: string; via: "import" | "require" | "late" }>;
-  /** Modules that were already loaded when Tracium started. */
-  loadedBefore: string[];
-}
-
-const STATUS_KEY = Symbol.for("tracium.sdk.auto.v1");
-
-/** The process-wide status, shared by the ESM and CJS builds. */
-export function autoStatus(): AutoStatus {
-  const g = globalThis as Record<symbol, AutoStatus | undefined>;
-  let s = g[STATUS_KEY];
-  if (!s) {
-    s = { started: false, esm: false, cjs: false, modules: [], patched: [], loadedBefore: [] };
-    Object.defineProperty(g, STATUS_KEY, { value: s, enumerable: false, configurable: true });
-  }
-  return s;
 }
 
 function splitModule(name: string): { pkg: string; sub: string | undefined } {
