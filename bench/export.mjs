@@ -16,7 +16,7 @@ import * as tracium from "@tracium/core";
 import { emit, log, smoke } from "./lib/cli.mjs";
 import { startCollector } from "./lib/collector.mjs";
 import { runRounds } from "./lib/rounds.mjs";
-import { pairedRatio, summary } from "./lib/stats.mjs";
+import { ratioOfMedians, summary } from "./lib/stats.mjs";
 
 const ROUNDS = smoke ? 1 : 15;
 const WARMUP = smoke ? 0 : 3;
@@ -84,7 +84,7 @@ emit({
   spansPerSample: PER_SAMPLE,
   spansPerSecond: { tracium: summary(perSec(res.tracium.wall)), otel: summary(perSec(res["otel-otlp"].wall)) },
   cpuUsPerSpan: { tracium: summary(res.tracium.cpu.map((x) => x / 1000)), otel: summary(res["otel-otlp"].cpu.map((x) => x / 1000)) },
-  ratio: summary(pairedRatio(perSec(res.tracium.wall), perSec(res["otel-otlp"].wall))),
+  ratio: ratioOfMedians(perSec(res.tracium.wall), perSec(res["otel-otlp"].wall)),
   delivered: {
     expected: (ROUNDS + WARMUP) * PER_SAMPLE,
     tracium: after.traciumSpansCompleted - before.traciumSpansCompleted,

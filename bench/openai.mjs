@@ -31,11 +31,11 @@ import { startCollector } from "./lib/collector.mjs";
 import { freshOpenAI } from "./lib/openai-copies.mjs";
 import { chatRequest, startOpenAIServer } from "./lib/openai-server.mjs";
 import { runRounds } from "./lib/rounds.mjs";
-import { median, pairedDiff, pairedRatio, summary } from "./lib/stats.mjs";
+import { median, pairedDiff, ratioOfMedians, summary } from "./lib/stats.mjs";
 
-const ROUNDS = smoke ? 2 : 30;
+const ROUNDS = smoke ? 2 : 90;
 const WARMUP = smoke ? 1 : 5;
-const CALLS = smoke ? 2 : 50; // calls per sample
+const CALLS = smoke ? 2 : 70; // calls per sample
 
 const server = await startOpenAIServer();
 const collector = await startCollector();
@@ -169,8 +169,8 @@ async function measure(mode) {
       usPerCall: Object.fromEntries(NAMES.map((n) => [n, summary(data[n])])),
       addedUs: addedSummary,
       bestPeer,
-      ratio: summary(pairedRatio(added.tracium, added[bestPeer])),
-      ratioInTrace: summary(pairedRatio(added["tracium-in-trace"], added[bestPeer])),
+      ratio: ratioOfMedians(added.tracium, added[bestPeer]),
+      ratioInTrace: ratioOfMedians(added["tracium-in-trace"], added[bestPeer]),
     };
   }
   const made = (k) => calls[k] - before[k];

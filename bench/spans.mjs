@@ -12,7 +12,7 @@ import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trac
 import * as tracium from "@tracium/core";
 import { emit, log, smoke } from "./lib/cli.mjs";
 import { runRounds } from "./lib/rounds.mjs";
-import { pairedDiff, pairedRatio, summary } from "./lib/stats.mjs";
+import { pairedDiff, ratioOfMedians, summary } from "./lib/stats.mjs";
 
 const DEPTH = 3; // spans per unit
 const CHUNK = 100; // units between yields to the event loop (lets the OTel batch processor drain)
@@ -183,7 +183,7 @@ async function measure(mode) {
     result[metric] = {
       rawNsPerSpan: { none: summary(perSpan.none), otel: summary(perSpan.otel), tracium: summary(perSpan.tracium) },
       netNsPerSpan: { otel: summary(netOtel), tracium: summary(netTracium) },
-      ratio: summary(pairedRatio(netTracium, netOtel)),
+      ratio: ratioOfMedians(netTracium, netOtel),
     };
   }
   return {

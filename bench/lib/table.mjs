@@ -172,7 +172,7 @@ export function renderTable(results, machine) {
     ]);
   }
 
-  const header = ["#", "measure (median [p25–p75] over interleaved rounds)", "Tracium", "OTel JS SDK", "OpenLLMetry", "Langfuse", "Tracium ÷ peer", "target", "status", "checks"];
+  const header = ["#", "measure (median [p25–p75] over interleaved rounds)", "Tracium", "OTel JS SDK", "OpenLLMetry", "Langfuse", "Tracium ÷ peer (ratio of medians [bootstrap p25–p75])", "target", "status", "checks"];
   const esc = (s) => String(s).replace(/\|/g, "\\|");
   const lines = [
     `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB; Node ${machine.node} (${machine.platform}); load average ${machine.loadAvgStart.join(" ")} at start, ${machine.loadAvgEnd?.join(" ") ?? "?"} at end; ${machine.date}; ${machine.totalSeconds ?? "?"} s${smoke ? "; SMOKE RUN: tiny counts, figures meaningless" : ""}`,
