@@ -245,6 +245,26 @@ describe("implicit traces", () => {
   });
 });
 
+describe("traceHandler with real frameworks", () => {
+  it("Express and Hono middleware: one trace per request with its LLM call; a failing route fails its trace", async () => {
+    const { env: e, file } = env();
+    const r = await runNode(["--import", "@tracium/sdk/auto", fixture("frameworks.mjs")], { env: e });
+    expect(r.code, r.stderr).toBe(0);
+    const statuses = (JSON.parse(r.stdout) as string[]).map((s) => s.slice(0, 3));
+    expect(statuses).toEqual(["200", "200", "500", "200", "200"]);
+    const traces = tracesOf(readRecords(file));
+    const express = traces.filter((t) => t.end?.agent_name === "express-app");
+    const hono = traces.filter((t) => t.end?.agent_name === "hono-app");
+    expect(express).toHaveLength(3); // /chat twice and /boom; /health made no call
+    expect(hono).toHaveLength(1);
+    for (const t of [...express, ...hono]) expect(t.spans.map((s) => s.name)).toEqual(["openai.chat.completions"]);
+    const boom = express.find((t) => t.start?.metadata.http_path === "/boom");
+    expect(boom?.end).toMatchObject({ status: "failed", error: "HTTP 500" });
+    expect(hono[0]!.start?.metadata).toMatchObject({ http_method: "GET", http_path: "/chat" });
+    expect(express.filter((t) => t.end?.status === "completed")).toHaveLength(2);
+  });
+});
+
 describe("exit", () => {
   const check = (file: string, agent: string) => {
     const traces = tracesOf(readRecords(file)).filter((t) => t.start?.agent_name === agent);
