@@ -96,6 +96,16 @@ describe("ESM app with --import @tracium/sdk/auto", () => {
     expect(llmSpans(readRecords(file))).toHaveLength(2);
   });
 
+  it("patches several majors imported through package aliases (openai 4 with its shim, 5, 7; anthropic 0.x)", async () => {
+    const { env: e, file } = env();
+    const r = await runNode(["--import", "@tracium/sdk/auto", fixture("majors.mjs")], { env: e });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual([true, 200, "text"]);
+    const spans = llmSpans(readRecords(file));
+    expect(spans.map((s) => s.name)).toEqual(["openai.chat.completions", "openai.chat.completions", "openai.chat.completions", "anthropic.messages"]);
+    expect(spans.every((s) => s.status === "completed" && s.output_tokens > 0)).toBe(true);
+  });
+
   it("-r @tracium/sdk/auto with an ES module main script registers the ESM hook too", async () => {
     const { env: e, file } = env();
     const r = await runNode(["-r", "@tracium/sdk/auto", fixture("esm-app.mjs")], { env: e });
