@@ -376,13 +376,14 @@ export function isLoaderHooksThread(): boolean {
 
 /**
  * Starts zero-code tracing: the require hook, late patching of copies already loaded, and the exit
- * handling (the client itself is created from the environment on the first traced call). Idempotent; returns the watched modules.
+ * handling (the client itself is created from the environment on the first traced call).
+ * Idempotent; returns the watched modules.
  */
 export function startAuto(_entry: "esm" | "cjs"): WatchedModule[] {
   if (isLoaderHooksThread()) return []; // Node runs -r preloads there too: nothing to trace in it
   const status = autoStatus();
   const modules = watchedModules();
-  if (status.started) return modules;
+  if (status.started) return modules.filter((m) => status.modules.includes(m.name)); // the other entry, again
   status.started = true;
   status.modules = [...new Set(modules.map((m) => m.name))];
   // The client is created from the environment on the first traced call (`getClient()`), not here:
