@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeProvider, type FakeProvider } from "../../examples/fake-provider/index.mjs";
-import { FIXTURES, readRecords, runNode, startCollector, tempDir, tracesOf, type Rec } from "./helpers.js";
+import { FIXTURES, TESTS_DIR, readRecords, runNode, startCollector, tempDir, tracesOf, type Rec } from "./helpers.js";
 
 let provider: FakeProvider;
 let tmp: ReturnType<typeof tempDir>;
@@ -144,6 +144,17 @@ describe("ESM app with --import @tracium/sdk/auto", () => {
     const urls = readFileSync(loads, "utf8").split("\n").filter(Boolean);
     expect(urls.some((u) => u.includes("@tracium/sdk") || u.includes("packages/sdk"))).toBe(true);
     expect(urls.filter((u) => /node_modules\/(openai|@anthropic-ai\/sdk|@langchain\/core)\//.test(u))).toEqual([]);
+  });
+});
+
+describe("vitest with execArgv: [\"--import\", \"@tracium/sdk/auto\"]", () => {
+  it("patches the provider inside the test worker, although vitest imports it by file URL", async () => {
+    const { env: e, file } = env();
+    const vitest = join(TESTS_DIR, "..", "node_modules", "vitest", "vitest.mjs");
+    const r = await runNode([vitest, "run", "--config", "vitest.config.mjs"], { env: e, cwd: fixture("vitest-app"), timeoutMs: 25_000 });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('"module":"openai"');
+    expect(llmSpans(readRecords(file))).toHaveLength(1);
   });
 });
 
