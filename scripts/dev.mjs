@@ -92,6 +92,8 @@ if (command === "test") {
   const p = setup();
   must(p, ["run", "typecheck"]);
   must(p, ["-r", "--filter", "./packages/**", "run", "check:package"]);
+  // Each benchmark once with a tiny count: proves they still run (figures are not checked).
+  must(p, ["--filter", "@tracium/bench", "run", "bench:smoke"]);
   mkdirSync(cacheDir, { recursive: true });
   const runs = [
     [process.execPath, `Node ${process.version}`, join(cacheDir, "vitest-node-current.json")],

@@ -1,6 +1,6 @@
 /**
  * @tracium/sdk: what users install. Everything of `@tracium/core`, the built-in plugins
- * (openai, @anthropic-ai/sdk, LangChain) registered, the LangChain callback handler, and the
+ * (openai, @anthropic-ai/sdk, LangChain, MCP clients) registered, the LangChain callback handler, and the
  * helpers that mark trace boundaries for zero-code tracing (`withTrace`, `traceHandler`).
  * Zero code: `node --import @tracium/sdk/auto app.js` (CommonJS: `node -r @tracium/sdk/auto app.cjs`).
  */
@@ -16,6 +16,7 @@ export {
   registerGlobalHandler,
   unregisterGlobalHandler,
 } from "@tracium/langchain";
+export { mcpPlugin, instrumentMcp, uninstrumentMcp } from "@tracium/mcp";
 export { builtinPlugins } from "./builtins.js";
 export { autoStatus as zeroCodeStatus, type AutoStatus as ZeroCodeStatus } from "./auto/status.js";
 export { withTrace, traceHandler, type WithTraceOptions, type TraceHandlerOptions } from "./boundary.js";
