@@ -188,7 +188,7 @@ describe("CommonJS app with -r @tracium/sdk/auto", () => {
 
 describe("LangChain app", () => {
   it("patches the app's own openai copy and the nested copy inside @langchain/openai (openai plugin alone)", async () => {
-    const { env: e, file } = env({ TRACIUM_LOG_LEVEL: "debug", TRACIUM_DISABLED_PLUGINS: "langchain" });
+    const { env: e, file } = env({ TRACIUM_LOG_LEVEL: "debug", TRACIUM_DISABLED_PLUGINS: "langchain,mcp" });
     const r = await runNode(["--import", "@tracium/sdk/auto", fixture("langchain-app.mjs")], { env: e });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/watching openai, @anthropic-ai\/sdk\n/);
