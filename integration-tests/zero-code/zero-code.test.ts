@@ -187,6 +187,17 @@ describe("CommonJS app with -r @tracium/sdk/auto", () => {
 });
 
 describe("LangChain app", () => {
+  it("traces a chain started synchronously at the app's top level, root chain span included", async () => {
+    const { env: e, file } = env();
+    const r = await runNode(["--import", "@tracium/sdk/auto", fixture("langchain-toplevel.mjs")], { env: e });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).reply).toBe("Paris.");
+    const spans = readRecords(file).filter((x) => x.type === "span");
+    const root = spans.find((x) => x.span_type === "chain" && !x.parent_span_id);
+    expect(root, JSON.stringify(spans)).toBeDefined();
+    expect(llmSpans(spans).map((x) => x.parent_span_id)).toEqual([root!.id]);
+  });
+
   it("patches the app's own openai copy and the nested copy inside @langchain/openai (openai plugin alone)", async () => {
     const { env: e, file } = env({ TRACIUM_LOG_LEVEL: "debug", TRACIUM_DISABLED_PLUGINS: "langchain,mcp" });
     const r = await runNode(["--import", "@tracium/sdk/auto", fixture("langchain-app.mjs")], { env: e });

@@ -163,16 +163,10 @@ export function onImported(modules: readonly WatchedModule[]): (url: string, nam
   return (url, namespace, specifier) => {
     try {
       for (const m of matchEsm(modules, url, specifier)) {
-        if (m.sub === undefined) {
-          // A package entry point (a provider SDK): patched at once, before any app code can call it.
-          patchModule(m.plugin, namespace, m.name, url, "import");
-        } else {
-          // A module inside a framework (`@langchain/core/callbacks/manager`): this hook runs while
-          // the module graph that imports it is still being evaluated, and a plugin that reaches for
-          // the framework's other modules then would find them half-evaluated. Patch it once the
-          // current evaluation step is over (before any app code awaits anything).
-          queueMicrotask(() => patchModule(m.plugin, namespace, m.name, url, "import"));
-        }
+        // Patched at once, before any app code can call it: a run started synchronously at the
+        // app's top level must already be traced. Plugins touch only the namespace they are
+        // handed, so this is safe while the rest of a framework's module graph is still evaluating.
+        patchModule(m.plugin, namespace, m.name, url, "import");
       }
     } catch (err) {
       logger.once("error", "auto-import-hook", "zero-code import hook failed", err);
