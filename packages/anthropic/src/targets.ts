@@ -4,7 +4,7 @@
  * (`Anthropic`, a subclass) or a client instance. ESM and CJS builds of the SDK are different
  * classes; whichever build the target comes from is the one patched. Never throws.
  */
-import { methodOwner, safeGet, safeWalk } from "@tracium/core";
+import { classesInModule, methodOwner, safeGet, safeWalk } from "@tracium/core";
 
 /** One patched method: where it lives and what the span calls it. */
 export interface PatchedMethod {
@@ -60,20 +60,7 @@ export function isClientInstance(value: unknown): boolean {
  * one level of nested `default` for a CJS build seen through ESM interop).
  */
 function classesOfModule(value: unknown): Function[] {
-  const found: Function[] = [];
-  const visit = (v: unknown, depth: number): void => {
-    if (v === null || (typeof v !== "object" && typeof v !== "function")) return;
-    for (const key of ["default", "Anthropic"]) {
-      const c = safeGet(v, key);
-      if (isClientClass(c)) {
-        if (!found.includes(c as Function)) found.push(c as Function);
-      } else if (depth > 0 && c !== v) {
-        visit(c, depth - 1);
-      }
-    }
-  };
-  visit(value, 1);
-  return found;
+  return classesInModule(value, ["default", "Anthropic"], isClientClass);
 }
 
 /** What kind of target this is, if the plugin handles it. */

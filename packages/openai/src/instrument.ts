@@ -8,7 +8,7 @@
  * `responses.stream()`, v4's `beta.chat.completions.*`) call it, so each HTTP call is one span.
  * Nothing here throws.
  */
-import { methodOwner, safeGet, safeWalk } from "@tracium/core";
+import { classesInModule, methodOwner, safeGet, safeWalk } from "@tracium/core";
 
 /** The API a patched method belongs to (the span's `operation` metadata). */
 export type OpenAIOperation = "chat" | "responses" | "embeddings" | "completions";
@@ -78,20 +78,7 @@ export function isClientInstance(value: unknown): boolean {
 
 /** Client classes held by a module namespace or CJS exports (`default`, `OpenAI`, `AzureOpenAI`; one nested `default`). */
 function classesOfModule(value: unknown): Function[] {
-  const found: Function[] = [];
-  const visit = (v: unknown, depth: number): void => {
-    if (v === null || (typeof v !== "object" && typeof v !== "function")) return;
-    for (const key of ["default", "OpenAI", "AzureOpenAI"]) {
-      const c = safeGet(v, key);
-      if (isClientClass(c)) {
-        if (!found.includes(c as Function)) found.push(c as Function);
-      } else if (depth > 0 && c !== v) {
-        visit(c, depth - 1);
-      }
-    }
-  };
-  visit(value, 1);
-  return found;
+  return classesInModule(value, ["default", "OpenAI", "AzureOpenAI"], isClientClass);
 }
 
 /** What kind of target this is, if the plugin handles it. */

@@ -17,7 +17,7 @@ export {
   spanCapturesContent,
   DEFAULT_PROVIDER_IDLE_TIMEOUT_MS,
 } from "./tap.js";
-export { safeGet, safeWalk, methodOwner } from "./reflect.js";
+export { safeGet, safeWalk, methodOwner, classesInModule } from "./reflect.js";
 export type {
   ProviderCallHooks,
   ProviderTapOptions,

@@ -28,3 +28,25 @@ export function methodOwner(proto: unknown, method: string): object | undefined 
   }
   return undefined;
 }
+
+/**
+ * The client classes a module namespace or CJS exports object holds under `keys` (e.g.
+ * `["default", "OpenAI"]`), looking one level into each (a CJS build seen through ESM interop
+ * nests them under `default`). Deduplicated, in the order found.
+ */
+export function classesInModule(value: unknown, keys: readonly string[], isClientClass: (v: unknown) => boolean): Function[] {
+  const found: Function[] = [];
+  const visit = (v: unknown, depth: number): void => {
+    if (v === null || (typeof v !== "object" && typeof v !== "function")) return;
+    for (const key of keys) {
+      const c = safeGet(v, key);
+      if (isClientClass(c)) {
+        if (!found.includes(c as Function)) found.push(c as Function);
+      } else if (depth > 0 && c !== v) {
+        visit(c, depth - 1);
+      }
+    }
+  };
+  visit(value, 1);
+  return found;
+}
