@@ -6,7 +6,7 @@
 // It fetches pnpm (and Node 24 for the second test run) from the npm registry itself.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -45,6 +45,8 @@ function pnpm() {
     mkdirSync(prefix, { recursive: true });
     must("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--prefix", prefix, `pnpm@${PNPM_VERSION}`]);
   }
+  // Tools the scripts start (publint packs with `pnpm pack`) look pnpm up on the PATH.
+  process.env.PATH = `${dirname(bin)}${delimiter}${process.env.PATH ?? ""}`;
   return bin;
 }
 
