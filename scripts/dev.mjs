@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // One entry point for a fresh machine that has only Node >= 20 and npm:
 //   npm run demo   installs, builds and runs the demo agent, then shows its trace
-//   npm test       installs, builds, type-checks, checks the packages, runs the suite on this Node and on Node 24
+//   npm test       installs, builds, type-checks, checks the packages, runs the suite on this Node, Node 22 and Node 24
 //   npm run bench  installs, builds and runs the benchmarks
-// It fetches pnpm (and Node 24 for the second test run) from the npm registry itself.
+// It fetches pnpm (and Node 22 and 24 for the other test runs) from the npm registry itself.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
@@ -13,7 +13,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 // Pinned here rather than in package.json's `packageManager`: pnpm 12 records that pin in the
 // lockfile from registry metadata, which not every registry serves.
 const PNPM_VERSION = "12.21.0";
-const NODE_MAJOR_EXTRA = "24";
+// The LTS lines users run: the suite runs on each besides this machine's Node (once if it is one of them).
+const NODE_MAJORS_EXTRA = ["22", "24"];
 const cacheDir = join(root, ".cache");
 
 function run(cmd, args, opts = {}) {
@@ -97,9 +98,13 @@ if (command === "test") {
   // Each benchmark once with a tiny count: proves they still run (figures are not checked).
   must(p, ["--filter", "@tracium/bench", "run", "bench:smoke"]);
   mkdirSync(cacheDir, { recursive: true });
+  const currentMajor = process.versions.node.split(".")[0];
   const runs = [
     [process.execPath, `Node ${process.version}`, join(cacheDir, "vitest-node-current.json")],
-    [nodeBinary(NODE_MAJOR_EXTRA), `Node ${NODE_MAJOR_EXTRA}`, join(cacheDir, `vitest-node${NODE_MAJOR_EXTRA}.json`)],
+    ...NODE_MAJORS_EXTRA.filter((major) => major !== currentMajor).map((major) => {
+      const bin = nodeBinary(major);
+      return [bin, `Node ${capture(bin, ["--version"]) ?? major}`, join(cacheDir, `vitest-node${major}.json`)];
+    }),
   ];
   let failedRuns = 0;
   const sum = { passed: 0, failed: 0, skipped: 0 };

@@ -29,7 +29,7 @@ describe("Tracium HTTP exporter: faults", () => {
     for (const r of records) expect(e.export(r)).toBeUndefined();
     const elapsed = performance.now() - started;
     // Generous bound: this only shows that export() does no network I/O on the caller's path.
-    expect(elapsed).toBeLessThan(500);
+    expect(elapsed).toBeLessThan(2_000);
 
     await e.flush(10_000);
     expect(e.stats()).toEqual({ queued: 0, sent: 0, failed: records.length, dropped: 0 });

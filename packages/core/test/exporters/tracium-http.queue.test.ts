@@ -81,6 +81,6 @@ describe("Tracium HTTP exporter: queue bounds", () => {
     const e = harness.make();
     const started = Date.now();
     await e.flush(10_000);
-    expect(Date.now() - started).toBeLessThan(100);
+    expect(Date.now() - started).toBeLessThan(1_000); // not the 10 s timeout, even on a loaded machine
   });
 });
