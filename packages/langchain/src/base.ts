@@ -7,7 +7,6 @@
  * `awaitHandlers`), never with `instanceof`, so which build the class comes from does not change
  * how LangChain treats the handler. Without `@langchain/core` a minimal stand-in is used.
  */
-import type { BaseCallbackHandler as LangChainBaseCallbackHandler } from "@langchain/core/callbacks/base";
 import { loadCjs, loadEsmSync, OWN_FORMAT, SUBPATHS } from "./modules.js";
 
 /** Stand-in used only when `@langchain/core` cannot be loaded: same shape, does nothing more. */
@@ -55,5 +54,42 @@ class LazyBaseCallbackHandler {
   }
 }
 
+/** What `toJSON()` of a handler returns (LangChain's `SerializedNotImplemented`: handlers are not serializable). */
+export interface LangChainSerializedHandler {
+  lc: number;
+  type: "not_implemented";
+  id: string[];
+  name?: string;
+}
+
+/**
+ * The public shape of LangChain's `BaseCallbackHandler`, declared here rather than imported: the
+ * published types must compile for an app that does not install `@langchain/core` (an optional
+ * peer). LangChain's class has no private members, so a handler of this shape is a LangChain
+ * `BaseCallbackHandler` to the type checker; packages/langchain/test/callbacks.typecheck.ts keeps
+ * that true against the real `@langchain/core`.
+ */
+export interface LangChainCallbackHandler {
+  name: string;
+  lc_serializable: boolean;
+  lc_kwargs: Record<string, unknown>;
+  readonly lc_namespace: ["langchain_core", "callbacks", string];
+  readonly lc_secrets: { [key: string]: string } | undefined;
+  readonly lc_attributes: { [key: string]: string } | undefined;
+  readonly lc_aliases: { [key: string]: string } | undefined;
+  readonly lc_serializable_keys: string[] | undefined;
+  readonly lc_id: string[];
+  ignoreLLM: boolean;
+  ignoreChain: boolean;
+  ignoreAgent: boolean;
+  ignoreRetriever: boolean;
+  ignoreCustomEvent: boolean;
+  raiseError: boolean;
+  awaitHandlers: boolean;
+  copy(): LangChainCallbackHandler;
+  toJSON(): LangChainSerializedHandler;
+  toJSONNotImplemented(): LangChainSerializedHandler;
+}
+
 /** `BaseCallbackHandler` from `@langchain/core/callbacks/base`, loaded at the first construction. */
-export const BaseCallbackHandler = LazyBaseCallbackHandler as unknown as typeof LangChainBaseCallbackHandler;
+export const BaseCallbackHandler = LazyBaseCallbackHandler as unknown as abstract new (input?: Record<string, unknown>) => LangChainCallbackHandler;

@@ -104,7 +104,7 @@ function errorName(err: unknown): string {
  * (`handler.copy()`) share the original's state.
  */
 export class TraciumCallbackHandler extends BaseCallbackHandler implements HandlerLike {
-  name = "tracium";
+  override name = "tracium";
   /** Handlers must be awaited: see the module comment. */
   override awaitHandlers = true;
   override raiseError = false;
@@ -179,7 +179,7 @@ export class TraciumCallbackHandler extends BaseCallbackHandler implements Handl
   // ---------------------------------------------------------------- chains
 
   /** Runtime argument order (the 1.x `.d.ts` declares another one; see ecosystem notes §6). */
-  override handleChainStart(
+  handleChainStart(
     chain: unknown,
     inputs: unknown,
     runId: string,
@@ -207,13 +207,13 @@ export class TraciumCallbackHandler extends BaseCallbackHandler implements Handl
     });
   }
 
-  override handleChainEnd(outputs: unknown, runId: string): void {
+  handleChainEnd(outputs: unknown, runId: string): void {
     this.safe("chainEnd", () => {
       this.end(runId, undefined, (span) => span.recordOutput(unwrapChainValues(outputs, "output")));
     });
   }
 
-  override handleChainError(err: unknown, runId: string): void {
+  handleChainError(err: unknown, runId: string): void {
     this.safe("chainError", () => {
       if (isBubbleUp(err)) {
         this.end(runId, undefined, (span) => span.setMetadata({ interrupted: true, control_flow: errorName(err) }));
@@ -225,7 +225,7 @@ export class TraciumCallbackHandler extends BaseCallbackHandler implements Handl
 
   // ---------------------------------------------------------------- models
 
-  override handleChatModelStart(
+  handleChatModelStart(
     llm: unknown,
     messages: unknown,
     runId: string,
@@ -242,7 +242,7 @@ export class TraciumCallbackHandler extends BaseCallbackHandler implements Handl
     });
   }
 
-  override handleLLMStart(
+  handleLLMStart(
     llm: unknown,
     prompts: string[],
     runId: string,
@@ -258,7 +258,7 @@ export class TraciumCallbackHandler extends BaseCallbackHandler implements Handl
     });
   }
 
-  override handleLLMNewToken(token: string, _idx: unknown, runId: string): void {
+  handleLLMNewToken(token: string, _idx: unknown, runId: string): void {
     this.safe("llmNewToken", () => {
       const run = this.engine.store.touch(runId);
       if (!run || run.kind !== "llm") return;
@@ -272,7 +272,7 @@ export class TraciumCallbackHandler extends BaseCallbackHandler implements Handl
     });
   }
 
-  override handleLLMEnd(output: unknown, runId: string): void {
+  handleLLMEnd(output: unknown, runId: string): void {
     this.safe("llmEnd", () => {
       this.end(runId, undefined, (span, r) => {
         const result = readLlmResult(output);
@@ -293,7 +293,7 @@ export class TraciumCallbackHandler extends BaseCallbackHandler implements Handl
     });
   }
 
-  override handleLLMError(err: unknown, runId: string): void {
+  handleLLMError(err: unknown, runId: string): void {
     this.safe("llmError", () => {
       this.end(runId, err, (span, r) => {
         this.recordStreamed(r);
@@ -304,7 +304,7 @@ export class TraciumCallbackHandler extends BaseCallbackHandler implements Handl
 
   // ---------------------------------------------------------------- tools
 
-  override handleToolStart(
+  handleToolStart(
     tool: unknown,
     input: string,
     runId: string,
@@ -324,13 +324,13 @@ export class TraciumCallbackHandler extends BaseCallbackHandler implements Handl
     });
   }
 
-  override handleToolEnd(output: unknown, runId: string): void {
+  handleToolEnd(output: unknown, runId: string): void {
     this.safe("toolEnd", () => {
       this.end(runId, undefined, (span) => span.recordOutput(toolOutput(output)));
     });
   }
 
-  override handleToolError(err: unknown, runId: string): void {
+  handleToolError(err: unknown, runId: string): void {
     this.safe("toolError", () => {
       if (isBubbleUp(err)) this.end(runId, undefined, (span) => span.setMetadata({ interrupted: true, control_flow: errorName(err) }));
       else this.end(runId, err);
@@ -339,7 +339,7 @@ export class TraciumCallbackHandler extends BaseCallbackHandler implements Handl
 
   // ---------------------------------------------------------------- retrievers
 
-  override handleRetrieverStart(
+  handleRetrieverStart(
     retriever: unknown,
     query: string,
     runId: string,
@@ -357,7 +357,7 @@ export class TraciumCallbackHandler extends BaseCallbackHandler implements Handl
     });
   }
 
-  override handleRetrieverEnd(documents: unknown, runId: string): void {
+  handleRetrieverEnd(documents: unknown, runId: string): void {
     this.safe("retrieverEnd", () => {
       this.end(runId, undefined, (span) => {
         const docs = Array.isArray(documents) ? documents : [];
@@ -366,7 +366,7 @@ export class TraciumCallbackHandler extends BaseCallbackHandler implements Handl
     });
   }
 
-  override handleRetrieverError(err: unknown, runId: string): void {
+  handleRetrieverError(err: unknown, runId: string): void {
     this.safe("retrieverError", () => this.end(runId, err));
   }
 
