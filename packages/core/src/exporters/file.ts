@@ -3,13 +3,15 @@
  * `.tracium/traces.jsonl`), so an agent is traced on a fresh machine with no account.
  * Writes are asynchronous and batched; what is still pending when the process exits is written
  * synchronously from the `exit` event, so a script that ends without flushing loses nothing.
+ * Several processes may share the file: every write is whole lines (see `jsonl-append.ts`).
  */
-import { appendFileSync, mkdirSync } from "node:fs";
-import { appendFile, mkdir } from "node:fs/promises";
+import { mkdirSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { logger } from "../logger.js";
 import type { ExportRecord, Exporter, ExporterStats } from "../records.js";
 import { toJsonlLine } from "../wire.js";
+import { AppendJob, type AppendReport } from "./jsonl-append.js";
 import { LlmStepCollector } from "../delivery/llm-steps.js";
 import { intOption } from "../delivery/options.js";
 import { detachedTimeout, runDetached, withTimeout } from "../delivery/timers.js";
@@ -39,10 +41,11 @@ export class FileExporter implements Exporter {
   private readonly steps = new LlmStepCollector();
   /** Records not yet handed to a write. */
   private pending: ExportRecord[] = [];
-  /** Lines of the write in progress. */
+  /** Lines of the write in progress not yet reported written or failed. */
   private writing = 0;
-  /** The write in progress. */
+  /** The write in progress, and its batch (which the exit path finishes when it must). */
   private inflight: Promise<void> | undefined;
+  private job: AppendJob | undefined;
   private dirReady = false;
   private timer: NodeJS.Timeout | undefined;
   private exitHook: (() => void) | undefined;
@@ -51,6 +54,18 @@ export class FileExporter implements Exporter {
   private sent = 0;
   private failed = 0;
   private dropped = 0;
+
+  /** Where append jobs report: each line is counted once, as sent or as failed. */
+  private readonly report: AppendReport = {
+    written: (lines) => {
+      this.sent += lines;
+      this.writing = Math.max(0, this.writing - lines);
+    },
+    failed: (lines, error) => {
+      this.writing = Math.max(0, this.writing - lines);
+      this.writeFailed(lines, error);
+    },
+  };
 
   constructor(options: FileExporterOptions) {
     this.path = String(options.path);
@@ -114,24 +129,28 @@ export class FileExporter implements Exporter {
 
   /**
    * Writes every pending record synchronously. Runs from `process.on('exit')`, where asynchronous
-   * work no longer happens; a write already in progress is left to finish (it is not repeated).
+   * work no longer happens: the chunks of a write in progress that were not started yet are written
+   * here (the one being written is not repeated), then the pending records.
    */
   drainSync(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.job?.runSync(this.path, FILE_MODE, this.report);
     const batch = this.pending;
     if (batch.length === 0) return;
     this.pending = [];
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    const { text, lines } = this.render(batch);
+    const lines = this.render(batch);
+    const job = new AppendJob(lines);
+    this.writing += lines.length;
     try {
       if (!this.dirReady) mkdirSync(dirname(this.path), { recursive: true });
       this.dirReady = true;
-      appendFileSync(this.path, text, { mode: FILE_MODE });
-      this.sent += lines;
-    } catch (error) {
-      this.writeFailed(lines, error);
+    } catch {
+      // Opening the file says what is wrong.
     }
+    job.runSync(this.path, FILE_MODE, this.report);
   }
+
 
   /**
    * Starts writing the pending records; resolves when they are written. One write at a time:
@@ -145,24 +164,27 @@ export class FileExporter implements Exporter {
     if (batch.length === 0) return Promise.resolve();
     this.pending = [];
     // Rendered now, in export order (the llm steps of a trace_end line depend on it).
-    const { text, lines } = this.render(batch);
-    this.writing = lines;
+    const lines = this.render(batch);
+    const job = new AppendJob(lines);
+    this.writing += lines.length;
+    this.job = job;
     // Detached, so the fs callbacks do not run inside the async context of whoever called flush.
-    const done = runDetached(() => this.write(text, lines));
+    const done = runDetached(() => this.write(job));
     this.inflight = done;
     return done;
   }
 
-  private async write(text: string, lines: number): Promise<void> {
+  private async write(job: AppendJob): Promise<void> {
     try {
       if (!this.dirReady) await mkdir(dirname(this.path), { recursive: true });
       this.dirReady = true;
-      await appendFile(this.path, text, { mode: FILE_MODE });
-      this.sent += lines;
-    } catch (error) {
-      this.writeFailed(lines, error);
+    } catch {
+      // Opening the file says what is wrong.
+    }
+    try {
+      await job.run(this.path, FILE_MODE, this.report);
     } finally {
-      this.writing = 0;
+      this.job = undefined;
       this.inflight = undefined;
       if (this.pending.length > 0 && !this.closed) this.scheduleWrite();
     }
@@ -175,22 +197,20 @@ export class FileExporter implements Exporter {
     }, this.flushIntervalMs);
   }
 
-  /** The JSONL text of a batch. A record that cannot be serialised is counted failed and skipped. */
-  private render(batch: readonly ExportRecord[]): { text: string; lines: number } {
-    let text = "";
-    let lines = 0;
+  /** The JSON lines of a batch. A record that cannot be serialised is counted failed and skipped. */
+  private render(batch: readonly ExportRecord[]): string[] {
+    const lines: string[] = [];
     for (const record of batch) {
       try {
         if (record.kind === "span_end") this.steps.add(record.trace.id, record.span, record.trace.modelId);
         const steps = record.kind === "trace_end" ? this.steps.take(record.trace.id) : undefined;
-        text += `${toJsonlLine(record, steps)}\n`;
-        lines++;
+        lines.push(`${toJsonlLine(record, steps)}\n`);
       } catch (error) {
         this.failed++;
         logger.once("warn", "file:serialise", "a record could not be serialised to JSON and was not written", error);
       }
     }
-    return { text, lines };
+    return lines;
   }
 
   private writeFailed(records: number, error: unknown): void {
