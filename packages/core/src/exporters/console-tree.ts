@@ -1,8 +1,10 @@
 /**
  * Renders one ended trace as a readable text tree (the console exporter's output).
- * Pure: no I/O, so a viewer can reuse it.
+ * Pure: no I/O, so a viewer can reuse it. Every string taken from the trace goes through `safe()`
+ * (control characters escaped), since it ends up on a terminal.
  */
 import type { SpanData, TraceData } from "../records.js";
+import { escapeControlChars as safe } from "./terminal-text.js";
 
 /** Extra facts to print under the tree. */
 export interface TreeNotes {
@@ -25,8 +27,8 @@ export function formatTraceTree(trace: TraceData, spans: readonly SpanData[], no
 
 function header(trace: TraceData): string {
   const duration = trace.endedAt !== undefined ? `  ${formatMs(trace.endedAt - trace.startedAt)}` : "";
-  const model = trace.modelId ? `  model ${trace.modelId}` : "";
-  return `[tracium] trace ${trace.agentName}  ${trace.status}${duration}${model}  (${trace.id})`;
+  const model = trace.modelId ? `  model ${safe(trace.modelId)}` : "";
+  return `[tracium] trace ${safe(trace.agentName)}  ${safe(trace.status)}${duration}${model}  (${safe(trace.id)})`;
 }
 
 /** Span lines, children under their parent in start order; a span whose parent is absent is a root. */
@@ -70,12 +72,12 @@ function treeLines(spans: readonly SpanData[]): string[] {
 }
 
 function spanLine(span: SpanData): string {
-  const parts = [`${span.spanType} ${span.name}`];
-  if (span.modelId) parts.push(span.modelId);
+  const parts = [`${safe(span.spanType)} ${safe(span.name)}`];
+  if (span.modelId) parts.push(safe(span.modelId));
   const tokens = tokenText(span);
-  if (tokens) parts.push(tokens);
+  if (tokens) parts.push(safe(tokens));
   if (span.latencyMs !== undefined) parts.push(formatMs(span.latencyMs));
-  parts.push(span.status === "failed" && span.error ? `failed: ${oneLine(span.error)}` : span.status);
+  parts.push(span.status === "failed" && span.error ? `failed: ${oneLine(span.error)}` : safe(span.status));
   return parts.join(" · ");
 }
 
@@ -104,7 +106,7 @@ function totals(spans: readonly SpanData[]): string {
     if (s.spanType === "llm" && s.modelId) models.add(s.modelId);
   }
   const parts = [`${spans.length} span(s)`, `${llmCalls} llm call(s)`, `tokens ${input + cached + output} (in ${input}, cached ${cached}, out ${output})`];
-  if (models.size > 0) parts.push(`models ${[...models].join(", ")}`);
+  if (models.size > 0) parts.push(`models ${safe([...models].join(", "))}`);
   return `total: ${parts.join(" · ")}`;
 }
 
@@ -115,5 +117,5 @@ function formatMs(ms: number): string {
 
 function oneLine(text: string): string {
   const first = text.split("\n", 1)[0] ?? "";
-  return first.length > 160 ? `${first.slice(0, 160)}…` : first;
+  return safe(first.length > 160 ? `${first.slice(0, 160)}…` : first);
 }

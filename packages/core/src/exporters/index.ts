@@ -9,3 +9,4 @@ export {
   TraciumHttpExporter,
   type TraciumHttpExporterOptions,
 } from "./tracium-http.js";
+export { escapeControlChars, escapeJsonControlChars } from "./terminal-text.js";

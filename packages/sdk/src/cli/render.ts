@@ -1,4 +1,8 @@
-/** Renders traces read from the JSONL file as readable trees. */
+/**
+ * Renders traces read from the JSONL file as readable trees. Every string from the file goes
+ * through `safe()` (control characters escaped): the file is data, and must not drive the terminal.
+ */
+import { escapeControlChars as safe } from "@tracium/core";
 import type { FileSpan, FileTrace } from "./traces.js";
 
 /** ANSI styling, or none. */
@@ -47,7 +51,7 @@ function statusWord(status: string, style: Style): string {
 
 function timeOf(iso: string | null): string {
   if (!iso) return "";
-  return iso.replace("T", " ").replace(/\.\d+Z$/, "Z").replace(/Z$/, " UTC");
+  return safe(iso.replace("T", " ").replace(/\.\d+Z$/, "Z").replace(/Z$/, " UTC"));
 }
 
 /** `in 120 · out 35 · cached 64`, or "" when the span has no counts. */
@@ -68,15 +72,15 @@ export function spanTokens(span: FileSpan): string {
 
 function oneLine(text: string, max = 80): string {
   const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  return safe(flat.length > max ? `${flat.slice(0, max - 1)}…` : flat);
 }
 
 const MODEL_SPANS = new Set(["llm", "embedding"]);
 
 function spanLine(span: FileSpan, style: Style): string {
-  const cols = [statusMark(span.status, style), style.cyan(span.span_type), style.bold(span.name)];
+  const cols = [statusMark(span.status, style), style.cyan(safe(span.span_type)), style.bold(safe(span.name))];
   // The file gives every span the trace's model when it has none; it only means something on model calls.
-  if (span.model_id && MODEL_SPANS.has(span.span_type)) cols.push(span.model_id);
+  if (span.model_id && MODEL_SPANS.has(span.span_type)) cols.push(safe(span.model_id));
   const tokens = spanTokens(span);
   if (tokens) cols.push(style.dim(tokens));
   cols.push(span.status === "in_progress" && span.latency_ms === null ? style.yellow("open") : formatDuration(span.latency_ms));
@@ -145,16 +149,16 @@ export function traceTotals(trace: FileTrace): { llmCalls: number; input: number
 export function renderTrace(trace: FileTrace, style: Style = plain): string {
   const lines: string[] = [];
   const head = [
-    style.bold(trace.agent_name),
+    style.bold(safe(trace.agent_name)),
     statusWord(trace.status, style),
     formatDuration(trace.duration_ms),
     style.dim(timeOf(trace.started_at)),
-    style.dim(`trace ${trace.trace_id}`),
+    style.dim(`trace ${safe(trace.trace_id)}`),
   ].filter(Boolean);
   lines.push(head.join("  "));
   const extra: string[] = [];
-  if (trace.model) extra.push(`model ${trace.model}`);
-  if (trace.tags.length > 0) extra.push(`tags ${trace.tags.join(", ")}`);
+  if (trace.model) extra.push(`model ${safe(trace.model)}`);
+  if (trace.tags.length > 0) extra.push(`tags ${safe(trace.tags.join(", "))}`);
   if (extra.length > 0) lines.push(`  ${style.dim(extra.join(" · "))}`);
   if (trace.status === "failed" && trace.error) lines.push(`  ${style.red(`error: ${oneLine(trace.error.split("\n")[0] ?? "", 120)}`)}`);
 
@@ -174,9 +178,9 @@ export function renderTrace(trace: FileTrace, style: Style = plain): string {
   const totals = [`${t.llmCalls} llm call${t.llmCalls === 1 ? "" : "s"}`, `${fmtInt(t.input)} in`, `${fmtInt(t.output)} out`];
   if (t.cached) totals.push(`${fmtInt(t.cached)} cached`);
   totals.push(`${fmtInt(t.total)} tokens`);
-  if (t.models.length > 0) totals.push(`models ${t.models.join(", ")}`);
+  if (t.models.length > 0) totals.push(`models ${safe(t.models.join(", "))}`);
   const userKeys = Object.keys(trace.summary).filter((k) => !AUTO_SUMMARY_KEYS.has(k));
-  for (const k of userKeys.slice(0, 6)) totals.push(`${k}=${oneLine(JSON.stringify(trace.summary[k]) ?? "", 40)}`);
+  for (const k of userKeys.slice(0, 6)) totals.push(`${oneLine(k, 40)}=${oneLine(JSON.stringify(trace.summary[k]) ?? "", 40)}`);
   lines.push(`  ${style.dim("total")}  ${totals.join(" · ")}`);
   return lines.join("\n");
 }

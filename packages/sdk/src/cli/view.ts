@@ -1,5 +1,6 @@
 /** `tracium view [file]`: prints the traces of the local JSONL file as trees. */
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from "node:fs";
+import { escapeJsonControlChars } from "@tracium/core";
 import { TraceReader, type FileTrace } from "./traces.js";
 import { plain, renderFooter, renderTrace, type Style } from "./render.js";
 
@@ -33,8 +34,9 @@ function select(traces: FileTrace[], opts: ViewOptions): FileTrace[] {
 function printTraces(list: FileTrace[], opts: ViewOptions): void {
   if (opts.json) {
     // With --follow, one JSON object per line (what a pipe wants); otherwise one array.
-    if (opts.follow) for (const t of list) opts.out(JSON.stringify(t));
-    else opts.out(JSON.stringify(list, null, 2));
+    // JSON escapes C0 characters itself; DEL, C1 and bidi controls are escaped too.
+    if (opts.follow) for (const t of list) opts.out(escapeJsonControlChars(JSON.stringify(t)));
+    else opts.out(escapeJsonControlChars(JSON.stringify(list, null, 2)));
     return;
   }
   opts.out(list.map((t) => renderTrace(t, opts.style)).join("\n\n"));
@@ -128,7 +130,7 @@ export async function view(opts: ViewOptions): Promise<number> {
       try {
         for (const t of readMore()) {
           if (opts.trace && !t.trace_id.startsWith(opts.trace)) continue;
-          if (opts.json) opts.out(JSON.stringify(t));
+          if (opts.json) opts.out(escapeJsonControlChars(JSON.stringify(t)));
           else opts.out(`\n${renderTrace(t, style)}`);
         }
       } catch (err) {
