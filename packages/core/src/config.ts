@@ -1,4 +1,5 @@
 import type { Exporter } from "./records.js";
+import { appPackageName } from "./app-name.js";
 import { isLogLevel, logger, type LogLevel } from "./logger.js";
 import { resolveOtlpConfig, type OtlpOptions, type ResolvedOtlpConfig } from "./otlp/config.js";
 
@@ -28,7 +29,7 @@ export interface TraciumOptions {
   captureContent?: boolean;
   /** Fraction of traces kept, 0..1. Env: `TRACIUM_SAMPLE_RATE`. */
   sampleRate?: number;
-  /** Agent name for implicit traces. Env: `TRACIUM_AGENT_NAME`. Default: the app's package name, else "app". */
+  /** Agent name for implicit traces. Env: `TRACIUM_AGENT_NAME`. Default: the app's package name (`npm_package_name`, else the package.json nearest to the main script), else "app". */
   defaultAgentName?: string;
   /** Workspace id sent with each trace. Env: `TRACIUM_WORKSPACE_ID`. */
   workspaceId?: string;
@@ -179,15 +180,6 @@ export function isExporter(value: unknown): value is Exporter {
   );
 }
 
-function packageName(): string | undefined {
-  try {
-    const name = process.env.npm_package_name;
-    return name?.replace(/^@[^/]+\//, "") || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function tagList(value: unknown): string[] {
   if (value === undefined) return [];
   if (Array.isArray(value) && value.every((t) => typeof t === "string")) return [...value];
@@ -237,7 +229,7 @@ export function resolveConfig(input: unknown, env: Env = process.env): ResolvedC
     enabled: bool("enabled", options.enabled, "TRACIUM_ENABLED", env, true),
     captureContent: bool("captureContent", options.captureContent, "TRACIUM_CAPTURE_CONTENT", env, true),
     sampleRate: sampleRate(options.sampleRate, env),
-    defaultAgentName: str("defaultAgentName", options.defaultAgentName, env.TRACIUM_AGENT_NAME) ?? packageName() ?? "app",
+    defaultAgentName: str("defaultAgentName", options.defaultAgentName, env.TRACIUM_AGENT_NAME) ?? appPackageName(env, process.argv[1]) ?? "app",
     workspaceId: str("workspaceId", options.workspaceId, env.TRACIUM_WORKSPACE_ID),
     logLevel,
     forceSync: bool("forceSync", options.forceSync, "TRACIUM_FORCE_SYNC", env, forceSyncEnv ?? serverless),

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { ExporterName, ResolvedConfig } from "./config.js";
 import { ConsoleExporter, FileExporter, MemoryExporter, NoopExporter, TraciumHttpExporter } from "./exporters/index.js";
@@ -25,6 +26,24 @@ export function createExporters(config: ResolvedConfig): Exporter[] {
   return out;
 }
 
+/**
+ * Says where traces go when no API key is set (the documented default). Shown when the trace file
+ * does not exist yet, so a first run says it once; later runs log it at info only.
+ */
+function announceLocalFile(path: string): void {
+  let fresh = false;
+  try {
+    fresh = !existsSync(path);
+  } catch {
+    // not knowing only changes the level of one log line
+  }
+  logger.once(
+    fresh ? "warn" : "info",
+    "file-notice",
+    `no TRACIUM_API_KEY set: traces are written to ${path} (see them with \`npx @tracium/sdk view\`)`,
+  );
+}
+
 function build(name: ExporterName, config: ResolvedConfig): Exporter {
   switch (name) {
     case "tracium":
@@ -45,9 +64,7 @@ function build(name: ExporterName, config: ResolvedConfig): Exporter {
       });
     case "file": {
       const path = resolve(config.filePath);
-      if (config.exporterDefaulted) {
-        logger.once("warn", "file-notice", `no TRACIUM_API_KEY set: traces are written to ${path} (view them with \`npx tracium view\`)`);
-      }
+      if (config.exporterDefaulted) announceLocalFile(path);
       return new FileExporter({ path });
     }
     case "console":

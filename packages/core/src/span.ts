@@ -1,3 +1,4 @@
+import "./disposable.js";
 import { performance } from "node:perf_hooks";
 import { runInSpanContext } from "./context.js";
 import { newId } from "./ids.js";

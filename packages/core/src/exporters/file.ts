@@ -5,8 +5,6 @@
  * synchronously from the `exit` event, so a script that ends without flushing loses nothing.
  * Several processes may share the file: every write is whole lines (see `jsonl-append.ts`).
  */
-import { mkdirSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { logger } from "../logger.js";
 import type { ExportRecord, Exporter, ExporterStats } from "../records.js";
@@ -15,10 +13,11 @@ import { AppendJob, type AppendReport } from "./jsonl-append.js";
 import { LlmStepCollector } from "../delivery/llm-steps.js";
 import { intOption } from "../delivery/options.js";
 import { detachedTimeout, runDetached, withTimeout } from "../delivery/timers.js";
+import { makeTraceDir, makeTraceDirSync } from "./trace-dir.js";
 
 /** Options of {@link FileExporter}. */
 export interface FileExporterOptions {
-  /** The JSONL file; its directory is created. */
+  /** The JSONL file; its directory is created (a new `.tracium` folder gets a `.gitignore` of `*`). */
   path: string;
   /** How long records may wait to be written together, ms. Default 200. */
   flushIntervalMs?: number;
@@ -143,7 +142,7 @@ export class FileExporter implements Exporter {
     const job = new AppendJob(lines);
     this.writing += lines.length;
     try {
-      if (!this.dirReady) mkdirSync(dirname(this.path), { recursive: true });
+      if (!this.dirReady) makeTraceDirSync(dirname(this.path));
       this.dirReady = true;
     } catch {
       // Opening the file says what is wrong.
@@ -176,7 +175,7 @@ export class FileExporter implements Exporter {
 
   private async write(job: AppendJob): Promise<void> {
     try {
-      if (!this.dirReady) await mkdir(dirname(this.path), { recursive: true });
+      if (!this.dirReady) await makeTraceDir(dirname(this.path));
       this.dirReady = true;
     } catch {
       // Opening the file says what is wrong.
