@@ -13,6 +13,7 @@
 // made from its JSON schema; once a tool result is there it answers in text, quoting it.
 // A model whose name contains "error" gets an HTTP 400 error.
 import { createServer } from "node:http";
+import { geminiRoute } from "./gemini.mjs";
 
 const words = (text) => String(text ?? "").split(/\s+/).filter(Boolean);
 const countTokens = (value) => Math.max(1, Math.ceil(words(typeof value === "string" ? value : JSON.stringify(value ?? "")).length * 1.3));
@@ -252,6 +253,7 @@ export async function startFakeProvider(options = {}) {
           if (req.method === "POST" && path.endsWith("/embeddings")) return openaiEmbeddings(body, res);
           if (req.method === "POST" && path.endsWith("/responses")) return openaiResponses(body, res, state);
           if (req.method === "POST" && path.endsWith("/messages")) return anthropicMessages(body, res, state);
+          if (geminiRoute({ method: req.method, path, body, res, state, kit: { decide, countTokens, textOf, sendJson, chunkText } })) return;
           sendJson(res, 404, { error: { message: `no fake for ${req.method} ${path}` } });
         } catch (err) {
           sendJson(res, 500, { error: { message: String(err?.message ?? err) } });

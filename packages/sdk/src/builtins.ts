@@ -4,12 +4,13 @@
  */
 import { logger, registerPlugin, type TraciumPlugin } from "@tracium/core";
 import { anthropicPlugin } from "@tracium/anthropic";
+import { googleGenAIPlugin } from "@tracium/google-genai";
 import { langchainPlugin } from "@tracium/langchain";
 import { mcpPlugin } from "@tracium/mcp";
 import { openaiPlugin } from "@tracium/openai";
 
 /** The built-in plugins, in registration order. */
-export const builtinPlugins: readonly TraciumPlugin[] = [openaiPlugin, anthropicPlugin, langchainPlugin, mcpPlugin];
+export const builtinPlugins: readonly TraciumPlugin[] = [openaiPlugin, anthropicPlugin, langchainPlugin, mcpPlugin, googleGenAIPlugin];
 
 /** Registers the built-in plugins (idempotent: a plugin replaces the one with its name). */
 export function registerBuiltinPlugins(): void {
