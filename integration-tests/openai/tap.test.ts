@@ -114,6 +114,50 @@ describe("provider tap", () => {
     expect(r.calls).toEqual(["result"]);
   });
 
+  it("an APIPromise is observed in place: the same object, its own keys unchanged, the result seen once when read", async () => {
+    nock(API).post("/v1/chat/completions").reply(200, chatCompletion());
+    const span = startSpan({ spanType: "llm", name: "in-place" });
+    const r = recorder();
+    const original = oai().chat.completions.create({ model: MODEL, messages: MESSAGES as never });
+    const keys = Object.keys(original);
+    const returned = traceApiPromise(span, original, r.hooks);
+    expect(returned).toBe(original);
+    expect(Object.keys(returned)).toEqual(keys);
+    const result = await returned;
+    expect((await returned.withResponse()).data).toBe(result);
+    expect(r.calls).toEqual(["http:200", "result"]);
+    expect(span.data).toMatchObject({ status: "completed" });
+  });
+
+  it("an APIPromise whose body does not parse: same error object to the caller, span failed", async () => {
+    nock(API).post("/v1/chat/completions").reply(200, "{not json", { "content-type": "application/json" });
+    const span = startSpan({ spanType: "llm", name: "bad-body" });
+    const p = traceApiPromise(span, oai().chat.completions.create({ model: MODEL, messages: MESSAGES as never }), recorder().hooks);
+    const err = await p.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(Error);
+    await expect(p).rejects.toBe(err);
+    expect(span.data.status).toBe("failed");
+  });
+
+  it("fallback: an APIPromise-like without its own parseResponse is returned as is; the span ends with the HTTP status", async () => {
+    const span = startSpan({ spanType: "llm", name: "unknown-internals" });
+    const response = { status: 202 };
+    const result = { ok: true };
+    const promiseLike = Object.assign(Promise.resolve(result), {
+      responsePromise: Promise.resolve({ response }),
+      _thenUnwrap: () => promiseLike,
+    });
+    const r = recorder();
+    expect(traceApiPromise(span, promiseLike, r.hooks)).toBe(promiseLike);
+    expect(await promiseLike).toBe(result);
+    await waitFor(() => span.isEnded);
+    expect(r.calls).toEqual(["http:202"]);
+    expect(span.data).toMatchObject({ status: "completed", metadata: { http_status: 202 } });
+  });
+
   it("fallback: a plain value (and a stream-like value) is returned as is", async () => {
     const span = startSpan({ spanType: "llm", name: "value" });
     expect(traceProviderCall(span, () => 42, {})).toBe(42);

@@ -1,16 +1,17 @@
 /**
  * The provider-call tap shared by the provider plugins (openai, anthropic, any Stainless-generated
  * SDK). It observes one API call and ends its span at the right moment without changing what the
- * caller gets: an `APIPromise` stays an `APIPromise` (`withResponse()`, `asResponse()`, `parse()`
- * and the SDK's own helpers keep working), a `Stream` stays the same `Stream` object (`for await`,
- * `tee()`, `toReadableStream()`), errors reach the caller as the same object.
+ * caller gets: the very `APIPromise` the SDK returned (`withResponse()`, `asResponse()`, `parse()`
+ * and the SDK's own helpers keep working, and `promise === what the SDK made` holds), the same
+ * `Stream` object (`for await`, `tee()`, `toReadableStream()`), errors as the same object.
  *
  * The technique (see reference/ecosystem.md §3):
  * - HTTP and connection errors: a side handler on `apiPromise.responsePromise` (consumes nothing);
- * - the result: `apiPromise._thenUnwrap(transform)` returns a new APIPromise of the same class whose
- *   transform sees the parsed result (or the `Stream`) when the caller reads it;
- * - `asResponse()` alone never runs the transform: it is wrapped on the returned promise and ends
- *   the span with the HTTP status, leaving the body unread;
+ * - the result: the promise's own `parseResponse` field is wrapped in place, so the tap sees the
+ *   parsed result (or the `Stream`) when, and only when, someone reads it (its `then`, `parse()`,
+ *   `withResponse()`, or a promise an SDK helper derives with `_thenUnwrap`);
+ * - `asResponse()` alone never parses: an own `asResponse` on the same promise ends the span with
+ *   the HTTP status, leaving the body unread;
  * - streams: the `Stream`'s public `iterator` field is wrapped in place, so every way of reading the
  *   stream goes through one tap (one span); the span ends on done, early `return()`, abort, error.
  * Everything is feature-detected; when a shape is unexpected the call goes through untouched and
@@ -231,7 +232,7 @@ class CallTap {
   /** The parsed result (a value or a Stream). Returns it unchanged (a Stream is tapped in place). */
   result<T>(value: T): T {
     try {
-      if (!this.open) return value;
+      if (!this.open || this.isStream) return value;
       if (isProviderStream(value) || this.looksLikeAsyncIterable(value)) return this.tapStream(value);
       this.hook("onResult", this.span, value);
       this.finish();
@@ -433,6 +434,13 @@ class CallTap {
     return this.result(value);
   }
 
+  /**
+   * Observes an `APIPromise` in place and returns the very same object: the SDK's contract can be
+   * identity (openai's `embeddings.create` with an explicit `encoding_format` returns what
+   * `client.post()` made). The result is seen through the promise's own `parseResponse` field, the
+   * step the SDK runs lazily when someone reads the result (`then`, `parse()`, `withResponse()`,
+   * or an SDK helper's `_thenUnwrap`), so nothing is parsed that the caller would not parse.
+   */
   private attachApiPromise<P>(p: P): P {
     const api = p as unknown as Record<string, unknown>;
     const responsePromise = safeGet(api, "responsePromise");
@@ -443,35 +451,92 @@ class CallTap {
         (err: unknown) => this.fail(err),
       );
     }
-    const unwrapped = Reflect.apply(api._thenUnwrap as AnyFunction, api, [(result: unknown) => this.result(result)]);
-    if (!isThenable(unwrapped)) {
-      logger.once("warn", `provider-tap:${this.provider}:unwrap`, `${this.provider}: unexpected SDK internals; calls are passed through with partial tracing`);
+    if (!this.observeParse(api)) {
+      // Unknown internals: keep the object as it is and end the span with the HTTP status.
+      logger.once("warn", `provider-tap:${this.provider}:parse`, `${this.provider}: unexpected SDK internals; spans end without the response`);
+      if (isThenable(responsePromise)) responsePromise.then((props) => this.rawResponse(safeGet(props, "response")), () => undefined);
+      else this.finish();
       return p;
     }
-    const w = unwrapped as unknown as Record<string, unknown>;
+    this.observeAsResponse(api);
+    return p;
+  }
+
+  /** Wraps the promise's own `parseResponse` field (same attributes). False when it has none. */
+  private observeParse(api: Record<string, unknown>): boolean {
+    const desc = Object.getOwnPropertyDescriptor(api, "parseResponse");
+    if (!desc || typeof desc.value !== "function" || (!desc.writable && !desc.configurable)) return false;
+    const original = desc.value as AnyFunction;
     const tap = this;
-    const asResponse = safeGet(w, "asResponse");
-    if (typeof asResponse === "function") {
-      define(w, "asResponse", function tracedAsResponse(this: unknown, ...args: unknown[]): unknown {
-        const r = Reflect.apply(asResponse as AnyFunction, this, args);
-        if (!isThenable(r)) return r;
-        return r.then((response) => {
-          // `withResponse()` calls `parse()` first, which sets `parsedPromise`: the transform ends the span.
-          if (safeGet(this, "parsedPromise") === undefined) tap.rawResponse(response);
-          return response;
-        });
+    const traced = function tracedParseResponse(this: unknown, ...args: unknown[]): unknown {
+      let parsed: unknown;
+      try {
+        parsed = Reflect.apply(original, this, args);
+      } catch (err) {
+        tap.fail(err);
+        throw err;
+      }
+      if (!isThenable(parsed)) return tap.result(parsed);
+      // The SDK awaits this promise in its own parse chain: a rejection reaches whoever reads the result.
+      return Promise.resolve(parsed).then(
+        (value) => tap.result(value),
+        (err: unknown) => {
+          tap.fail(err);
+          throw err;
+        },
+      );
+    };
+    Object.defineProperty(api, "parseResponse", { ...desc, value: traced });
+    this.observeOwnUnwrap(api);
+    return true;
+  }
+
+  /**
+   * Some builds (openai 7) give the promise its own `_thenUnwrap` closure that parses without the
+   * `parseResponse` field: a promise an SDK helper derives from it would bypass the tap. Its
+   * transform is wrapped so the tap sees the result first, and the derived promise is observed
+   * (for a failing parse). A `_thenUnwrap` from the prototype reads `parseResponse`: left alone.
+   */
+  private observeOwnUnwrap(api: Record<string, unknown>): void {
+    const desc = Object.getOwnPropertyDescriptor(api, "_thenUnwrap");
+    if (!desc || typeof desc.value !== "function" || (!desc.writable && !desc.configurable)) return;
+    const original = desc.value as AnyFunction;
+    const tap = this;
+    const traced = function tracedThenUnwrap(this: unknown, transform: unknown, ...rest: unknown[]): unknown {
+      const seen =
+        typeof transform === "function"
+          ? function tracedTransform(this: unknown, value: unknown, ...more: unknown[]): unknown {
+              return Reflect.apply(transform as AnyFunction, this, [tap.result(value), ...more]);
+            }
+          : transform;
+      const derived = Reflect.apply(original, this, [seen, ...rest]);
+      try {
+        if (isApiPromiseLike(derived)) tap.observeParse(derived as Record<string, unknown>);
+      } catch {
+        // The derived promise works as the SDK made it.
+      }
+      return derived;
+    };
+    Object.defineProperty(api, "_thenUnwrap", { ...desc, value: traced });
+  }
+
+  /**
+   * `asResponse()` alone never parses the body: an own non-enumerable `asResponse` on the promise
+   * ends the span with the HTTP status when no parse has started (`withResponse()` calls `parse()`
+   * first, which sets `parsedPromise`).
+   */
+  private observeAsResponse(api: Record<string, unknown>): void {
+    const asResponse = safeGet(api, "asResponse");
+    if (typeof asResponse !== "function") return;
+    const tap = this;
+    define(api, "asResponse", function tracedAsResponse(this: unknown, ...args: unknown[]): unknown {
+      const r = Reflect.apply(asResponse as AnyFunction, this, args);
+      if (!isThenable(r)) return r;
+      return r.then((response) => {
+        if (safeGet(this, "parsedPromise") === undefined) tap.rawResponse(response);
+        return response;
       });
-    }
-    const parseResponse = safeGet(w, "parseResponse");
-    if (typeof parseResponse === "function") {
-      // The body parse can fail (invalid JSON) after the headers arrived: fail the span too.
-      define(w, "parseResponse", function tracedParseResponse(this: unknown, ...args: unknown[]): unknown {
-        const r = Reflect.apply(parseResponse as AnyFunction, this, args);
-        if (isThenable(r)) r.then(undefined, (err: unknown) => tap.fail(err));
-        return r;
-      });
-    }
-    return unwrapped as P;
+    });
   }
 }
 
@@ -502,8 +567,9 @@ function endQuietly(span: Span, err: unknown, provider: string | undefined): voi
 /**
  * Observes the value returned by a provider SDK call and ends `span` when the call completes.
  * Returns what the caller must get:
- * - an `APIPromise` (anything with `_thenUnwrap`): a new APIPromise of the same class from
- *   `_thenUnwrap`, so `.withResponse()`, `.asResponse()`, `.parse()` and SDK helpers keep working;
+ * - an `APIPromise` (anything with `_thenUnwrap`): the same object, observed in place (its
+ *   `parseResponse` field and an own `asResponse`), so `.withResponse()`, `.asResponse()`,
+ *   `.parse()`, SDK helpers and identity checks keep working;
  * - a plain `Promise`: a chained plain promise; another thenable: the same object, observed;
  * - any other value: the same value (a `Stream` is tapped in place).
  *

@@ -1,0 +1,60 @@
+/**
+ * The promise a traced `messages.create` returns is the very object the SDK returned (here the
+ * one `client.post()` made), for a JSON reply and a stream, on @anthropic-ai/sdk 1.x and 0.137.
+ */
+import { describe, expect, it } from "vitest";
+import { agentTrace } from "@tracium/core";
+import { API_KEY, MODEL, VERSIONS, message, replyJson, replyStream, sseBody, streamEvents, type SdkVersion } from "./fixtures.js";
+import { onlyLlmSpan, useTracium } from "./harness.js";
+
+useTracium();
+
+const USER = [{ role: "user" as const, content: "Hi" }];
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/** A client that records the promise each `post()` returned. */
+function recordingClient(v: SdkVersion): any {
+  const Base = v.Anthropic as unknown as new (options: Record<string, unknown>) => any;
+  class RecordingClient extends Base {
+    readonly posted: unknown[] = [];
+    override post(path: string, options?: unknown): unknown {
+      const response = super.post(path, options);
+      this.posted.push(response);
+      return response;
+    }
+  }
+  return new RecordingClient({ apiKey: API_KEY, maxRetries: 0 });
+}
+
+describe.each(VERSIONS)("$label", (v) => {
+  it("messages.create returns the very promise client.post() made; the span still records the reply", async () => {
+    replyJson(v, message({ text: "Hello" }));
+    const anthropic = recordingClient(v);
+    const result = await agentTrace({ agentName: "identity" }, async () => {
+      const promise = anthropic.messages.create({ model: MODEL, max_tokens: 10, messages: USER });
+      expect(anthropic.posted).toHaveLength(1);
+      expect(promise === anthropic.posted[0]).toBe(true);
+      const { data, response } = await promise.withResponse();
+      expect(response.status).toBe(200);
+      expect(await promise).toBe(data);
+      return data;
+    });
+    expect(result.content[0].text).toBe("Hello");
+    expect(onlyLlmSpan()).toMatchObject({ status: "completed", output: "Hello", usage: { inputTokens: 12, outputTokens: 5 } });
+  });
+
+  it("messages.create with stream: true returns the very promise client.post() made, and its Stream", async () => {
+    replyStream(v, sseBody(streamEvents({ text: ["Hel", "lo"] })));
+    const anthropic = recordingClient(v);
+    const types = await agentTrace({ agentName: "identity" }, async () => {
+      const promise = anthropic.messages.create({ model: MODEL, max_tokens: 10, messages: USER, stream: true });
+      expect(promise === anthropic.posted[0]).toBe(true);
+      const seen: string[] = [];
+      for await (const event of await promise) seen.push(event.type);
+      return seen;
+    });
+    expect(types[0]).toBe("message_start");
+    expect(types.at(-1)).toBe("message_stop");
+    expect(onlyLlmSpan()).toMatchObject({ status: "completed", output: "Hello" });
+  });
+});
