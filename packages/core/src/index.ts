@@ -26,3 +26,4 @@ export { suppressProviderSpans, unsuppressProviderSpans, isProviderSpanSuppresse
 export { runObserved, type Settle } from "./observe.js";
 export * from "./provider/index.js";
 export { tool, linkToolSpan, configureToolLinks, toolLinkStats, resetToolLinks, findToolCall, type ToolOptions, type ToolSpanHint, type ToolLinkOptions, type ToolLinkStats, type ToolCallLink } from "./tool.js";
+export { bindChannelContext, type ChannelContextChoice, type StoreBindableChannel } from "./channel-context.js";

@@ -137,6 +137,14 @@ export class ToolCallTable {
   /** Remembers a call (a call id seen again is refreshed and moves to the end). */
   remember(call: { callId: string; llmSpanId: string; traceId: string; name?: string | undefined; argsKey?: string | undefined }, now = Date.now()): ToolCallLink {
     const old = this.entries.get(call.callId);
+    // The same span recording the call again (a stream's calls recorded as they arrive) keeps
+    // what is known about it: the tool span that claimed it, whether its result was sent.
+    if (old && old.llmSpanId === call.llmSpanId && old.traceId === call.traceId && old.expiresAt > now) {
+      this.entries.delete(old.callId);
+      this.entries.set(old.callId, old);
+      old.expiresAt = now + this.ttlMs;
+      return old;
+    }
     if (old) this.drop(old);
     const link: ToolCallLink = {
       callId: call.callId,

@@ -23,6 +23,18 @@ describe("ToolCallTable", () => {
     expect(t.get("nope")).toBeUndefined();
   });
 
+  it("keeps a claimed call claimed when the same span records it again (a stream's calls recorded as they arrive)", () => {
+    const t = new ToolCallTable();
+    const first = t.remember(call("c1"));
+    t.claim(first, "tool-1");
+    t.remember(call("c1"));
+    expect(t.get("c1")).toMatchObject({ toolSpanId: "tool-1" });
+    expect(t.infer("t1", "f", undefined)).toBeUndefined();
+    // Another span asking with the same id starts afresh.
+    t.remember({ ...call("c1"), llmSpanId: "llm-other" });
+    expect(t.get("c1")).toMatchObject({ llmSpanId: "llm-other", toolSpanId: undefined });
+  });
+
   it("evicts the least recently used call beyond maxEntries", () => {
     const t = new ToolCallTable({ maxEntries: 3 });
     for (const id of ["c1", "c2", "c3"]) t.remember(call(id));

@@ -7,10 +7,11 @@ import { anthropicPlugin } from "@tracium/anthropic";
 import { googleGenAIPlugin } from "@tracium/google-genai";
 import { langchainPlugin } from "@tracium/langchain";
 import { mcpPlugin } from "@tracium/mcp";
+import { aiSdkPlugin } from "@tracium/ai-sdk";
 import { openaiPlugin } from "@tracium/openai";
 
 /** The built-in plugins, in registration order. */
-export const builtinPlugins: readonly TraciumPlugin[] = [openaiPlugin, anthropicPlugin, langchainPlugin, mcpPlugin, googleGenAIPlugin];
+export const builtinPlugins: readonly TraciumPlugin[] = [openaiPlugin, anthropicPlugin, langchainPlugin, mcpPlugin, googleGenAIPlugin, aiSdkPlugin];
 
 /** Registers the built-in plugins (idempotent: a plugin replaces the one with its name). */
 export function registerBuiltinPlugins(): void {
