@@ -115,6 +115,40 @@ export function spanForest(spans: readonly FileSpan[]): Array<{ span: FileSpan; 
   return out;
 }
 
+/** Levels drawn by indentation; deeper spans keep that indentation and show their depth. */
+const MAX_INDENT = 24;
+
+/**
+ * The span lines of a forest, children under their parent. Walked with an explicit stack: the SDK
+ * writes traces 10,000 levels deep, and a recursive walk would overflow. Spans caught in a parent
+ * cycle (bad data) are reachable from no root; they are shown as roots after the rest.
+ */
+function treeLines(spans: readonly FileSpan[], forest: ReturnType<typeof spanForest>, style: Style): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const stack: Array<{ span: FileSpan; prefix: string; last: boolean; depth: number }> = [];
+  const walk = (): void => {
+    while (stack.length > 0) {
+      const { span, prefix, last, depth } = stack.pop()!;
+      if (seen.has(span.id)) continue;
+      seen.add(span.id);
+      const deep = depth > MAX_INDENT ? style.dim(`[depth ${depth}] `) : "";
+      out.push(`${prefix}${last ? "└─ " : "├─ "}${deep}${spanLine(span, style)}`);
+      const kids = forest.childrenOf.get(span.id) ?? [];
+      const childPrefix = depth >= MAX_INDENT ? prefix : `${prefix}${last ? "   " : "│  "}`;
+      for (let i = kids.length - 1; i >= 0; i--) stack.push({ span: kids[i]!, prefix: childPrefix, last: i === kids.length - 1, depth: depth + 1 });
+    }
+  };
+  for (let i = forest.length - 1; i >= 0; i--) stack.push({ span: forest[i]!.span, prefix: "  ", last: i === forest.length - 1, depth: 0 });
+  walk();
+  for (const span of spans) {
+    if (seen.has(span.id)) continue;
+    stack.push({ span, prefix: "  ", last: true, depth: 0 });
+    walk();
+  }
+  return out;
+}
+
 /** Token and call totals: the trace summary when the trace ended, else summed from its llm spans. */
 export function traceTotals(trace: FileTrace): { llmCalls: number; input: number; output: number; cached: number; total: number; models: string[] } {
   const s = trace.summary;
@@ -129,7 +163,7 @@ export function traceTotals(trace: FileTrace): { llmCalls: number; input: number
       output,
       cached,
       total: num(s.total_tokens) ?? input + output + cached + created,
-      models: Array.isArray(s.models) ? s.models.map(String) : [],
+      models: Array.isArray(s.models) ? s.models.filter((m): m is string => typeof m === "string") : [],
     };
   }
   const t = { llmCalls: 0, input: 0, output: 0, cached: 0, total: 0, models: [] as string[] };
@@ -163,16 +197,8 @@ export function renderTrace(trace: FileTrace, style: Style = plain): string {
   if (trace.status === "failed" && trace.error) lines.push(`  ${style.red(`error: ${oneLine(trace.error.split("\n")[0] ?? "", 120)}`)}`);
 
   const forest = spanForest(trace.spans);
-  const seen = new Set<string>();
-  const walk = (span: FileSpan, prefix: string, last: boolean): void => {
-    if (seen.has(span.id)) return;
-    seen.add(span.id);
-    lines.push(`${prefix}${last ? "└─ " : "├─ "}${spanLine(span, style)}`);
-    const kids = forest.childrenOf.get(span.id) ?? [];
-    kids.forEach((kid, i) => walk(kid, `${prefix}${last ? "   " : "│  "}`, i === kids.length - 1));
-  };
-  if (forest.length === 0) lines.push(`  ${style.dim("(no spans)")}`);
-  forest.forEach((root, i) => walk(root.span, "  ", i === forest.length - 1));
+  if (trace.spans.length === 0) lines.push(`  ${style.dim("(no spans)")}`);
+  for (const line of treeLines(trace.spans, forest, style)) lines.push(line);
 
   const t = traceTotals(trace);
   const totals = [`${t.llmCalls} llm call${t.llmCalls === 1 ? "" : "s"}`, `${fmtInt(t.input)} in`, `${fmtInt(t.output)} out`];

@@ -1,6 +1,11 @@
-/** `tracium view [file]`: prints the traces of the local JSONL file as trees. */
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from "node:fs";
+/**
+ * `tracium view [file]`: prints the traces of the local JSONL file as trees. The file is read as a
+ * stream, in chunks, keeping only the traces that will be shown (the last N, or those matching
+ * --trace): memory follows what is shown, not the size of the file.
+ */
+import { closeSync, createReadStream, existsSync, openSync, readSync, statSync } from "node:fs";
 import { escapeJsonControlChars } from "@tracium/core";
+import { LineSplitter } from "./lines.js";
 import { TraceReader, type FileTrace } from "./traces.js";
 import { plain, renderFooter, renderTrace, type Style } from "./render.js";
 
@@ -22,6 +27,10 @@ export interface ViewOptions {
 }
 
 export const DEFAULT_LAST = 20;
+/** With --follow, traces kept at least, so a long one that ends late still has its spans. */
+const FOLLOW_KEEP = 1000;
+/** Bytes read at a time. */
+const CHUNK_BYTES = 1024 * 1024;
 
 function select(traces: FileTrace[], opts: ViewOptions): FileTrace[] {
   let list = traces;
@@ -31,15 +40,43 @@ function select(traces: FileTrace[], opts: ViewOptions): FileTrace[] {
   return list;
 }
 
+/**
+ * A trace as JSON text. JSON escapes C0 characters itself; DEL, C1 and bidi controls are escaped
+ * too. A value nested too deeply to stringify (a hand-made file) is replaced, never fatal.
+ */
+function traceJson(trace: FileTrace, indent?: number): string {
+  let json: string;
+  try {
+    json = JSON.stringify(trace, null, indent);
+  } catch {
+    const note = "[not shown: nested too deeply]";
+    const spans = trace.spans.map((s) => ({ ...s, input: note, output: note, tool_calls: note, metadata: note }));
+    try {
+      json = JSON.stringify({ ...trace, metadata: note, summary: note, spans }, null, indent);
+    } catch {
+      json = JSON.stringify({ trace_id: trace.trace_id, error: note });
+    }
+  }
+  return escapeJsonControlChars(json);
+}
+
+/** Prints traces one at a time: no single string holds them all. */
 function printTraces(list: FileTrace[], opts: ViewOptions): void {
   if (opts.json) {
     // With --follow, one JSON object per line (what a pipe wants); otherwise one array.
-    // JSON escapes C0 characters itself; DEL, C1 and bidi controls are escaped too.
-    if (opts.follow) for (const t of list) opts.out(escapeJsonControlChars(JSON.stringify(t)));
-    else opts.out(escapeJsonControlChars(JSON.stringify(list, null, 2)));
+    if (opts.follow) {
+      for (const t of list) opts.out(traceJson(t));
+      return;
+    }
+    opts.out("[");
+    list.forEach((t, i) => opts.out(`  ${traceJson(t, 2).replace(/\n/g, "\n  ")}${i < list.length - 1 ? "," : ""}`));
+    opts.out("]");
     return;
   }
-  opts.out(list.map((t) => renderTrace(t, opts.style)).join("\n\n"));
+  list.forEach((t, i) => {
+    if (i > 0) opts.out("");
+    opts.out(renderTrace(t, opts.style));
+  });
 }
 
 /** Runs the view; returns the exit code. */
@@ -56,9 +93,15 @@ export async function view(opts: ViewOptions): Promise<number> {
       return 1;
     }
   }
-  const reader = new TraceReader();
+  const last = opts.last ?? DEFAULT_LAST;
+  const prefix = opts.trace;
+  const reader = new TraceReader({
+    keep: last === 0 ? 0 : opts.follow ? Math.max(last, FOLLOW_KEEP) : last,
+    ...(prefix ? { match: (id: string) => id.startsWith(prefix) } : {}),
+  });
+  let splitter = new LineSplitter();
   let offset = 0;
-  let partial = "";
+  /** Reads what was appended since the last call (follow mode); returns the traces that ended. */
   const readMore = (): FileTrace[] => {
     const done: FileTrace[] = [];
     let size: number;
@@ -69,20 +112,21 @@ export async function view(opts: ViewOptions): Promise<number> {
     }
     if (size < offset) {
       offset = 0; // truncated or replaced: start over
-      partial = "";
+      splitter = new LineSplitter();
     }
     if (size === offset) return done;
     const fd = openSync(opts.file, "r");
     try {
-      const buf = Buffer.alloc(size - offset);
-      const n = readSync(fd, buf, 0, buf.length, offset);
-      offset += n;
-      const text = partial + buf.subarray(0, n).toString("utf8");
-      const lines = text.split("\n");
-      partial = lines.pop() ?? "";
-      for (const line of lines) {
-        const ended = reader.addLine(line);
-        if (ended) done.push(ended);
+      while (offset < size) {
+        // A fresh buffer each time: the splitter holds on to the piece of a line not yet complete.
+        const buf = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, size - offset));
+        const n = readSync(fd, buf, 0, buf.length, offset);
+        if (n <= 0) break;
+        offset += n;
+        splitter.push(buf.subarray(0, n), (line) => {
+          const ended = reader.addLine(line);
+          if (ended) done.push(ended);
+        });
       }
     } finally {
       closeSync(fd);
@@ -92,18 +136,24 @@ export async function view(opts: ViewOptions): Promise<number> {
 
   if (existsSync(opts.file)) {
     if (!opts.follow) {
-      // Whole-file read: a last line without a newline still counts.
-      const text = readFileSync(opts.file, "utf8");
-      for (const line of text.split("\n")) reader.addLine(line);
+      // A last line without a newline still counts.
+      const addLine = (line: string): void => void reader.addLine(line);
+      try {
+        for await (const chunk of createReadStream(opts.file, { highWaterMark: CHUNK_BYTES })) splitter.push(chunk as Buffer, addLine);
+      } catch (err) {
+        opts.err(`could not read ${opts.file}: ${(err as Error).message}`);
+        return 1;
+      }
+      splitter.end(addLine);
     } else {
       readMore();
     }
   }
-  const all = reader.all();
-  const matching = opts.trace ? all.filter((t) => t.trace_id.startsWith(opts.trace as string)) : all;
-  const list = select(all, opts);
-  if (opts.trace && matching.length === 0 && !opts.follow) {
-    opts.err(`No trace with an id starting with "${opts.trace}" in ${opts.file} (${all.length} trace${all.length === 1 ? "" : "s"} there).`);
+  const matching = reader.matching;
+  const list = select(reader.all(), opts);
+  if (opts.trace && matching === 0 && !opts.follow) {
+    const all = reader.total;
+    opts.err(`No trace with an id starting with "${opts.trace}" in ${opts.file} (${all} trace${all === 1 ? "" : "s"} there).`);
     return 1;
   }
   if (list.length === 0 && !opts.follow) {
@@ -115,9 +165,10 @@ export async function view(opts: ViewOptions): Promise<number> {
     printTraces(list, o);
     if (!opts.json) {
       opts.out("");
-      let footer = renderFooter(list, matching.length, style);
-      if (matching.length > list.length) footer += style.dim(`  (the last ${list.length}; --last N, or --last 0 for all)`);
-      if (reader.badLines > 0) footer += style.yellow(`  ${reader.badLines} unreadable line${reader.badLines === 1 ? "" : "s"} skipped`);
+      let footer = renderFooter(list, matching, style);
+      if (matching > list.length) footer += style.dim(`  (the last ${list.length}; --last N, or --last 0 for all)`);
+      const bad = reader.badLines + splitter.overlongLines;
+      if (bad > 0) footer += style.yellow(`  ${bad} unreadable line${bad === 1 ? "" : "s"} skipped`);
       opts.out(footer);
     }
   }
@@ -130,7 +181,7 @@ export async function view(opts: ViewOptions): Promise<number> {
       try {
         for (const t of readMore()) {
           if (opts.trace && !t.trace_id.startsWith(opts.trace)) continue;
-          if (opts.json) opts.out(escapeJsonControlChars(JSON.stringify(t)));
+          if (opts.json) opts.out(traceJson(t));
           else opts.out(`\n${renderTrace(t, style)}`);
         }
       } catch (err) {
