@@ -15,7 +15,7 @@
  */
 import { logger, type TraciumPlugin } from "@tracium/core";
 import { isSubscribed, subscribeAiTelemetry, unsubscribeAiTelemetry } from "./channel.js";
-import { instrumentTarget, isTargetInstrumented, uninstrumentTarget, type InstrumentReport } from "./instrument.js";
+import { instrumentTarget, isTargetInstrumented, replaceModuleExports, uninstrumentTarget, type InstrumentReport } from "./instrument.js";
 import { isAiTarget } from "./targets.js";
 
 export { PATCHED_EXPORTS, tracedModule as wrapAiSdk, type PatchedExport, type InstrumentReport } from "./instrument.js";
@@ -59,6 +59,14 @@ export const aiSdkPlugin: TraciumPlugin = {
   },
   isPatched(target: unknown): boolean {
     return isTargetInstrumented(target, isSubscribed());
+  },
+  replaceExports(exports: unknown): unknown {
+    try {
+      return replaceModuleExports(exports);
+    } catch (err) {
+      logger.error("ai-sdk: could not wrap the ai module; it is left as it was", err);
+      return exports;
+    }
   },
 };
 

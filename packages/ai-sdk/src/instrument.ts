@@ -124,10 +124,29 @@ export function tracedModule<T extends object>(mod: T): T {
   for (const entry of PATCHED_EXPORTS) {
     const original = safeGet(inner, entry.name);
     if (typeof original !== "function") continue;
-    const fn = isWrappedFunction(original) ? original : tracedOperation(entry.kind, original as (this: unknown, ...args: unknown[]) => unknown);
-    Object.defineProperty(view, entry.name, { value: fn, enumerable: true, configurable: true, writable: true });
+    Object.defineProperty(view, entry.name, { value: original, enumerable: true, configurable: true, writable: true });
+    if (!isWrappedFunction(original)) wrapMethod(view, entry.name, (fn) => tracedOperation(entry.kind, fn));
   }
   return view as T;
+}
+
+/**
+ * The exports the app's `require("ai")` gets (zero-code require hook): a traced view when the
+ * CommonJS build's exports cannot be replaced in place (`ai` 5/6 define them as fixed getters).
+ */
+export function replaceModuleExports(exports: unknown): unknown {
+  const mod = aiModules(exports)[0];
+  if (!mod || mod !== exports || moduleKind(mod) === "channel") return exports;
+  return patchableInPlace(mod) ? exports : tracedModule(mod);
+}
+
+function patchableInPlace(mod: object): boolean {
+  try {
+    const desc = Object.getOwnPropertyDescriptor(mod, "generateText");
+    return desc !== undefined && (desc.configurable === true || desc.writable === true);
+  } catch {
+    return false;
+  }
 }
 
 const ORIGINAL = Symbol.for("tracium.original");

@@ -18,6 +18,12 @@ export interface TraciumPlugin {
   unpatch(target: unknown): void;
   /** Whether `target` is currently patched (for `tracium doctor`). */
   isPatched?(target: unknown): boolean;
+  /**
+   * For a CommonJS module whose exports cannot be changed in place (getters the bundler made
+   * non-configurable): the object the app's `require()` gets instead (the zero-code require hook
+   * uses it; `patch` is then called on it). Return `exports` itself to keep it.
+   */
+  replaceExports?(exports: unknown): unknown;
 }
 
 /** Adds a plugin to the registry (replacing one with the same name). */

@@ -229,6 +229,17 @@ function whenRequireChainDone(fn: () => void): void {
   else afterRequireChain.push(fn);
 }
 
+/** The exports the app gets for a module a plugin cannot patch in place (`TraciumPlugin.replaceExports`). */
+function replacedExports<T>(plugin: TraciumPlugin, exports: T): T {
+  try {
+    const out = typeof plugin.replaceExports === "function" ? plugin.replaceExports(exports) : exports;
+    return out !== null && (typeof out === "object" || typeof out === "function") ? (out as T) : exports;
+  } catch (err) {
+    logger.once("error", `auto-replace:${plugin.name}`, `plugin "${plugin.name}" failed to wrap a module; it is left as it was`, err);
+    return exports;
+  }
+}
+
 /** Installs the require hook (CommonJS builds, every copy). Returns false when it could not. */
 export function installRequireHook(modules: readonly WatchedModule[]): boolean {
   const byName = new Map<string, WatchedModule[]>();
@@ -241,8 +252,10 @@ export function installRequireHook(modules: readonly WatchedModule[]): boolean {
   try {
     trackRequireDepth();
     new RequireHook([...byName.keys()], { internals: false }, <T>(exports: T, name: string, basedir?: string): T => {
-      for (const m of byName.get(name) ?? []) whenRequireChainDone(() => patchModule(m.plugin, exports, m.name, basedir ?? name, "require"));
-      return exports;
+      let out = exports;
+      for (const m of byName.get(name) ?? []) out = replacedExports(m.plugin, out);
+      for (const m of byName.get(name) ?? []) whenRequireChainDone(() => patchModule(m.plugin, out, m.name, basedir ?? name, "require"));
+      return out;
     });
     return true;
   } catch (err) {
