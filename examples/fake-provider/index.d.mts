@@ -12,6 +12,8 @@ export interface FakeProvider {
   openaiBaseURL: string;
   /** `baseURL` for `new Anthropic(...)` (and ANTHROPIC_BASE_URL). */
   anthropicBaseURL: string;
+  /** `endpoint` for `new BedrockRuntimeClient(...)` (HTTP/2 cleartext; any region, fake credentials). */
+  bedrockEndpoint: string;
   /** Every request received. */
   requests: FakeRequest[];
   close(): Promise<void>;

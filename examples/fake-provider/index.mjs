@@ -14,6 +14,7 @@
 // A model whose name contains "error" gets an HTTP 400 error.
 import { createServer } from "node:http";
 import { geminiRoute } from "./gemini.mjs";
+import { startBedrockServer } from "./bedrock.mjs";
 
 const words = (text) => String(text ?? "").split(/\s+/).filter(Boolean);
 const countTokens = (value) => Math.max(1, Math.ceil(words(typeof value === "string" ? value : JSON.stringify(value ?? "")).length * 1.3));
@@ -265,6 +266,7 @@ export async function startFakeProvider(options = {}) {
   server.unref();
   const { port } = server.address();
   const url = `http://127.0.0.1:${port}`;
+  const bedrock = await startBedrockServer({ state, requests, latencyMs, kit: { decide, countTokens, chunkText } });
   return {
     url,
     port,
@@ -274,7 +276,9 @@ export async function startFakeProvider(options = {}) {
     anthropicBaseURL: url,
     /** Every request received: { method, path, body, headers }. */
     requests,
-    close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(() => resolve()); }),
+    /** `endpoint` for `new BedrockRuntimeClient(...)` (an HTTP/2 server of its own; any region and fake credentials). */
+    bedrockEndpoint: bedrock.url,
+    close: () => Promise.all([bedrock.close(), new Promise((resolve) => { server.closeAllConnections?.(); server.close(() => resolve()); })]).then(() => undefined),
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import { logger, registerPlugin, type TraciumPlugin } from "@tracium/core";
 import { anthropicPlugin } from "@tracium/anthropic";
+import { bedrockPlugin } from "@tracium/bedrock";
 import { googleGenAIPlugin } from "@tracium/google-genai";
 import { langchainPlugin } from "@tracium/langchain";
 import { mcpPlugin } from "@tracium/mcp";
@@ -11,7 +12,7 @@ import { aiSdkPlugin } from "@tracium/ai-sdk";
 import { openaiPlugin } from "@tracium/openai";
 
 /** The built-in plugins, in registration order. */
-export const builtinPlugins: readonly TraciumPlugin[] = [openaiPlugin, anthropicPlugin, langchainPlugin, mcpPlugin, googleGenAIPlugin, aiSdkPlugin];
+export const builtinPlugins: readonly TraciumPlugin[] = [openaiPlugin, anthropicPlugin, langchainPlugin, mcpPlugin, googleGenAIPlugin, aiSdkPlugin, bedrockPlugin];
 
 /** Registers the built-in plugins (idempotent: a plugin replaces the one with its name). */
 export function registerBuiltinPlugins(): void {

@@ -19,6 +19,7 @@ export {
 export { mcpPlugin, instrumentMcp, uninstrumentMcp } from "@tracium/mcp";
 export { googleGenAIPlugin, instrumentGoogleGenAI, uninstrumentGoogleGenAI } from "@tracium/google-genai";
 export { aiSdkPlugin, instrumentAiSdk, uninstrumentAiSdk, wrapAiSdk } from "@tracium/ai-sdk";
+export { bedrockPlugin, instrumentBedrock, uninstrumentBedrock } from "@tracium/bedrock";
 export { builtinPlugins } from "./builtins.js";
 export { autoStatus as zeroCodeStatus, type AutoStatus as ZeroCodeStatus } from "./auto/status.js";
 export { withTrace, traceHandler, type WithTraceOptions, type TraceHandlerOptions } from "./boundary.js";

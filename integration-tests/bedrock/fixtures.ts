@@ -1,0 +1,94 @@
+/**
+ * The real `@aws-sdk/client-bedrock-runtime` (ESM build) against the fake provider's Bedrock
+ * endpoint (an HTTP/2 server speaking the Bedrock Runtime routes and the AWS event stream framing),
+ * plus a scripted HTTP/2 endpoint for error and malformed replies.
+ */
+import http2 from "node:http2";
+import type { AddressInfo } from "node:net";
+import * as bedrock from "@aws-sdk/client-bedrock-runtime";
+import { eventMessage } from "../../examples/fake-provider/bedrock.mjs";
+
+export { bedrock };
+
+export const CREDENTIALS = { accessKeyId: "AKIDFAKE", secretAccessKey: "fake-secret" };
+
+/** A client pointed at `endpoint` (the SDK's default HTTP/2 handler), no retries. */
+export function client(endpoint: string): bedrock.BedrockRuntimeClient {
+  return new bedrock.BedrockRuntimeClient({ endpoint, region: "us-east-1", credentials: CREDENTIALS, maxAttempts: 1 });
+}
+
+/** A scripted reply: JSON (with a status and headers), or event-stream events. */
+export type Reply = { json: unknown; status?: number; headers?: Record<string, string> } | { events: Array<{ type: string; payload: unknown; exception?: boolean }>; cut?: boolean; delayMs?: number } | { raw: Buffer | string; status?: number; contentType?: string };
+
+export interface ScriptedBedrock {
+  readonly endpoint: string;
+  readonly paths: string[];
+  reply(...replies: Reply[]): void;
+  clear(): void;
+  close(): Promise<void>;
+}
+
+/** An HTTP/2 cleartext server answering each request with the next queued reply. */
+export async function startScriptedBedrock(): Promise<ScriptedBedrock> {
+  const queue: Reply[] = [];
+  const paths: string[] = [];
+  const server = http2.createServer();
+  const sessions = new Set<http2.ServerHttp2Session>();
+  server.on("session", (s) => {
+    sessions.add(s);
+    s.on("close", () => sessions.delete(s));
+  });
+  server.on("stream", (stream, headers) => {
+    stream.on("error", () => undefined);
+    stream.on("data", () => undefined);
+    stream.on("end", () => {
+      paths.push(String(headers[":path"]));
+      const next = queue.shift() ?? { json: { message: "no scripted reply" }, status: 500, headers: { "x-amzn-errortype": "InternalServerException" } };
+      if ("json" in next) {
+        stream.respond({ ":status": next.status ?? 200, "content-type": "application/json", ...next.headers });
+        stream.end(JSON.stringify(next.json));
+      } else if ("raw" in next) {
+        stream.respond({ ":status": next.status ?? 200, "content-type": next.contentType ?? "application/json" });
+        stream.end(next.raw);
+      } else {
+        stream.respond({ ":status": 200, "content-type": "application/vnd.amazon.eventstream" });
+        const frames = next.events.map((e) =>
+          e.exception
+            ? eventMessage({ ":exception-type": e.type, ":content-type": "application/json", ":message-type": "exception" }, e.payload)
+            : eventMessage({ ":event-type": e.type, ":content-type": "application/json", ":message-type": "event" }, e.payload),
+        );
+        let i = 0;
+        const write = (): void => {
+          if (stream.closed) return;
+          if (i >= frames.length) {
+            if (next.cut) stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
+            else stream.end();
+            return;
+          }
+          stream.write(frames[i++]);
+          setTimeout(write, next.delayMs ?? 1);
+        };
+        write();
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    paths,
+    reply: (...r) => queue.push(...r),
+    clear: () => {
+      queue.length = 0;
+      paths.length = 0;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sessions) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Base64 of a JSON value (InvokeModelWithResponseStream chunk bytes). */
+export const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString("base64");
