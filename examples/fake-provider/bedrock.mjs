@@ -219,6 +219,12 @@ export async function startBedrockServer({ state, requests, latencyMs, kit }) {
     sessions.add(s);
     s.on("close", () => sessions.delete(s));
   });
+  // Raw sockets too: a connection that never became an HTTP/2 session would keep close() waiting.
+  const sockets = new Set();
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   server.unref();
   const { port } = server.address();
@@ -227,6 +233,7 @@ export async function startBedrockServer({ state, requests, latencyMs, kit }) {
     close: () =>
       new Promise((resolve) => {
         for (const s of sessions) s.destroy();
+        for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),
   };

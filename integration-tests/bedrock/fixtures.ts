@@ -38,6 +38,12 @@ export async function startScriptedBedrock(): Promise<ScriptedBedrock> {
     sessions.add(s);
     s.on("close", () => sessions.delete(s));
   });
+  // Raw sockets too: a connection that never became an HTTP/2 session would keep close() waiting.
+  const sockets = new Set<import("node:net").Socket>();
+  server.on("connection", (socket: import("node:net").Socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
   server.on("stream", (stream, headers) => {
     stream.on("error", () => undefined);
     stream.on("data", () => undefined);
@@ -85,6 +91,7 @@ export async function startScriptedBedrock(): Promise<ScriptedBedrock> {
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sessions) s.destroy();
+        for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),
   };

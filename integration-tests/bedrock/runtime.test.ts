@@ -3,6 +3,8 @@
  * and the fake provider's Bedrock endpoint, or a scripted HTTP/2 endpoint. Each test is named after
  * the contract it proves.
  */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { S3Client, ListBucketsCommand } from "@aws-sdk/client-s3";
 import { agentTrace, init, instrument, MemoryExporter, registerPlugin, tool, uninstrument, type SpanData } from "@tracium/core";
@@ -325,20 +327,28 @@ describe("what is not traced", () => {
   });
 
   it("an S3 call through the shared smithy send makes no span, and S3's send is the untouched shared one", async () => {
-    scripted.reply({ raw: '<?xml version="1.0" encoding="UTF-8"?><ListAllMyBucketsResult><Buckets></Buckets><Owner><ID>x</ID></Owner></ListAllMyBucketsResult>', contentType: "application/xml" });
-    const s3 = new S3Client({ endpoint: scripted.endpoint, region: "us-east-1", credentials: CREDENTIALS, forcePathStyle: true, maxAttempts: 1 });
-    const base = Object.getPrototypeOf(S3Client.prototype);
-    expect(Object.prototype.hasOwnProperty.call(S3Client.prototype, "send")).toBe(false);
-    expect(s3.send).toBe(base.send);
-    expect(Object.prototype.hasOwnProperty.call(bedrock.BedrockRuntimeClient.prototype, "send")).toBe(true);
-    const { traceId } = await inTrace(async () => {
-      try {
-        await s3.send(new ListBucketsCommand({}));
-      } catch {
-        // an S3 answer the SDK dislikes is irrelevant here: only spans are checked
-      }
+    // S3 speaks HTTP/1.1: a plain local server answers its ListBuckets.
+    const xml = '<?xml version="1.0" encoding="UTF-8"?><ListAllMyBucketsResult><Buckets><Bucket><Name>b1</Name></Bucket></Buckets><Owner><ID>x</ID></Owner></ListAllMyBucketsResult>';
+    const s3Server = http.createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/xml" });
+      res.end(xml);
     });
-    expect(exporter.spans(traceId)).toHaveLength(0);
+    await new Promise<void>((resolve) => s3Server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = s3Server.address() as AddressInfo;
+      const s3 = new S3Client({ endpoint: `http://127.0.0.1:${port}`, region: "us-east-1", credentials: CREDENTIALS, forcePathStyle: true, maxAttempts: 1 });
+      const base = Object.getPrototypeOf(S3Client.prototype);
+      expect(Object.prototype.hasOwnProperty.call(S3Client.prototype, "send")).toBe(false);
+      expect(s3.send).toBe(base.send);
+      expect(Object.prototype.hasOwnProperty.call(bedrock.BedrockRuntimeClient.prototype, "send")).toBe(true);
+      const { traceId, result } = await inTrace(() => s3.send(new ListBucketsCommand({})));
+      expect(result.Buckets?.map((b) => b.Name)).toEqual(["b1"]);
+      expect(exporter.spans(traceId)).toHaveLength(0);
+      s3.destroy();
+    } finally {
+      s3Server.closeAllConnections();
+      await new Promise((resolve) => s3Server.close(resolve));
+    }
   });
 
   it("a send with a callback goes through untraced and still calls back", async () => {
