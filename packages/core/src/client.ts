@@ -8,14 +8,22 @@ import { sanitize, sanitizeRecord, type SanitizeOptions } from "./sanitize.js";
 import { Trace, type TraceKind, type TraceOptions } from "./trace.js";
 import { traceFromParent } from "./propagation/w3c.js";
 
-/** Delivery counters summed over the exporters, with each exporter's own. */
+/** Delivery counters summed over the exporters (see {@link ExporterStats}), with each exporter's own. */
 export interface ClientStats extends ExporterStats {
+  /** Records that did not need sending (a live span copy its `span_end` superseded). */
+  superseded: number;
   /** Traces started and not yet ended. */
   openTraces: number;
   exporters: Record<string, ExporterStats>;
 }
 
 const MAX_TRACKED_TRACES = 10_000;
+
+/**
+ * The exit drain's budget: the process exits at most this long (plus teardown) after the app's
+ * last call, whatever the API does (DESIGN.md, fail-safe contract: at most 2 s).
+ */
+export const EXIT_DRAIN_MS = 1_500;
 
 /**
  * Owns the configuration and the exporters, and creates traces. Use `tracium.init()` to create the
@@ -28,9 +36,15 @@ export class TraciumClient {
   private readonly sanitizeOptions: SanitizeOptions;
   private readonly openTraces = new Set<Trace>();
   private closed = false;
+  /** Records emitted so far, and how many had been when the last exit drain started. */
+  private emitted = 0;
+  private drainedAt = 0;
+  private exitDrain: Promise<void> | undefined;
   private readonly onBeforeExit = (): void => {
-    if (this.closed || this.pending() === 0) return;
-    this.flush().catch(() => undefined);
+    if (this.closed || this.emitted === this.drainedAt) return;
+    // Start on the next turn, once every beforeExit listener has run (the zero-code one ends the
+    // open traces first). The immediate is ref'd: it keeps the loop for that one turn.
+    setImmediate(() => void this.drainForExit());
   };
 
   constructor(config: ResolvedConfig, exporters?: Exporter[]) {
@@ -53,8 +67,17 @@ export class TraciumClient {
     try {
       return (await runTraceCallback(trace, fn)) as Awaited<R>;
     } finally {
-      if (this.config.forceSync) await this.flush();
+      if (this.config.forceSync) await this.flushTrace();
     }
+  }
+
+  /**
+   * @internal The serverless flush at the end of a trace: bounded by `syncBudgetMs`, one attempt
+   * on the caller's path (retries continue in the background), ~0 ms while the API is failing.
+   */
+  async flushTrace(): Promise<void> {
+    const budget = this.config.syncBudgetMs;
+    await Promise.all(this.exporters.map((e) => settleWithin(() => e.flush(budget, { failFast: true }), budget, `flush:${e.name}`)));
   }
 
   /** Starts a trace you end yourself: `trace.end()`, `trace.fail(err)`, or `await using`. */
@@ -94,6 +117,7 @@ export class TraciumClient {
 
   /** @internal Hands a record to every exporter; an exporter failure is logged, never thrown. */
   emit(record: ExportRecord): void {
+    this.emitted++;
     for (const exporter of this.exporters) {
       try {
         exporter.export(record);
@@ -120,6 +144,26 @@ export class TraciumClient {
     await Promise.all(this.exporters.map((e) => settleWithin(() => e.shutdown(timeoutMs), timeoutMs, `shutdown:${e.name}`)));
   }
 
+  /**
+   * @internal The exit drain: one bounded last delivery of what is queued, with no retries; what
+   * is still in flight at the deadline is aborted and counted as dropped. Runs at most once per
+   * burst of activity (again only when records were emitted since the last drain), so it cannot
+   * keep an exiting process alive. Never rejects.
+   */
+  drainForExit(): Promise<void> {
+    if (this.exitDrain) return this.exitDrain;
+    if (this.closed || this.emitted === this.drainedAt) return Promise.resolve();
+    this.drainedAt = this.emitted;
+    if (this.pending() === 0) return Promise.resolve();
+    const budget = Math.min(this.config.timeoutMs, EXIT_DRAIN_MS);
+    const drain = (e: Exporter): Promise<void> => (typeof e.drain === "function" ? e.drain(budget) : e.flush(budget));
+    const run = Promise.all(this.exporters.map((e) => settleWithin(() => drain(e), budget, `drain:${e.name}`))).then(() => {
+      this.exitDrain = undefined;
+    });
+    this.exitDrain = run;
+    return run;
+  }
+
   /** Ends every trace still open (at exit, at shutdown); their open spans end with them. */
   endOpenTraces(): void {
     for (const trace of [...this.openTraces]) trace.end();
@@ -127,7 +171,7 @@ export class TraciumClient {
 
   /** Delivery counters: records queued, sent, failed and dropped, summed and per exporter. */
   stats(): ClientStats {
-    const out: ClientStats = { queued: 0, sent: 0, failed: 0, dropped: 0, openTraces: this.openTraces.size, exporters: {} };
+    const out: ClientStats = { queued: 0, sent: 0, failed: 0, dropped: 0, superseded: 0, openTraces: this.openTraces.size, exporters: {} };
     for (const e of this.exporters) {
       try {
         const s = e.stats();
@@ -136,6 +180,7 @@ export class TraciumClient {
         out.sent += s.sent;
         out.failed += s.failed;
         out.dropped += s.dropped;
+        out.superseded += s.superseded ?? 0;
       } catch (err) {
         logger.once("error", `stats:${e.name}`, `exporter "${e.name}" failed to report stats`, err);
       }
@@ -169,6 +214,11 @@ export function runTraceCallback<R>(trace: Trace, fn: (trace: Trace) => R): R {
   );
 }
 
+/**
+ * Runs an exporter's flush/shutdown/drain and settles by `timeoutMs` (plus a little) whatever the
+ * exporter does. The timer is ref'd on purpose: the caller awaits this promise (often as the last
+ * thing a script does), and it must settle rather than leave an unsettled await behind (exit 13).
+ */
 async function settleWithin(fn: () => Promise<void>, timeoutMs: number, what: string): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -176,7 +226,6 @@ async function settleWithin(fn: () => Promise<void>, timeoutMs: number, what: st
       Promise.resolve().then(fn),
       new Promise<void>((resolve) => {
         timer = setTimeout(resolve, timeoutMs + 50);
-        timer.unref();
       }),
     ]);
   } catch (err) {

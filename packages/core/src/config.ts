@@ -37,6 +37,12 @@ export interface TraciumOptions {
   logLevel?: LogLevel;
   /** Flush each trace before `agentTrace` resolves (serverless). Env: `TRACIUM_FORCE_SYNC`. Detected on AWS Lambda, Vercel, Netlify, Google Cloud Functions and Azure Functions. */
   forceSync?: boolean;
+  /**
+   * Serverless mode: the most time `agentTrace` spends delivering its trace, in ms (one attempt; a
+   * failing API then costs ~0 ms per trace until it answers again). Env: `TRACIUM_SYNC_BUDGET_MS`.
+   * Default 1000.
+   */
+  syncBudgetMs?: number;
   /** Model id for traces that set none and have no `llm` span. */
   defaultModelId?: string;
   /** App version sent with each trace. */
@@ -78,6 +84,7 @@ export interface ResolvedConfig {
   workspaceId: string | undefined;
   logLevel: LogLevel;
   forceSync: boolean;
+  syncBudgetMs: number;
   defaultModelId: string | undefined;
   defaultVersion: string | undefined;
   defaultTags: string[];
@@ -144,6 +151,14 @@ function int(name: string, value: unknown, fallback: number, min: number, max: n
   if (typeof value === "number" && Number.isFinite(value) && value >= min && value <= max) return Math.floor(value);
   bad(name, value, fallback);
   return fallback;
+}
+
+/** An integer option, else its environment variable, else `fallback`; bad values are logged. */
+function envInt(name: string, value: unknown, envName: string, env: Env, fallback: number, min: number, max: number): number {
+  if (value !== undefined) return int(name, value, fallback, min, max);
+  const raw = env[envName]?.trim();
+  if (!raw) return fallback;
+  return int(envName, /^\d+$/.test(raw) ? Number(raw) : raw, fallback, min, max);
 }
 
 function sampleRate(value: unknown, env: Env): number {
@@ -233,6 +248,7 @@ export function resolveConfig(input: unknown, env: Env = process.env): ResolvedC
     workspaceId: str("workspaceId", options.workspaceId, env.TRACIUM_WORKSPACE_ID),
     logLevel,
     forceSync: bool("forceSync", options.forceSync, "TRACIUM_FORCE_SYNC", env, forceSyncEnv ?? serverless),
+    syncBudgetMs: envInt("syncBudgetMs", options.syncBudgetMs, "TRACIUM_SYNC_BUDGET_MS", env, 1_000, 0, 600_000),
     defaultModelId: str("defaultModelId", options.defaultModelId, undefined),
     defaultVersion: str("defaultVersion", options.defaultVersion, undefined),
     defaultTags: tagList(options.defaultTags),

@@ -97,27 +97,55 @@ export type ExportRecord =
   | { kind: "span_end"; trace: TraceData; span: SpanData }
   | { kind: "trace_end"; trace: TraceData };
 
-/** Delivery counters, as returned by `stats()`. */
+/**
+ * Delivery counters, as returned by `stats()`. Every record an exporter accepts ends in exactly
+ * one of `sent`, `superseded`, `failed` or `dropped`; until then it is `queued`.
+ */
 export interface ExporterStats {
-  /** Records waiting to be delivered. */
+  /** Records waiting to be delivered, including those in flight or waiting for a retry. */
   queued: number;
-  /** Records delivered. */
+  /** Records delivered: the endpoint acknowledged them. */
   sent: number;
-  /** Records given up on after retries or a permanent error. */
+  /** Records given up on after retries or a permanent error (rejected, unserialisable). */
   failed: number;
-  /** Records dropped because the queue was full or the exporter was shut down. */
+  /**
+   * Records not delivered because they could not be kept: the queue was full, the exporter was
+   * shut down or disabled, or the exit drain ran out of time.
+   */
   dropped: number;
+  /**
+   * Records that did not need sending: a span's live (`in_progress`) copy whose span ended before
+   * it went out, so the `span_end` record carries it. Only exporters that send live spans count it.
+   */
+  superseded?: number;
+}
+
+/** Options of {@link Exporter.flush}. */
+export interface FlushOptions {
+  /**
+   * The serverless per-trace flush: wait for one attempt only (return at the first failed
+   * request, leaving the retries to the background) and not at all while the endpoint is known
+   * to be failing (circuit breaker). Exporters without a network endpoint may ignore it.
+   */
+  failFast?: boolean;
 }
 
 /**
  * A destination for records. `export` is called on the user's path: it must be cheap, synchronous
- * and must never throw. Delivery happens in the background.
+ * and must never throw. Delivery happens in the background and never keeps the process alive.
  */
 export interface Exporter {
   readonly name: string;
   export(record: ExportRecord): void;
   /** Delivers what is queued; resolves (never rejects) by `timeoutMs` at the latest. */
-  flush(timeoutMs: number): Promise<void>;
+  flush(timeoutMs: number, options?: FlushOptions): Promise<void>;
+  /**
+   * The exit drain (optional): one bounded last attempt when the process is about to exit, with
+   * no retries; resolves by `timeoutMs`, having aborted what was still in flight, and counts what
+   * was not delivered as dropped. The exporter keeps accepting records afterwards. Exporters
+   * without it get a `flush(timeoutMs)`.
+   */
+  drain?(timeoutMs: number): Promise<void>;
   /** Flushes, then releases timers and handles. Records exported afterwards are dropped and counted. */
   shutdown(timeoutMs: number): Promise<void>;
   stats(): ExporterStats;

@@ -47,11 +47,11 @@ export function traceAgent<A extends unknown[], R>(target: (...args: never[]) =>
     if (client.config.forceSync && result instanceof Promise) {
       return result.then(
         async (value: unknown) => {
-          await client.flush();
+          await client.flushTrace();
           return value;
         },
         async (err: unknown) => {
-          await client.flush();
+          await client.flushTrace();
           throw err;
         },
       ) as R;

@@ -1,7 +1,8 @@
 /**
  * When a background exporter sends: after an interval, so records can gather into a batch, or on
- * the next turn of the event loop when a batch is already full or someone is flushing. Both
- * timers are detached from the caller's async context and never keep the process alive.
+ * the next turn of the event loop when a batch is already full or someone is flushing. Both are
+ * detached from the caller's async context; neither keeps the process alive (the immediate holds
+ * the loop for one turn).
  */
 import { detachedImmediate, detachedTimeout } from "./timers.js";
 

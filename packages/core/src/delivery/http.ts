@@ -25,6 +25,19 @@ export const MAX_RESPONSE_CHARS = 64 * 1024;
 
 /**
  * POSTs `body` (JSON text, or encoded bytes such as OTLP protobuf) to `url`. The request
+ * (including reading the response) is aborted after `timeoutMs`, or when `signal` aborts.
+ * Never rejects.
+ */
+export type Sender = (
+  url: string,
+  headers: Record<string, string>,
+  body: string | Uint8Array,
+  timeoutMs: number,
+  signal: AbortSignal,
+) => Promise<HttpOutcome>;
+
+/**
+ * POSTs `body` (JSON text, or encoded bytes such as OTLP protobuf) to `url`. The request
  * (including reading the response) is aborted after `timeoutMs`, or when `stop` aborts (shutdown).
  */
 export async function postJson(

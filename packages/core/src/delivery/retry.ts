@@ -11,15 +11,26 @@ export type Verdict =
   | "auth"
   /** 404: on a trace sub-resource the trace is unknown to the server; on create, a wrong base URL. */
   | "not_found"
+  /** 413: the body is over the server's size limit: send it in smaller pieces, or reduced. */
+  | "too_large"
   /** Any other status (4xx, unexpected 1xx/3xx): the request itself is wrong; retrying cannot help. */
   | "reject";
 
-/** Classifies an HTTP status; `0` stands for "no response" (network error or timeout). */
-export function classifyStatus(status: number): Verdict {
+/** Which API call an outcome answers: a create or an end call may be a retry of one already done. */
+export type CallKind = "create" | "spans" | "end";
+
+/**
+ * Classifies an HTTP status; `0` stands for "no response" (network error or timeout). A 409
+ * (conflict: the trace already exists, or already ended) answers a create or end call the server
+ * had processed before a reset lost its answer: it counts as done, so the call is idempotent.
+ */
+export function classifyStatus(status: number, call: CallKind = "spans"): Verdict {
   if (status >= 200 && status < 300) return "ok";
+  if (status === 409 && call !== "spans") return "ok";
   if (status === 0 || status === 408 || status === 429 || status >= 500) return "retry";
   if (status === 401 || status === 403) return "auth";
   if (status === 404) return "not_found";
+  if (status === 413) return "too_large";
   return "reject";
 }
 

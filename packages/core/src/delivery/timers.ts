@@ -20,9 +20,13 @@ export function detachedTimeout(fn: () => void, ms: number): NodeJS.Timeout {
   return runDetached(() => setTimeout(fn, ms).unref());
 }
 
-/** A `setImmediate` that neither keeps the process alive nor captures the caller's context. */
+/**
+ * A `setImmediate` that does not capture the caller's context. It is ref'd: it holds the loop
+ * for one turn only, and an unref'd immediate would not run until some other event woke the loop
+ * (a pending unref'd batch timer, a second later), which delays a flush by that much.
+ */
 export function detachedImmediate(fn: () => void): NodeJS.Immediate {
-  return runDetached(() => setImmediate(fn).unref());
+  return runDetached(() => setImmediate(fn));
 }
 
 /**
@@ -42,21 +46,24 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /**
- * Resolves when `promise` settles or after `ms`, whichever is first. Never rejects.
- * This one timer is not unref'd on purpose: it backs a `flush()`/`shutdown()` the user awaits
- * (often as the last thing a script does), and the otherwise unref'd delivery must get its
- * bounded chance to finish instead of the process exiting mid-flush.
+ * Resolves when `promise` settles or after `ms`, whichever is first: `true` when the promise
+ * settled first. Never rejects.
+ * This timer is not unref'd on purpose: it backs a wait that must get its bounded time (a
+ * `flush()`/`shutdown()` the user awaits, often as the last thing a script does, or the exit
+ * drain), while the delivery it waits for never holds the process by itself.
  */
-export async function withTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
+export async function withTimeout(promise: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, Math.max(0, ms));
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), Math.max(0, ms));
   });
   try {
-    await Promise.race([promise.then(noop, noop), timeout]);
+    return await Promise.race([promise.then(yes, yes), timeout]);
   } finally {
     clearTimeout(timer);
   }
 }
 
-function noop(): void {}
+function yes(): boolean {
+  return true;
+}

@@ -3,22 +3,25 @@
  * background, in order per trace, batched, with retries, within bounded memory.
  * See DESIGN.md "Wire protocol" and "Delivery".
  */
-import { setMaxListeners } from "node:events";
 import { DEFAULT_BASE_URL } from "../config.js";
 import { logger } from "../logger.js";
-import type { ExportRecord, Exporter, ExporterStats, TraceData } from "../records.js";
+import type { ExportRecord, Exporter, ExporterStats, FlushOptions, TraceData } from "../records.js";
 import { endsAsFailure, toCompleteBody, toFailBody, toTraceCreateBody } from "../wire.js";
 import { planNext, spansBody, type Plan } from "../delivery/batch.js";
+import { CircuitBreaker } from "../delivery/breaker.js";
 import { checkBaseUrl } from "../delivery/endpoint.js";
-import { postJson, type HttpOutcome } from "../delivery/http.js";
+import type { HttpOutcome } from "../delivery/http.js";
+import { Interrupt } from "../delivery/interrupt.js";
 import { LaneQueue, type Lane } from "../delivery/lanes.js";
 import { LlmStepCollector } from "../delivery/llm-steps.js";
 import { intOption } from "../delivery/options.js";
-import { backoffDelay, classifyStatus } from "../delivery/retry.js";
+import { backoffDelay, classifyStatus, type CallKind } from "../delivery/retry.js";
+import { shrinkRecordJson } from "../delivery/shrink.js";
 import { estimateRecordBytes } from "../delivery/size.js";
 import { Slots } from "../delivery/slots.js";
 import { BatchTimer } from "../delivery/batch-timer.js";
 import { sleep, withTimeout } from "../delivery/timers.js";
+import { createTransport, type Transport } from "../delivery/transport.js";
 
 /** Options of {@link TraciumHttpExporter}. */
 export interface TraciumHttpExporterOptions {
@@ -28,7 +31,10 @@ export interface TraciumHttpExporterOptions {
   baseUrl?: string;
   /** This SDK's version, for `User-Agent: tracium-js/<v>` and `X-Tracium-SDK-Version`. */
   sdkVersion: string;
-  /** Replaces the global `fetch` (tests, proxies). */
+  /**
+   * Sends through this `fetch` (tests, proxies) instead of the built-in `node:http` transport.
+   * Its connections may then hold the process while a request is in flight (up to `timeoutMs`).
+   */
   fetch?: typeof fetch;
   /** Per-request timeout, ms. Default 10000. */
   timeoutMs?: number;
@@ -50,8 +56,10 @@ export interface TraciumHttpExporterOptions {
   retryBaseMs?: number;
   /** Longest backoff between two attempts, ms (a `Retry-After` may ask for up to 60 s). Default 30000. */
   retryMaxMs?: number;
-  /** Soft size limit of one spans request, bytes. Default 5 MB. */
+  /** Soft size limit of one spans request, bytes. Default 5 MB; lowered when the API answers 413. */
   maxRequestBytes?: number;
+  /** After a failed request, how long a `failFast` flush stops waiting for delivery, ms. Default 30000. */
+  breakerCoolDownMs?: number;
 }
 
 /** The API accepts at most this many spans per request. */
@@ -59,13 +67,18 @@ export const MAX_SPANS_PER_REQUEST = 1000;
 
 type Result = "sent" | "failed" | "dropped";
 
+/** Smallest request size limit a 413 can lower it to. */
+const MIN_REQUEST_BYTES = 1024;
+/** Time the exit drain waits, at its deadline, for aborted requests to settle (for exact stats). */
+const ABORT_SETTLE_MS = 100;
+
 interface Call {
   /** Path under the base URL, read at each attempt: the trace's remote id can change in between. */
   path: () => string;
   body: string;
   /** For log lines: never contains the key. */
   what: string;
-  create: boolean;
+  kind: CallKind;
   trace: TraceData;
 }
 
@@ -80,14 +93,18 @@ export class TraciumHttpExporter implements Exporter {
   private readonly queue: LaneQueue;
   private readonly steps = new LlmStepCollector();
   private readonly slots: Slots;
-  private readonly stop = new AbortController();
+  /** Aborts requests in flight: at shutdown, and at the exit drain's deadline. */
+  private readonly requests: Interrupt;
+  /** Ends retry waits early: at shutdown, and when the exit drain starts. */
+  private readonly waits: Interrupt;
+  private readonly breaker: CircuitBreaker;
   private readonly running = new Set<Promise<void>>();
-  private readonly fetchFn: typeof fetch;
+  private readonly transport: Transport;
   private readonly base: string = "";
   private readonly headers: Record<string, string>;
   private readonly timeoutMs: number;
   private readonly maxBatchSize: number;
-  private readonly maxRequestBytes: number;
+  private maxRequestBytes: number;
   private readonly maxRetries: number;
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
@@ -97,7 +114,10 @@ export class TraciumHttpExporter implements Exporter {
   private sent = 0;
   private failed = 0;
   private dropped = 0;
+  private superseded = 0;
   private retrying = 0;
+  /** The exit drain is running: no retries, a failed attempt is dropped. */
+  private draining = false;
   /** Why nothing is sent any more (bad configuration, rejected key), or undefined. */
   private halted: string | undefined;
   private closing = false;
@@ -116,7 +136,6 @@ export class TraciumHttpExporter implements Exporter {
       "User-Agent": `tracium-js/${version}`,
       "X-Tracium-SDK-Version": version,
     };
-    this.fetchFn = options.fetch ?? globalThis.fetch;
     this.timeoutMs = intOption("timeoutMs", options.timeoutMs, 10_000, 1);
     this.maxBatchSize = intOption("maxBatchSize", options.maxBatchSize, MAX_SPANS_PER_REQUEST, 1, MAX_SPANS_PER_REQUEST);
     this.maxRequestBytes = intOption("maxRequestBytes", options.maxRequestBytes, 5 * 1024 * 1024, 1024);
@@ -127,9 +146,13 @@ export class TraciumHttpExporter implements Exporter {
     const concurrency = intOption("concurrency", options.concurrency, 4, 1, 64);
     this.slots = new Slots(concurrency);
     this.maxRetrying = concurrency * 4;
-    // Every request in flight and every retry wait listens on the stop signal; both are bounded
-    // (by concurrency and maxRetrying), so raise Node's leak warning threshold to that bound.
-    setMaxListeners(this.maxRetrying + 2 * concurrency + 8, this.stop.signal);
+    // Every request in flight and every retry wait listens on one of these signals; both are
+    // bounded (by concurrency and maxRetrying), so raise Node's leak warning threshold to that bound.
+    this.requests = new Interrupt(2 * concurrency + 8);
+    this.waits = new Interrupt(this.maxRetrying + 8);
+    this.breaker = new CircuitBreaker(intOption("breakerCoolDownMs", options.breakerCoolDownMs, 30_000, 0));
+    const fetchFn = options.fetch;
+    this.transport = createTransport(typeof fetchFn === "function" ? fetchFn : undefined, concurrency);
     this.queue = new LaneQueue({
       maxRecords: intOption("maxQueueSize", options.maxQueueSize, 10_000, 1),
       maxBytes: intOption("maxQueueBytes", options.maxQueueBytes, 50 * 1024 * 1024, 1024),
@@ -143,8 +166,8 @@ export class TraciumHttpExporter implements Exporter {
       : // fetch rejects header values with control or non-Latin-1 characters: every request would fail.
         /[^\x21-\x7e]/.test(apiKey)
         ? "the API key contains characters that cannot be sent in an HTTP header"
-        : typeof this.fetchFn !== "function"
-          ? "no fetch implementation is available"
+        : fetchFn !== undefined && typeof fetchFn !== "function"
+          ? "the fetch option is not a function"
           : endpoint.ok
             ? undefined
             : endpoint.reason;
@@ -174,15 +197,52 @@ export class TraciumHttpExporter implements Exporter {
     }
   }
 
-  /** Sends everything queued now (with its retries); resolves by `timeoutMs` at the latest, never rejects. */
-  async flush(timeoutMs: number): Promise<void> {
+  /**
+   * Sends everything queued now (with its retries); resolves by `timeoutMs` at the latest, never
+   * rejects. With `failFast` (serverless), waits for one attempt only, and not at all while the
+   * API is failing: retries go on in the background.
+   */
+  async flush(timeoutMs: number, options?: FlushOptions): Promise<void> {
     try {
       if (this.closed || this.queue.count === 0) return;
+      const failFast = options?.failFast === true;
+      if (failFast && !this.breaker.allowWait()) return this.kick();
       const settled = this.queue.whenSettled();
       this.kick();
-      await withTimeout(settled, timeoutMs);
+      if (!failFast) {
+        await withTimeout(settled, timeoutMs);
+        return;
+      }
+      const failure = this.breaker.nextFailure();
+      const done = await withTimeout(Promise.race([settled, failure.promise]), timeoutMs);
+      failure.cancel();
+      // Out of budget with no answer: as good as down for a caller that waits (a hanging API).
+      if (!done) this.breaker.failure();
     } catch (error) {
       logger.once("error", "tracium-http:flush", "flush failed", error);
+    }
+  }
+
+  /**
+   * The exit drain: one bounded last attempt for everything queued (a retry that was waiting goes
+   * at once), no new retries; at `timeoutMs` what is in flight is aborted and what is left is
+   * dropped and counted. The exporter keeps working afterwards. Never rejects.
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    if (this.closed || this.halted !== undefined || this.queue.count === 0) return;
+    this.draining = true;
+    try {
+      const settled = this.queue.whenSettled();
+      this.waits.fire();
+      this.kick();
+      if (await withTimeout(settled, timeoutMs)) return;
+      this.requests.fire();
+      this.dropped += this.queue.dropWaiting();
+      await withTimeout(Promise.allSettled([...this.running]), ABORT_SETTLE_MS);
+    } catch (error) {
+      logger.once("error", "tracium-http:drain", "exit drain failed", error);
+    } finally {
+      this.draining = false;
     }
   }
 
@@ -194,7 +254,7 @@ export class TraciumHttpExporter implements Exporter {
 
   /** Delivery counters; `queued` includes records in flight or waiting for a retry. */
   stats(): ExporterStats {
-    return { queued: this.queue.count, sent: this.sent, failed: this.failed, dropped: this.dropped };
+    return { queued: this.queue.count, sent: this.sent, failed: this.failed, dropped: this.dropped, superseded: this.superseded };
   }
 
   private async doShutdown(timeoutMs: number): Promise<void> {
@@ -215,7 +275,9 @@ export class TraciumHttpExporter implements Exporter {
     this.closed = true;
     this.closing = true;
     this.batchTimer.cancel();
-    this.stop.abort();
+    this.requests.fire();
+    this.waits.fire();
+    this.transport.close();
     this.slots.close();
     this.dropped += this.queue.dropWaiting();
     this.queue.releaseWaiters();
@@ -270,14 +332,13 @@ export class TraciumHttpExporter implements Exporter {
       this.queue.begin(lane, plan.count);
       if (plan.kind === "end") lane.ended = true;
       if (plan.kind === "spans") {
-        this.sent += plan.superseded;
+        this.superseded += plan.superseded;
         this.failed += plan.broken;
         if (plan.broken > 0) logger.once("warn", "tracium-http:serialise", "a span could not be serialised to JSON and was not sent");
-        const n = plan.spans.length;
-        if (n > 0) this.count(await this.deliver(lane, this.spansCall(lane, plan.trace, plan.spans)), n);
+        if (plan.spans.length > 0) await this.deliverSpans(lane, plan.trace, plan.spans);
       } else {
         const call = this.buildCall(lane, plan);
-        this.count(call ? await this.deliver(lane, call) : "failed", 1);
+        this.count(call ? await this.deliverWhole(lane, call) : "failed", 1);
       }
     } catch (error) {
       // Never leave a lane stuck behind a record it cannot handle: give up on that record.
@@ -300,9 +361,54 @@ export class TraciumHttpExporter implements Exporter {
       path: () => `/agents/traces/${encodeURIComponent(lane.remoteId)}/spans`,
       body: spansBody(spans),
       what: `${spans.length} span(s) of trace ${trace.id}`,
-      create: false,
+      kind: "spans",
       trace,
     };
+  }
+
+  /**
+   * Delivers spans and counts each. A batch the API refuses as too large (413) is split in
+   * halves, down to single spans; a single span is sent once more without its content.
+   */
+  private async deliverSpans(lane: Lane, trace: TraceData, spans: string[]): Promise<void> {
+    const call = this.spansCall(lane, trace, spans);
+    const result = await this.deliver(lane, call);
+    if (result !== "too_large") return this.count(result, spans.length);
+    this.lowerRequestLimit(call.body.length);
+    if (spans.length > 1) {
+      const half = Math.ceil(spans.length / 2);
+      await this.deliverSpans(lane, trace, spans.slice(0, half));
+      await this.deliverSpans(lane, trace, spans.slice(half));
+      return;
+    }
+    const smaller = shrinkRecordJson(spans[0] ?? "");
+    this.count(await this.deliverReduced(lane, call, smaller === undefined ? undefined : spansBody([smaller])), 1);
+  }
+
+  /** Delivers a create or end call; on 413, once more without its bulky content. */
+  private async deliverWhole(lane: Lane, call: Call): Promise<Result> {
+    const result = await this.deliver(lane, call);
+    if (result !== "too_large") return result;
+    return this.deliverReduced(lane, call, shrinkRecordJson(call.body));
+  }
+
+  /** Sends the reduced body of a record refused as too large; still too large (or none): failed. */
+  private async deliverReduced(lane: Lane, call: Call, body: string | undefined): Promise<Result> {
+    const result = body === undefined ? "too_large" : await this.deliver(lane, { ...call, body });
+    if (result !== "too_large") {
+      logger.once("warn", "tracium-http:413-reduced", `Tracium API refused a record as too large (HTTP 413); it was sent again without its content`);
+      return result;
+    }
+    logger.once("warn", "tracium-http:413", `Tracium API refused the ${call.what} as too large (HTTP 413), even without its content; counted as failed in stats()`);
+    return "failed";
+  }
+
+  /** After a 413, later batches stay at most half the size that was refused. */
+  private lowerRequestLimit(refusedBytes: number): void {
+    const limit = Math.max(MIN_REQUEST_BYTES, Math.floor(refusedBytes / 2));
+    if (limit >= this.maxRequestBytes) return;
+    logger.debug(`Tracium API refused ${refusedBytes} bytes as too large; requests now stay under ${limit} bytes`);
+    this.maxRequestBytes = limit;
   }
 
   /** The create or complete/fail call, or undefined when its body cannot be serialised. */
@@ -310,13 +416,13 @@ export class TraciumHttpExporter implements Exporter {
     const trace = plan.trace;
     try {
       if (plan.kind === "create") {
-        return { path: () => "/agents/traces", body: JSON.stringify(toTraceCreateBody(trace)), what: `create of trace ${trace.id}`, create: true, trace };
+        return { path: () => "/agents/traces", body: JSON.stringify(toTraceCreateBody(trace)), what: `create of trace ${trace.id}`, kind: "create", trace };
       }
       const steps = this.steps.take(trace.id);
       const fail = endsAsFailure(trace);
       const body = JSON.stringify(fail ? toFailBody(trace, steps) : toCompleteBody(trace, steps));
       const verb = fail ? "fail" : "complete";
-      return { path: () => `/agents/traces/${encodeURIComponent(lane.remoteId)}/${verb}`, body, what: `${verb} of trace ${trace.id}`, create: false, trace };
+      return { path: () => `/agents/traces/${encodeURIComponent(lane.remoteId)}/${verb}`, body, what: `${verb} of trace ${trace.id}`, kind: "end", trace };
     } catch (error) {
       logger.once("warn", "tracium-http:serialise-trace", "a trace could not be serialised to JSON and was not sent", error);
       return undefined;
@@ -324,23 +430,28 @@ export class TraciumHttpExporter implements Exporter {
   }
 
   /** One call with its retries. Never throws. */
-  private async deliver(lane: Lane, call: Call): Promise<Result> {
+  private async deliver(lane: Lane, call: Call): Promise<Result | "too_large"> {
     let attempt = 0;
     let recreated = false;
     for (;;) {
       if (this.closed) return "dropped";
       if (this.halted !== undefined) return "failed";
-      const out = await this.post(call.path(), call.body);
-      if (this.closed && out.status === 0) return "dropped";
-      switch (classifyStatus(out.status)) {
+      const cut = this.requests.signal;
+      const out = await this.post(call.path(), call.body, cut);
+      // Aborted by shutdown or by the exit drain's deadline: not delivered, not the API's fault.
+      if (out.status === 0 && (cut.aborted || this.closed)) return "dropped";
+      switch (classifyStatus(out.status, call.kind)) {
         case "ok":
-          if (call.create) this.adoptRemoteId(lane, out.body);
+          this.breaker.success();
+          if (call.kind === "create") this.adoptRemoteId(lane, out.body);
           return "sent";
+        case "too_large":
+          return "too_large";
         case "auth":
           this.haltForAuth(out.status);
           return "failed";
         case "not_found":
-          if (call.create) {
+          if (call.kind === "create") {
             this.logBaseUrlWrong();
             return "failed";
           }
@@ -354,6 +465,9 @@ export class TraciumHttpExporter implements Exporter {
           logger.once("warn", "tracium-http:404", `Tracium API answered 404 to the ${call.what}, even after re-creating the trace; giving up on it`);
           return "failed";
         case "retry": {
+          this.breaker.failure();
+          // The exit drain makes one attempt per call and no retries.
+          if (this.draining) return "dropped";
           if (attempt >= this.maxRetries) {
             logger.once(
               "warn",
@@ -400,7 +514,7 @@ export class TraciumHttpExporter implements Exporter {
     this.retrying++;
     if (this.slots.release()) this.kick();
     try {
-      await sleep(ms, this.stop.signal);
+      await sleep(ms, this.waits.signal);
     } finally {
       this.retrying--;
     }
@@ -416,9 +530,10 @@ export class TraciumHttpExporter implements Exporter {
       return false;
     }
     logger.debug(`trace ${trace.id} unknown to the API; creating it again`);
-    const out = await this.post("/agents/traces", body);
-    switch (classifyStatus(out.status)) {
+    const out = await this.post("/agents/traces", body, this.requests.signal);
+    switch (classifyStatus(out.status, "create")) {
       case "ok":
+        this.breaker.success();
         this.adoptRemoteId(lane, out.body);
         return true;
       case "not_found":
@@ -428,13 +543,13 @@ export class TraciumHttpExporter implements Exporter {
         this.haltForAuth(out.status);
         return false;
       default:
-        // e.g. 409 "already exists", or a network error: the retry will tell.
+        // e.g. a network error: the retry will tell.
         return true;
     }
   }
 
-  private post(path: string, body: string): Promise<HttpOutcome> {
-    return postJson(this.fetchFn, `${this.base}${path}`, this.headers, body, this.timeoutMs, this.stop.signal);
+  private post(path: string, body: string, signal: AbortSignal): Promise<HttpOutcome> {
+    return this.transport.send(`${this.base}${path}`, this.headers, body, this.timeoutMs, signal);
   }
 
   /** Uses the id the server gave the trace, when it gave one that differs; garbage keeps the local id. */

@@ -12,10 +12,13 @@
  */
 import { gzip } from "node:zlib";
 import { logger } from "../logger.js";
-import type { ExportRecord, Exporter, ExporterStats } from "../records.js";
+import type { ExportRecord, Exporter, ExporterStats, FlushOptions } from "../records.js";
+import { CircuitBreaker } from "../delivery/breaker.js";
 import { isLoopbackHost } from "../delivery/endpoint.js";
-import { postJson, type HttpOutcome } from "../delivery/http.js";
+import type { HttpOutcome } from "../delivery/http.js";
+import { Interrupt } from "../delivery/interrupt.js";
 import { intOption } from "../delivery/options.js";
+import { createTransport, type Transport } from "../delivery/transport.js";
 import { backoffDelay } from "../delivery/retry.js";
 import { estimateRecordBytes } from "../delivery/size.js";
 import { BatchTimer } from "../delivery/batch-timer.js";
@@ -44,7 +47,7 @@ export interface OtlpHttpExporterOptions {
   resourceAttributes?: Record<string, string | number | boolean>;
   /** Write prompts and outputs as `gen_ai.*.messages` attributes. Default true (the spans only carry content when `captureContent` is on anyway). */
   captureContent?: boolean;
-  /** Replaces the global `fetch` (tests, proxies). */
+  /** Sends through this `fetch` (tests, proxies) instead of the built-in `node:http` transport. */
   fetch?: typeof fetch;
   /** Per-request timeout, ms. Default 10000. */
   timeoutMs?: number;
@@ -87,7 +90,7 @@ export class OtlpHttpExporter implements Exporter {
   private readonly compression: OtlpCompression;
   private readonly resource: KeyValue[];
   private readonly captureContent: boolean;
-  private readonly fetchFn: typeof fetch;
+  private readonly transport: Transport;
   private readonly timeoutMs: number;
   private readonly maxQueueSize: number;
   private readonly maxQueueBytes: number;
@@ -104,7 +107,13 @@ export class OtlpHttpExporter implements Exporter {
   private settled = 0;
   private waiters: Array<{ target: number; resolve: () => void }> = [];
   private sending: Promise<void> | undefined;
-  private readonly stop = new AbortController();
+  /** Aborts the request in flight: at shutdown, and at the exit drain's deadline. */
+  private readonly requests = new Interrupt(8);
+  /** Ends a retry wait early: at shutdown, and when the exit drain starts. */
+  private readonly waits = new Interrupt(8);
+  private readonly breaker = new CircuitBreaker();
+  /** The exit drain is running: no retries, a failed attempt is dropped. */
+  private draining = false;
   private readonly batchTimer: BatchTimer;
   private halted: string | undefined;
   private closing = false;
@@ -121,7 +130,8 @@ export class OtlpHttpExporter implements Exporter {
     this.protocol = o.protocol === "http/json" ? "http/json" : "http/protobuf";
     this.compression = o.compression === "gzip" ? "gzip" : "none";
     this.captureContent = o.captureContent !== false;
-    this.fetchFn = o.fetch ?? globalThis.fetch;
+    const fetchFn = o.fetch;
+    this.transport = createTransport(typeof fetchFn === "function" ? fetchFn : undefined, 1);
     this.timeoutMs = intOption("otlp timeoutMs", o.timeoutMs, 10_000, 1);
     this.maxQueueSize = intOption("otlp maxQueueSize", o.maxQueueSize, 10_000, 1);
     this.maxQueueBytes = intOption("otlp maxQueueBytes", o.maxQueueBytes, 50 * 1024 * 1024, 1024);
@@ -152,7 +162,7 @@ export class OtlpHttpExporter implements Exporter {
     for (const [k, v] of Object.entries(o.resourceAttributes ?? {})) resource.any(k, v);
     this.resource = resource.list;
 
-    const problem = typeof this.fetchFn !== "function" ? "no fetch implementation is available" : this.checkEndpoint(o.allowInsecureHttp === true, Object.keys(userHeaders).length > 0);
+    const problem = fetchFn !== undefined && typeof fetchFn !== "function" ? "the fetch option is not a function" : this.checkEndpoint(o.allowInsecureHttp === true, Object.keys(userHeaders).length > 0);
     if (problem) this.halt(`OTLP exporter disabled: ${problem}; spans will not be sent`);
   }
 
@@ -194,17 +204,58 @@ export class OtlpHttpExporter implements Exporter {
     }
   }
 
-  /** Sends everything queued now (with retries); resolves by `timeoutMs` at the latest, never rejects. */
-  async flush(timeoutMs: number): Promise<void> {
+  /**
+   * Sends everything queued now (with retries); resolves by `timeoutMs` at the latest, never
+   * rejects. With `failFast` (serverless), waits for one attempt only, and not at all while the
+   * collector is failing: retries go on in the background.
+   */
+  async flush(timeoutMs: number, options?: FlushOptions): Promise<void> {
     try {
       if (this.closed || this.settled >= this.enqueued) return;
-      const target = this.enqueued;
-      const done = new Promise<void>((resolve) => this.waiters.push({ target, resolve }));
+      const failFast = options?.failFast === true;
+      if (failFast && !this.breaker.allowWait()) return this.kick();
+      const done = this.whenSettled();
       this.kick();
-      await withTimeout(done, timeoutMs);
+      if (!failFast) {
+        await withTimeout(done, timeoutMs);
+        return;
+      }
+      const failure = this.breaker.nextFailure();
+      const settled = await withTimeout(Promise.race([done, failure.promise]), timeoutMs);
+      failure.cancel();
+      if (!settled) this.breaker.failure();
     } catch (err) {
       logger.once("error", "otlp:flush", "OTLP flush failed", err);
     }
+  }
+
+  /**
+   * The exit drain: one bounded last attempt for what is queued (a retry that was waiting goes at
+   * once), no new retries; at `timeoutMs` the request in flight is aborted and what is left is
+   * dropped and counted. The exporter keeps working afterwards. Never rejects.
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    if (this.closed || this.halted !== undefined || this.settled >= this.enqueued) return;
+    this.draining = true;
+    try {
+      const done = this.whenSettled();
+      this.waits.fire();
+      this.kick();
+      if (await withTimeout(done, timeoutMs)) return;
+      this.requests.fire();
+      this.dropQueued();
+      if (this.sending) await withTimeout(this.sending, 100);
+    } catch (err) {
+      logger.once("error", "otlp:drain", "OTLP exit drain failed", err);
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** Resolves once every span queued now has settled. */
+  private whenSettled(): Promise<void> {
+    const target = this.enqueued;
+    return new Promise<void>((resolve) => this.waiters.push({ target, resolve }));
   }
 
   /** Flushes, then stops: aborts what is in flight, drops what is queued, clears timers. */
@@ -225,7 +276,9 @@ export class OtlpHttpExporter implements Exporter {
       await this.flush(timeoutMs);
       this.closed = true;
       this.batchTimer.cancel();
-      this.stop.abort();
+      this.requests.fire();
+      this.waits.fire();
+      this.transport.close();
       this.dropQueued();
       if (this.sending) await withTimeout(this.sending, Math.min(1_000, Math.max(0, deadline - Date.now())));
       this.releaseWaiters();
@@ -325,11 +378,18 @@ export class OtlpHttpExporter implements Exporter {
   private async deliver(body: Uint8Array, n: number): Promise<{ outcome: "sent" | "failed" | "dropped"; count: number; rejected: number }> {
     for (let attempt = 0; ; attempt++) {
       if (this.closed) return { outcome: "dropped", count: n, rejected: 0 };
-      const out = await postJson(this.fetchFn, this.endpoint, this.headers, body, this.timeoutMs, this.stop.signal);
-      if (this.closed && out.status === 0) return { outcome: "dropped", count: n, rejected: 0 };
+      const cut = this.requests.signal;
+      const out = await this.transport.send(this.endpoint, this.headers, body, this.timeoutMs, cut);
+      // Aborted by shutdown or by the exit drain's deadline.
+      if (out.status === 0 && (cut.aborted || this.closed)) return { outcome: "dropped", count: n, rejected: 0 };
       if (out.status >= 200 && out.status < 300) {
+        this.breaker.success();
         const rejected = Math.min(n, this.rejectedIn(out));
         return { outcome: "sent", count: n - rejected, rejected };
+      }
+      if (retryable(out.status)) {
+        this.breaker.failure();
+        if (this.draining) return { outcome: "dropped", count: n, rejected: 0 };
       }
       if (!retryable(out.status)) {
         logger.once("warn", `otlp:reject:${out.status}`, `the OTLP endpoint rejected ${n} span(s) with HTTP ${out.status}: ${excerpt(out.body)}`);
@@ -341,7 +401,7 @@ export class OtlpHttpExporter implements Exporter {
       }
       const delay = out.retryAfterMs ?? backoffDelay(attempt, this.retryBaseMs, this.retryMaxMs);
       logger.debug(`OTLP export: ${describe(out)}; retry ${attempt + 1}/${this.maxRetries} in ${delay} ms`);
-      await sleep(delay, this.stop.signal);
+      await sleep(delay, this.waits.signal);
     }
   }
 

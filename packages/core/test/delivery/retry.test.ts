@@ -6,11 +6,15 @@ import { MAX_RETRY_AFTER_MS, backoffDelay, classifyStatus, parseRetryAfter } fro
 
 describe("retry policy", () => {
   it("retries network errors, 408, 429 and 5xx; stops on auth; re-creates on 404; rejects other statuses", () => {
-    expect([200, 201, 204].map(classifyStatus)).toEqual(["ok", "ok", "ok"]);
-    expect([0, 408, 429, 500, 502, 503, 504].map(classifyStatus)).toEqual(Array(7).fill("retry"));
-    expect([401, 403].map(classifyStatus)).toEqual(["auth", "auth"]);
+    expect([200, 201, 204].map((s) => classifyStatus(s))).toEqual(["ok", "ok", "ok"]);
+    expect([0, 408, 429, 500, 502, 503, 504].map((s) => classifyStatus(s))).toEqual(Array(7).fill("retry"));
+    expect([401, 403].map((s) => classifyStatus(s))).toEqual(["auth", "auth"]);
     expect(classifyStatus(404)).toBe("not_found");
-    expect([301, 307, 400, 409, 413, 422].map(classifyStatus)).toEqual(Array(6).fill("reject"));
+    expect([301, 307, 400, 422].map((s) => classifyStatus(s))).toEqual(Array(4).fill("reject"));
+    expect(classifyStatus(409)).toBe("reject");
+    expect(classifyStatus(409, "create")).toBe("ok");
+    expect(classifyStatus(409, "end")).toBe("ok");
+    expect(classifyStatus(413)).toBe("too_large");
   });
 
   it("reads Retry-After as seconds or an HTTP date, capped at 60 s", () => {

@@ -32,7 +32,7 @@ describe("Tracium HTTP exporter: faults", () => {
     expect(elapsed).toBeLessThan(2_000);
 
     await e.flush(10_000);
-    expect(e.stats()).toEqual({ queued: 0, sent: 0, failed: records.length, dropped: 0 });
+    expect(e.stats()).toEqual({ queued: 0, sent: 0, failed: records.length, dropped: 0, superseded: 0 });
     expect(logged("giving up on the")).toHaveLength(1);
     expect(logged("ECONNREFUSED").length).toBeGreaterThan(0);
   });
@@ -64,7 +64,7 @@ describe("Tracium HTTP exporter: faults", () => {
     started = Date.now();
     await e.shutdown(200);
     expect(Date.now() - started).toBeLessThan(2_000);
-    expect(e.stats()).toEqual({ queued: 0, sent: 0, failed: 0, dropped: records.length });
+    expect(e.stats()).toEqual({ queued: 0, sent: 0, failed: 0, dropped: records.length, superseded: 0 });
   });
 
   it("delivers everything after the API answers 500 twice and then recovers", async () => {
@@ -74,7 +74,7 @@ describe("Tracium HTTP exporter: faults", () => {
     for (const r of records) e.export(r);
     await e.flush(5_000);
 
-    expect(e.stats()).toEqual({ queued: 0, sent: records.length, failed: 0, dropped: 0 });
+    expect(e.stats()).toEqual({ queued: 0, sent: records.length, failed: 0, dropped: 0, superseded: 0 });
     expect(harness.collector.requests.map((r) => r.path)).toEqual([
       "/agents/traces",
       "/agents/traces",
@@ -157,7 +157,7 @@ describe("Tracium HTTP exporter: faults", () => {
     await e.flush(5_000);
 
     expect(harness.collector.requests).toHaveLength(1);
-    expect(e.stats()).toEqual({ queued: 0, sent: 0, failed: 1, dropped: first.length - 1 });
+    expect(e.stats()).toEqual({ queued: 0, sent: 0, failed: 1, dropped: first.length - 1, superseded: 0 });
     const errors = logged("Tracium API rejected the API key");
     expect(errors).toHaveLength(1);
     expect(errors[0]).toContain("401");
@@ -204,7 +204,7 @@ describe("Tracium HTTP exporter: faults", () => {
       `/agents/traces/${id}/spans`,
       `/agents/traces/${id}/complete`,
     ]);
-    expect(e.stats()).toEqual({ queued: 0, sent: records.length, failed: 0, dropped: 0 });
+    expect(e.stats()).toEqual({ queued: 0, sent: records.length, failed: 0, dropped: 0, superseded: 0 });
   });
 
   it("gives up on a trace's call when it still gets 404 after re-creating the trace", async () => {
@@ -264,7 +264,7 @@ describe("Tracium HTTP exporter: faults", () => {
     refused.export(simpleTrace(0)[0]!);
     await refused.flush(1_000);
     expect(urls).toEqual([]);
-    expect(refused.stats()).toEqual({ queued: 0, sent: 0, failed: 0, dropped: 1 });
+    expect(refused.stats()).toEqual({ queued: 0, sent: 0, failed: 0, dropped: 1, superseded: 0 });
     expect(logged("refusing plain http:// to api.example.com")).toHaveLength(1);
     await refused.shutdown(100);
 
@@ -281,7 +281,7 @@ describe("Tracium HTTP exporter: faults", () => {
     for (const r of simpleTrace()) e.export(r);
     await e.flush(100);
     expect(harness.collector.requests).toHaveLength(0);
-    expect(e.stats()).toEqual({ queued: 0, sent: 0, failed: 0, dropped: 4 });
+    expect(e.stats()).toEqual({ queued: 0, sent: 0, failed: 0, dropped: 4, superseded: 0 });
   });
 
   it("never throws from export(), even for a malformed record", () => {
@@ -302,6 +302,6 @@ describe("Tracium HTTP exporter: faults", () => {
     const spans = harness.collector.to("/spans");
     expect(spans).toHaveLength(1);
     expect((spans[0]!.body as { spans: unknown[] }).spans).toHaveLength(1);
-    expect(e.stats()).toEqual({ queued: 0, sent: 3, failed: 1, dropped: 0 });
+    expect(e.stats()).toEqual({ queued: 0, sent: 3, failed: 1, dropped: 0, superseded: 0 });
   });
 });

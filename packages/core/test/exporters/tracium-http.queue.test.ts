@@ -31,7 +31,7 @@ describe("Tracium HTTP exporter: queue bounds", () => {
       }
     }
     expect(maxQueued).toBe(10_000);
-    expect(e.stats()).toEqual({ queued: 10_000, sent: 0, failed: 0, dropped: 40_000 });
+    expect(e.stats()).toEqual({ queued: 10_000, sent: 0, failed: 0, dropped: 40_000, superseded: 0 });
     expect(harness.logs.lines.filter((l) => l.includes("queue is full"))).toHaveLength(1);
 
     await e.shutdown(300);

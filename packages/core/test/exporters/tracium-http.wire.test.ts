@@ -125,7 +125,8 @@ describe("Tracium HTTP exporter: wire requests", () => {
       system_prompt: "be nice",
       llm_steps: [{ name: "chat", model: "gpt-4o-mini", system_prompt: null }],
     });
-    expect(e.stats()).toEqual({ queued: 0, sent: records.length, failed: 0, dropped: 0 });
+    // The two span_start records were never sent: superseded, not counted as sent.
+    expect(e.stats()).toEqual({ queued: 0, sent: records.length - 2, failed: 0, dropped: 0, superseded: 2 });
   });
 
   it("keeps create → spans → complete order within each trace while several traces are in flight", async () => {
@@ -144,7 +145,7 @@ describe("Tracium HTTP exporter: wire requests", () => {
         `/agents/traces/${t.id}/complete`,
       ]);
     }
-    expect(e.stats().sent).toBe(6 * 6);
+    expect(e.stats()).toMatchObject({ sent: 6 * 4, superseded: 6 * 2 });
   });
 
   it("coalesces many spans of a trace into one request", async () => {
@@ -259,7 +260,7 @@ describe("Tracium HTTP exporter: wire requests", () => {
       latency_ms: 5_000,
       output: ["doc"],
     });
-    expect(e.stats()).toEqual({ queued: 0, sent: 4, failed: 0, dropped: 0 });
+    expect(e.stats()).toEqual({ queued: 0, sent: 4, failed: 0, dropped: 0, superseded: 0 });
   });
 
   it("does not send the start of an llm span whose model is not known yet (the API rejects it)", async () => {
@@ -270,7 +271,7 @@ describe("Tracium HTTP exporter: wire requests", () => {
     e.export({ kind: "span_start", trace, span: llm });
     await e.flush(5_000);
     expect(harness.collector.to("/spans")).toHaveLength(0);
-    expect(e.stats().sent).toBe(2);
+    expect(e.stats()).toMatchObject({ sent: 1, superseded: 1 });
   });
 
   it("batches records that arrive within flushIntervalMs instead of sending each at once", async () => {

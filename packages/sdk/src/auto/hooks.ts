@@ -307,18 +307,16 @@ function activeClient(): TraciumClient | undefined {
   }
 }
 
-/** Flush timeout at exit and on a signal: the client's timeout, at most this. */
-const EXIT_FLUSH_MAX_MS = 2_000;
-
 /**
- * At exit, ends every trace still open and delivers what is queued, bounded by a timeout, without
+ * At exit, ends every trace still open and delivers what is queued through the client's exit drain
+ * (one bounded attempt, no retries: the process exits at most ~2 s after its last call), without
  * changing how or when the app exits:
- * - `beforeExit` (the loop ran dry): open traces are ended and flushed;
+ * - `beforeExit` (the loop ran dry): open traces are ended and drained;
  * - `exit` (also after `process.exit()` or an uncaught error): open traces are ended
  *   synchronously, and the file exporter writes what is pending synchronously;
- * - SIGINT/SIGTERM with no handler of the app's own: end, flush (at most 2 s), then the signal is
- *   raised again so the process ends as it would have; a second signal ends it at once. When the
- *   app handles the signal itself, Tracium only ends and flushes, and lets the app decide.
+ * - SIGINT/SIGTERM with no handler of the app's own: end, drain, then the signal is raised again so
+ *   the process ends as it would have; a second signal ends it at once. When the app handles the
+ *   signal itself, Tracium only ends and drains, and lets the app decide.
  */
 export function installExitHandlers(): void {
   const g = globalThis as Record<symbol, boolean | undefined>;
@@ -335,11 +333,10 @@ export function installExitHandlers(): void {
       return false;
     }
   };
-  const timeout = (client: TraciumClient): number => Math.min(client.config.timeoutMs, EXIT_FLUSH_MAX_MS);
 
   process.on("beforeExit", () => {
     const client = activeClient();
-    if (client && endOpen(client)) client.flush(timeout(client)).catch(() => undefined);
+    if (client && endOpen(client)) void client.drainForExit();
   });
   process.on("exit", () => {
     const client = activeClient();
@@ -360,7 +357,7 @@ export function installExitHandlers(): void {
     if (!client) return reraise();
     endOpen(client);
     client
-      .flush(timeout(client))
+      .drainForExit()
       .catch(() => undefined)
       .finally(() => {
         flushing = false;

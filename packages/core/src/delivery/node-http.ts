@@ -1,0 +1,118 @@
+/**
+ * The default transport of the HTTP exporters: `node:http`/`node:https` with a keep-alive agent.
+ *
+ * Its sockets never keep the process alive (they are unref'd on every request, including a
+ * reused keep-alive socket, which the agent refs again): a request that hangs, or a server that
+ * never answers, cannot hold an app's exit. Whoever needs delivery to finish holds the event loop
+ * instead, for a bounded time: a `flush()` the user awaits, or the exit drain. It also costs about
+ * half the CPU of the global `fetch` per request (bench/README.md, "Fix C").
+ */
+import http from "node:http";
+import https from "node:https";
+import type { Socket } from "node:net";
+import { MAX_RESPONSE_CHARS, type HttpOutcome, type Sender } from "./http.js";
+import { parseRetryAfter } from "./retry.js";
+
+/** A {@link Sender} over `node:http`/`node:https`, with the agents it owns. */
+export class NodeHttpTransport {
+  private readonly httpAgent: http.Agent;
+  private readonly httpsAgent: https.Agent;
+
+  /** @param maxSockets connections per host at once (the exporter's concurrency). */
+  constructor(maxSockets: number) {
+    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets });
+    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets });
+  }
+
+  /** Sends one POST; see {@link Sender}. Never rejects. */
+  readonly send: Sender = (url, headers, body, timeoutMs, signal) =>
+    new Promise<HttpOutcome>((resolve) => {
+      let timedOut = false;
+      let settled = false;
+      let req: http.ClientRequest | undefined;
+      const finish = (outcome: HttpOutcome): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        signal.removeEventListener("abort", onAbort);
+        resolve(outcome);
+      };
+      const fail = (error: unknown): void =>
+        finish({ status: 0, body: "", retryAfterMs: undefined, location: undefined, timedOut, error });
+      const onAbort = (): void => {
+        const error = new Error(timedOut ? "request timed out" : "request aborted");
+        req?.destroy(error);
+        fail(error);
+      };
+      const timer = setTimeout(() => {
+        timedOut = true;
+        onAbort();
+      }, timeoutMs).unref();
+      if (signal.aborted) return onAbort();
+      signal.addEventListener("abort", onAbort, { once: true });
+      try {
+        const target = new URL(url);
+        const payload = typeof body === "string" ? Buffer.from(body, "utf8") : body;
+        const secure = target.protocol === "https:";
+        const options: http.RequestOptions = {
+          method: "POST",
+          headers: { ...headers, "Content-Length": String(payload.byteLength) },
+          agent: secure ? this.httpsAgent : this.httpAgent,
+        };
+        // http.request never follows redirects: a 3xx is reported, and X-API-Key never goes elsewhere.
+        req = (secure ? https : http).request(target, options, (res) => {
+          readText(res, (text) =>
+            finish({
+              status: res.statusCode ?? 0,
+              body: text,
+              retryAfterMs: parseRetryAfter(header(res.headers["retry-after"])),
+              location: header(res.headers["location"]),
+              timedOut: false,
+              error: undefined,
+            }),
+          );
+        });
+        req.on("socket", unrefSocket);
+        req.on("error", fail);
+        req.end(payload);
+      } catch (error) {
+        fail(error);
+      }
+    });
+
+  /** Closes the kept-alive connections. */
+  close(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
+}
+
+function unrefSocket(socket: Socket): void {
+  socket.unref();
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Reads at most {@link MAX_RESPONSE_CHARS} of the body; a body cut short (reset) is just shorter. */
+function readText(res: http.IncomingMessage, done: (text: string) => void): void {
+  let text = "";
+  let finished = false;
+  const end = (): void => {
+    if (finished) return;
+    finished = true;
+    done(text.slice(0, MAX_RESPONSE_CHARS));
+  };
+  res.setEncoding("utf8");
+  res.on("data", (chunk: string) => {
+    text += chunk;
+    if (text.length >= MAX_RESPONSE_CHARS) {
+      end();
+      res.destroy();
+    }
+  });
+  res.on("end", end);
+  res.on("error", end);
+  res.on("close", end);
+}
