@@ -7,7 +7,7 @@ import { spanCapturesContent, type ProviderCallHooks, type ProviderCallPlan, typ
 import { spanName, type PatchedMethod } from "./instrument.js";
 import { isStreamRequest, requestInput, requestModel, requestParams, requestTools, withStreamUsage } from "./request.js";
 import { recordResponse } from "./response.js";
-import { createAccumulator, isTokenChunk, isUsageOnlyChunk, type StreamAccumulator } from "./stream.js";
+import { createAccumulator, isTokenChunk, isUsageOnlyChunk, openaiChunkUsage, type ChunkUsage, type StreamAccumulator } from "./stream.js";
 
 /** Plugin options, fixed when a prototype is first patched. */
 export interface OpenAIPluginOptions {
@@ -19,18 +19,34 @@ export interface OpenAIPluginOptions {
   injectStreamUsage?: boolean;
 }
 
+/**
+ * What differs between `openai` and an OpenAI-compatible Stainless SDK using these extractors.
+ */
+export interface CompatibleDialect {
+  /** The span's `provider` metadata and span name prefix ("openai", "groq"). */
+  readonly provider: string;
+  /** Whether the API accepts `stream_options.include_usage` (so it may be added). */
+  readonly streamOptions: boolean;
+  /** Where a stream chunk carries token usage. */
+  readonly chunkUsage: ChunkUsage;
+}
+
+/** The `openai` SDK. */
+export const OPENAI_DIALECT: CompatibleDialect = { provider: "openai", streamOptions: true, chunkUsage: openaiChunkUsage };
+
 /** The planner for one patched method. */
-export function planner(entry: PatchedMethod, options: OpenAIPluginOptions): ProviderCallPlanner {
+export function planner(entry: PatchedMethod, options: OpenAIPluginOptions, dialect: CompatibleDialect = OPENAI_DIALECT): ProviderCallPlanner {
   const operation = entry.operation;
-  const name = spanName(entry);
+  const provider = dialect.provider;
+  const name = spanName(entry, provider);
   const spanType = operation === "embeddings" ? "embedding" : "llm";
   return (_self, args): ProviderCallPlan => {
     const body = args[0];
     const stream = isStreamRequest(body);
     const model = requestModel(body);
-    const injected = options.injectStreamUsage === false ? undefined : withStreamUsage(body, operation);
+    const injected = options.injectStreamUsage === false || !dialect.streamOptions ? undefined : withStreamUsage(body, operation);
     let acc: StreamAccumulator | undefined;
-    const metadata: Record<string, unknown> = { provider: "openai", operation, stream };
+    const metadata: Record<string, unknown> = { provider, operation, stream };
     if (model !== undefined) metadata.request_model = model;
     const hooks: ProviderCallHooks = {
       onStart(span: Span): void {
@@ -41,7 +57,7 @@ export function planner(entry: PatchedMethod, options: OpenAIPluginOptions): Pro
         if (input !== undefined) span.recordInput(input);
         const tools = requestTools(body);
         if (tools) span.setTools(tools);
-        if (stream) acc = createAccumulator(operation, capture);
+        if (stream) acc = createAccumulator(operation, capture, dialect.chunkUsage);
       },
       onResult(span: Span, result: unknown): void {
         recordResponse(span, result, operation);
@@ -60,7 +76,7 @@ export function planner(entry: PatchedMethod, options: OpenAIPluginOptions): Pro
     const plan: ProviderCallPlan = {
       span: { spanType, name, metadata, ...(model !== undefined ? { modelId: model } : {}) },
       hooks,
-      options: { provider: "openai" },
+      options: { provider },
     };
     if (injected) plan.args = [injected, ...args.slice(1)];
     return plan;

@@ -12,13 +12,28 @@
  * `completions.create` call becomes one `llm` span (`embedding` for embeddings) in the active trace,
  * or in an implicit trace when none is active. The SDK's objects are left intact: an `APIPromise`
  * stays an `APIPromise`, a `Stream` stays the same `Stream`, errors are the same objects.
+ *
+ * The same machinery traces OpenAI-compatible Stainless SDKs (`createCompatiblePlugin`): that is
+ * how `@tracium/groq` is built.
  */
-import { logger, unwrapMethod, wrapMethod, wrapProviderMethod, isWrapped, type TraciumPlugin } from "@tracium/core";
-import { planner, type OpenAIPluginOptions } from "./call.js";
-import { PATCHED_METHODS, resolveMethods, targetKind } from "./instrument.js";
+import type { TraciumPlugin } from "@tracium/core";
+import { OPENAI_DIALECT, type OpenAIPluginOptions } from "./call.js";
+import { createCompatiblePlugin } from "./compatible.js";
+import { OPENAI_SHAPE, PATCHED_METHODS } from "./instrument.js";
 
-export { PATCHED_METHODS, type PatchedMethod, type OpenAIOperation } from "./instrument.js";
-export type { OpenAIPluginOptions } from "./call.js";
+export { PATCHED_METHODS, OPENAI_SHAPE, instancePath, type PatchedMethod, type OpenAIOperation, type ClientShape } from "./instrument.js";
+export { OPENAI_DIALECT, type OpenAIPluginOptions, type CompatibleDialect } from "./call.js";
+export { createCompatiblePlugin, type CompatibleSdk, type CompatiblePlugin } from "./compatible.js";
+export { tokenUsage } from "./response.js";
+export type { ChunkUsage } from "./stream.js";
+
+const openai = createCompatiblePlugin({
+  name: "openai",
+  modules: ["openai"],
+  shape: OPENAI_SHAPE,
+  methods: PATCHED_METHODS,
+  dialect: OPENAI_DIALECT,
+});
 
 /**
  * Patches the `openai` SDK build `target` comes from: a module namespace (`import * as`), the CJS
@@ -27,53 +42,18 @@ export type { OpenAIPluginOptions } from "./call.js";
  * with). Returns true when `target` is an OpenAI SDK value (patched now or before). Never throws.
  */
 export function instrumentOpenAI(target: unknown, options: OpenAIPluginOptions = {}): boolean {
-  try {
-    const methods = resolveMethods(target, PATCHED_METHODS);
-    for (const { owner, entry } of methods) {
-      wrapMethod(owner, entry.method, (original) => wrapProviderMethod(original, planner(entry, options ?? {})));
-    }
-    return methods.length > 0;
-  } catch (err) {
-    logger.error("openai: patching failed; the SDK is left as it was", err);
-    return false;
-  }
+  return openai.instrument(target, options);
 }
 
 /** Removes the patches from the SDK build `target` comes from. Returns true when something was unpatched. */
 export function uninstrumentOpenAI(target: unknown): boolean {
-  let any = false;
-  try {
-    for (const { owner, entry } of resolveMethods(target, PATCHED_METHODS)) any = unwrapMethod(owner, entry.method) || any;
-  } catch (err) {
-    logger.error("openai: unpatching failed", err);
-  }
-  return any;
+  return openai.uninstrument(target);
 }
 
 /** Whether every method `target` reaches is patched. */
 export function isOpenAIInstrumented(target: unknown): boolean {
-  try {
-    const methods = resolveMethods(target, PATCHED_METHODS);
-    return methods.length > 0 && methods.every(({ owner, entry }) => isWrapped(owner, entry.method));
-  } catch {
-    return false;
-  }
+  return openai.isInstrumented(target);
 }
 
 /** The plugin registered by `@tracium/sdk` (and by hand: `registerPlugin(openaiPlugin)`). */
-export const openaiPlugin: TraciumPlugin = {
-  name: "openai",
-  modules: ["openai"],
-  detect(target: unknown): boolean {
-    return targetKind(target) !== undefined;
-  },
-  patch(target: unknown): void {
-    instrumentOpenAI(target);
-  },
-  unpatch(target: unknown): void {
-    uninstrumentOpenAI(target);
-  },
-  isPatched(target: unknown): boolean {
-    return isOpenAIInstrumented(target);
-  },
-};
+export const openaiPlugin: TraciumPlugin = openai.plugin;

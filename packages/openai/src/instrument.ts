@@ -36,9 +36,12 @@ export function instancePath(entry: PatchedMethod): string[] {
   return entry.path.map((k) => k.charAt(0).toLowerCase() + k.slice(1));
 }
 
-/** The span name: `openai.chat.completions`, `openai.responses`, `openai.embeddings`, `openai.completions`. */
-export function spanName(entry: PatchedMethod): string {
-  return ["openai", ...instancePath(entry)].join(".");
+/**
+ * The span name: `openai.chat.completions`, `openai.responses`, `openai.embeddings`,
+ * `openai.completions` (another provider's name in front for an OpenAI-compatible SDK).
+ */
+export function spanName(entry: PatchedMethod, provider = "openai"): string {
+  return [provider, ...instancePath(entry)].join(".");
 }
 
 /** A method found on a prototype of the SDK build the target came from. */
@@ -46,9 +49,6 @@ export interface ResolvedMethod {
   readonly owner: object;
   readonly entry: PatchedMethod;
 }
-
-
-
 
 function hasCreate(resourceClass: unknown): boolean {
   return typeof resourceClass === "function" && typeof safeGet(safeGet(resourceClass, "prototype"), "create") === "function";
@@ -73,20 +73,41 @@ export function isClientInstance(value: unknown): boolean {
   if (isClientClass(safeGet(value, "constructor"))) return true;
   const chatCreate = safeGet(safeWalk(value, ["chat", "completions"]), "create");
   const embeddingsCreate = safeGet(safeGet(value, "embeddings"), "create");
-  return typeof chatCreate === "function" && typeof embeddingsCreate === "function" && (safeGet(value, "responses") !== undefined || safeGet(value, "completions") !== undefined);
+  const hasCreate = (key: string) => typeof safeGet(safeGet(value, key), "create") === "function";
+  return typeof chatCreate === "function" && typeof embeddingsCreate === "function" && (hasCreate("responses") || hasCreate("completions"));
 }
 
-/** Client classes held by a module namespace or CJS exports (`default`, `OpenAI`, `AzureOpenAI`; one nested `default`). */
-function classesOfModule(value: unknown): Function[] {
-  return classesInModule(value, ["default", "OpenAI", "AzureOpenAI"], isClientClass);
+/**
+ * How to recognise the clients of one Stainless-generated SDK: `openai`, or an OpenAI-compatible
+ * one such as `groq-sdk` (same resource classes, same APIPromise and Stream).
+ */
+export interface ClientShape {
+  /** Is this the SDK's client class (or a subclass)? Structural, never throws. */
+  isClientClass(value: unknown): boolean;
+  /** Is this a client instance? Structural, never throws. */
+  isClientInstance(value: unknown): boolean;
+  /** Export names of a module namespace or CJS exports that hold client classes. */
+  readonly moduleKeys: readonly string[];
+}
+
+/** The `openai` SDK: `OpenAI`, `AzureOpenAI`, subclasses and their instances. */
+export const OPENAI_SHAPE: ClientShape = {
+  isClientClass,
+  isClientInstance,
+  moduleKeys: ["default", "OpenAI", "AzureOpenAI"],
+};
+
+/** Client classes held by a module namespace or CJS exports (one nested `default` looked into). */
+function classesOfModule(value: unknown, shape: ClientShape): Function[] {
+  return classesInModule(value, shape.moduleKeys, (v) => shape.isClientClass(v));
 }
 
 /** What kind of target this is, if the plugin handles it. */
-export function targetKind(target: unknown): "class" | "instance" | "module" | undefined {
+export function targetKind(target: unknown, shape: ClientShape = OPENAI_SHAPE): "class" | "instance" | "module" | undefined {
   try {
-    if (isClientClass(target)) return "class";
-    if (isClientInstance(target)) return "instance";
-    if (classesOfModule(target).length > 0) return "module";
+    if (shape.isClientClass(target)) return "class";
+    if (shape.isClientInstance(target)) return "instance";
+    if (classesOfModule(target, shape).length > 0) return "module";
   } catch {
     // exotic value (a revoked proxy…): not ours
   }
@@ -97,13 +118,13 @@ export function targetKind(target: unknown): "class" | "instance" | "module" | u
  * The methods `target` reaches, each on the prototype that owns it (patching the prototype covers
  * every client of that SDK build). Deduplicated by owner and method.
  */
-export function resolveMethods(target: unknown, entries: readonly PatchedMethod[] = PATCHED_METHODS): ResolvedMethod[] {
+export function resolveMethods(target: unknown, entries: readonly PatchedMethod[] = PATCHED_METHODS, shape: ClientShape = OPENAI_SHAPE): ResolvedMethod[] {
   const out: ResolvedMethod[] = [];
   const add = (owner: object | undefined, entry: PatchedMethod): void => {
     if (owner && !out.some((r) => r.owner === owner && r.entry.method === entry.method)) out.push({ owner, entry });
   };
   try {
-    const kind = targetKind(target);
+    const kind = targetKind(target, shape);
     if (kind === "instance") {
       for (const entry of entries) {
         const resource = safeWalk(target, instancePath(entry));
@@ -111,10 +132,10 @@ export function resolveMethods(target: unknown, entries: readonly PatchedMethod[
       }
       // The instance's class may also expose the resource classes (covers resources not built yet).
       const cls = safeGet(target, "constructor");
-      if (isClientClass(cls)) for (const entry of entries) add(methodOwner(safeGet(safeWalk(cls, entry.path), "prototype"), entry.method), entry);
+      if (shape.isClientClass(cls)) for (const entry of entries) add(methodOwner(safeGet(safeWalk(cls, entry.path), "prototype"), entry.method), entry);
       return out;
     }
-    const classes = kind === "class" ? [target as Function] : kind === "module" ? classesOfModule(target) : [];
+    const classes = kind === "class" ? [target as Function] : kind === "module" ? classesOfModule(target, shape) : [];
     for (const cls of classes) {
       for (const entry of entries) add(methodOwner(safeGet(safeWalk(cls, entry.path), "prototype"), entry.method), entry);
     }

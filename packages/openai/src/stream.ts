@@ -80,6 +80,7 @@ class ChoicesAccumulator implements StreamAccumulator {
   constructor(
     private readonly operation: "chat" | "completions",
     private readonly keepText: boolean,
+    private readonly chunkUsage: ChunkUsage,
   ) {}
 
   add(chunk: unknown): void {
@@ -89,7 +90,7 @@ class ChoicesAccumulator implements StreamAccumulator {
       const v = field(c, key);
       if (typeof v === "string" && v && this.head[key] === undefined) this.head[key] = v;
     }
-    const usage = field(c, "usage");
+    const usage = this.chunkUsage(c);
     if (asRecord(usage)) this.usage = usage;
     const choices = field(c, "choices");
     if (!Array.isArray(choices)) return;
@@ -211,13 +212,25 @@ class LastValueAccumulator implements StreamAccumulator {
   }
 }
 
-/** The accumulator for streams of `operation`. `keepText: false` (content capture off) skips text. */
-export function createAccumulator(operation: OpenAIOperation, keepText = true): StreamAccumulator {
+/**
+ * Where a chat/completions chunk carries usage: `usage` for OpenAI; an OpenAI-compatible SDK may put
+ * it elsewhere (Groq: `x_groq.usage` on the last chunk).
+ */
+export type ChunkUsage = (chunk: Record<string, unknown>) => unknown;
+
+/** OpenAI: the chunk's `usage`. */
+export const openaiChunkUsage: ChunkUsage = (chunk) => field(chunk, "usage");
+
+/**
+ * The accumulator for streams of `operation`. `keepText: false` (content capture off) skips text;
+ * `chunkUsage` says where a chunk carries token usage.
+ */
+export function createAccumulator(operation: OpenAIOperation, keepText = true, chunkUsage: ChunkUsage = openaiChunkUsage): StreamAccumulator {
   switch (operation) {
     case "chat":
-      return new ChoicesAccumulator("chat", keepText);
+      return new ChoicesAccumulator("chat", keepText, chunkUsage);
     case "completions":
-      return new ChoicesAccumulator("completions", keepText);
+      return new ChoicesAccumulator("completions", keepText, chunkUsage);
     case "responses":
       return new ResponsesAccumulator(keepText);
     default:
