@@ -14,6 +14,12 @@ export interface FakeProvider {
   anthropicBaseURL: string;
   /** `endpoint` for `new BedrockRuntimeClient(...)` (HTTP/2 cleartext; any region, fake credentials). */
   bedrockEndpoint: string;
+  /** `baseURL` for `new Groq(...)` (and GROQ_BASE_URL). */
+  groqBaseURL: string;
+  /** `serverURL` for `new Mistral(...)`. */
+  mistralServerURL: string;
+  /** `host` for `new Ollama(...)` (and OLLAMA_HOST). */
+  ollamaHost: string;
   /** Every request received. */
   requests: FakeRequest[];
   close(): Promise<void>;

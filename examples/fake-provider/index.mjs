@@ -12,14 +12,16 @@
 // first tool whose name appears in the last user message (else the first tool), with arguments
 // made from its JSON schema; once a tool result is there it answers in text, quoting it.
 // A model whose name contains "error" gets an HTTP 400 error.
+// Groq, Mistral and Ollama endpoints: local-models.mjs.
 import { createServer } from "node:http";
 import { geminiRoute } from "./gemini.mjs";
 import { startBedrockServer } from "./bedrock.mjs";
+import { handleLocalModel } from "./local-models.mjs";
 
-const words = (text) => String(text ?? "").split(/\s+/).filter(Boolean);
-const countTokens = (value) => Math.max(1, Math.ceil(words(typeof value === "string" ? value : JSON.stringify(value ?? "")).length * 1.3));
+export const words = (text) => String(text ?? "").split(/\s+/).filter(Boolean);
+export const countTokens = (value) => Math.max(1, Math.ceil(words(typeof value === "string" ? value : JSON.stringify(value ?? "")).length * 1.3));
 
-function textOf(content) {
+export function textOf(content) {
   if (typeof content === "string") return content;
   if (Array.isArray(content)) {
     return content
@@ -71,7 +73,7 @@ function pickTool(tools, userText) {
 }
 
 /** The reply to a conversation: a tool call, or a text answer. */
-function decide({ model, tools, lastUser, toolResults, system }) {
+export function decide({ model, tools, lastUser, toolResults, system }) {
   if (tools.length > 0 && toolResults.length === 0) {
     const tool = pickTool(tools, lastUser);
     return { toolCall: { name: tool.name, arguments: argsFor(tool.schema, lastUser) } };
@@ -85,7 +87,7 @@ function decide({ model, tools, lastUser, toolResults, system }) {
   return { text };
 }
 
-function sendJson(res, status, body) {
+export function sendJson(res, status, body) {
   const data = JSON.stringify(body);
   res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(data) });
   res.end(data);
@@ -95,7 +97,7 @@ function startSse(res) {
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
 }
 
-const chunkText = (text) => text.match(/\S+\s*/g) ?? [text];
+export const chunkText = (text) => text.match(/\S+\s*/g) ?? [text];
 
 // ---------------------------------------------------------------- OpenAI
 
@@ -250,6 +252,7 @@ export async function startFakeProvider(options = {}) {
               ? { type: "error", error: { type: "invalid_request_error", message: `model ${body.model} does not exist` } }
               : { error: { message: `The model \`${body.model}\` does not exist`, type: "invalid_request_error", code: "model_not_found" } });
           }
+          if (handleLocalModel(req.method, path, body, res, state)) return;
           if (req.method === "POST" && path.endsWith("/chat/completions")) return openaiChat(body, res, state);
           if (req.method === "POST" && path.endsWith("/embeddings")) return openaiEmbeddings(body, res);
           if (req.method === "POST" && path.endsWith("/responses")) return openaiResponses(body, res, state);
@@ -274,6 +277,10 @@ export async function startFakeProvider(options = {}) {
     openaiBaseURL: `${url}/v1`,
     /** `baseURL` for `new Anthropic(...)` (and ANTHROPIC_BASE_URL). */
     anthropicBaseURL: url,
+    /** `baseURL` for `new Groq(...)`, `serverURL` for `new Mistral(...)`, `host` for `new Ollama(...)`. */
+    groqBaseURL: `${url}/groq`,
+    mistralServerURL: `${url}/mistral`,
+    ollamaHost: `${url}/ollama`,
     /** Every request received: { method, path, body, headers }. */
     requests,
     /** `endpoint` for `new BedrockRuntimeClient(...)` (an HTTP/2 server of its own; any region and fake credentials). */

@@ -147,6 +147,48 @@ describe("ESM app with --import @tracium/sdk/auto", () => {
   });
 });
 
+describe("Groq, Mistral and Ollama apps", () => {
+  const localEnv = () => {
+    const { env: e, file } = env({ GROQ_API_KEY: "gsk-test", GROQ_BASE_URL: provider.groqBaseURL, MISTRAL_SERVER_URL: provider.mistralServerURL, OLLAMA_HOST: provider.ollamaHost });
+    return { e, file };
+  };
+
+  it("ESM (--import): every call is one span with its tokens, the tool loop included, and the output is unchanged", async () => {
+    const plain = await runNode([fixture("local-models-app.mjs")], { env: localEnv().e });
+    expect(plain.code, plain.stderr).toBe(0);
+    const { e, file } = localEnv();
+    const traced = await runNode(["--import", "@tracium/sdk/auto", fixture("local-models-app.mjs")], { env: e });
+    expect(traced.code, traced.stderr).toBe(0);
+    expect(traced.stdout).toBe(plain.stdout);
+    const spans = tracesOf(readRecords(file)).map((t) => {
+      expect(t.spans).toHaveLength(1);
+      return t.spans[0]!;
+    });
+    expect(spans.map((s) => s.name)).toEqual(["groq.chat.completions", "groq.chat.completions", "mistral.chat", "mistral.chat", "mistral.embeddings", "ollama.chat", "ollama.generate"]);
+    for (const s of spans) {
+      expect(s.status).toBe("completed");
+      expect(s.input_tokens).toBeGreaterThan(0);
+      if (s.span_type === "llm") expect(s.output_tokens).toBeGreaterThan(0);
+    }
+    expect(spans[0]!.tool_calls[0]).toMatchObject({ function: { name: "get_weather" } });
+    expect(spans[1]!.metadata.stream).toBe(true); // streamed Groq usage comes from x_groq.usage
+    expect(spans[5]!.tool_calls[0]).toMatchObject({ function: { name: "get_weather", arguments: { city: "Paris" } } });
+  });
+
+  it("CommonJS (-r): groq-sdk and ollama are patched through the require hook", async () => {
+    const plain = await runNode([fixture("local-models-app.cjs")], { env: localEnv().e });
+    const { e, file } = localEnv();
+    const traced = await runNode(["-r", "@tracium/sdk/auto", fixture("local-models-app.cjs")], { env: e });
+    expect(traced.code, traced.stderr).toBe(0);
+    expect(traced.stdout).toBe(plain.stdout);
+    const spans = tracesOf(readRecords(file)).flatMap((t) => t.spans);
+    expect(spans.map((s) => [s.name, s.output_tokens > 0])).toEqual([
+      ["groq.chat.completions", true],
+      ["ollama.chat", true],
+    ]);
+  });
+});
+
 describe("vitest with execArgv: [\"--import\", \"@tracium/sdk/auto\"]", () => {
   it("patches the provider inside the test worker, although vitest imports it by file URL", async () => {
     const { env: e, file } = env();
