@@ -11,7 +11,7 @@ export { registerPlugin, registeredPlugins, instrument, uninstrument, type Traci
 export { wrapMethod, unwrapMethod, isWrapped } from "./patch.js";
 export { captureContext, runInContext, bindContext, type CapturedContext } from "./propagation.js";
 export type { SpanData, TraceData, TraceLink, TokenUsage, Status, ExportRecord, Exporter, ExporterStats, FlushOptions } from "./records.js";
-export { inject, extract, type ExtractedContext, type HeaderCarrier, type TraceParent } from "./propagation/w3c.js";
+export { inject, extract, type ExtractedContext, type ExtractOptions, type HeaderCarrier, type TraceParent } from "./propagation/w3c.js";
 export { OtlpHttpExporter, type OtlpHttpExporterOptions } from "./otlp/exporter.js";
 export { resolveOtlpConfig, DEFAULT_OTLP_ENDPOINT, type OtlpOptions, type ResolvedOtlpConfig, type OtlpProtocol, type OtlpCompression } from "./otlp/config.js";
 export { w3cTraceId, w3cSpanId, w3cRootSpanId } from "./otlp/ids.js";

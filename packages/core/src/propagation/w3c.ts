@@ -14,12 +14,25 @@
  * - `t` the Tracium trace id, only when it is not the UUID form of the W3C trace id.
  *
  * What `parent` does:
- * - from a Tracium caller (a valid `tracium` entry): the receiving trace **continues** the caller's
- *   trace: same trace id, its root spans are children of the calling span, and it sends no
- *   start/end records (the caller owns the trace). The caller's sampling decision is kept.
+ * - from a Tracium caller (a `tracium` entry that is honoured, below): the receiving trace
+ *   **continues** the caller's trace: same trace id, its root spans are children of the calling
+ *   span, and it sends no start/end records (the caller owns the trace).
  * - from any other W3C caller (an OpenTelemetry service): a **new** Tracium trace (a new id, its own
  *   start/end and summary) whose OpenTelemetry root span is a child of the caller's span and which
  *   keeps the caller's W3C trace id, so OTLP backends show one distributed trace.
+ *
+ * Incoming headers are untrusted input: anyone who can reach the service can send them. By default
+ * the `tracium` entry is honoured only when it is **consistent with `traceparent`**: its trace id
+ * maps to the traceparent trace id and its span (or, at trace level, the trace's root span) to the
+ * traceparent parent id, under the one id rule of `otlp/ids.ts`. So the entry can no longer name a
+ * trace or a parent other than the one `traceparent` names (a forged `t:victim-trace` under a random
+ * traceparent is ignored). Its depth is clamped to {@link MAX_UNTRUSTED_DEPTH}. And the caller's
+ * sampled flag does not switch recording off: a caller that sends `00` gets a new trace of the
+ * service's own, sampled by the service's own `sampleRate`, linked to the caller's W3C trace (an
+ * outside caller must not be able to make a service record nothing). With `extract(headers,
+ * { trustCaller: true })` (callers inside your own network) the entry is honoured whenever its
+ * `p` matches, up to depth 9999, and a `00` caller's decision not to record is followed.
+ * Both headers are read only up to a bounded length (see {@link MAX_TRACESTATE_CHARS}).
  */
 import { activeContext } from "../context.js";
 import { logger } from "../logger.js";
@@ -28,6 +41,30 @@ import type { TraceLink } from "../records.js";
 import type { Span } from "../span.js";
 import type { Trace, TraceKind } from "../trace.js";
 import { hexId, isW3CSpanId, isW3CTraceId, uuidFromHex32, w3cRootSpanId, w3cSpanId, w3cTraceId } from "../otlp/ids.js";
+
+/** Options of {@link extract}. */
+export interface ExtractOptions {
+  /**
+   * Trust the caller's `tracium` entry and sampled flag as sent (callers inside your own network).
+   * Default false: the entry counts only when consistent with `traceparent`, its depth is clamped,
+   * and a caller's `00` flag does not stop this service from recording (see the module comment).
+   */
+  trustCaller?: boolean;
+}
+
+/** Deepest caller depth taken from an untrusted caller. */
+export const MAX_UNTRUSTED_DEPTH = 100;
+/** Deepest caller depth taken at all (four digits in the entry). */
+const MAX_DEPTH = 9999;
+/**
+ * Longest `tracestate` read, in characters; members past it are dropped. W3C allows 32 members and
+ * asks that at least 512 characters be passed on; headers in use are far shorter than this.
+ */
+export const MAX_TRACESTATE_CHARS = 8192;
+/** Longest `traceparent` read (version 00 is 55 characters; later versions may append fields). */
+const MAX_TRACEPARENT_CHARS = 512;
+/** Values of a repeated header read at most. */
+const MAX_HEADER_VALUES = 64;
 
 /** HTTP headers in any usual shape: a plain object (Node's `IncomingHttpHeaders`), a `Headers`, a `Map`. */
 export type HeaderCarrier =
@@ -116,7 +153,7 @@ function headerValue(carrier: unknown, name: string): string | undefined {
       }
     }
   }
-  if (Array.isArray(raw)) return raw.filter((v) => typeof v === "string").join(",") || undefined;
+  if (Array.isArray(raw)) return raw.slice(0, MAX_HEADER_VALUES).filter((v) => typeof v === "string").join(",") || undefined;
   return typeof raw === "string" ? raw : undefined;
 }
 
@@ -131,7 +168,7 @@ function setHeader(carrier: unknown, name: string, value: string): void {
 
 /** The fields of a valid `traceparent` header (version 00, or a later version read as 00). */
 export function parseTraceparent(value: string | undefined): { traceId: string; spanId: string; flags: number } | undefined {
-  if (typeof value !== "string") return undefined;
+  if (typeof value !== "string" || value.length > MAX_TRACEPARENT_CHARS) return undefined;
   const m = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/.exec(value.trim());
   if (!m) return undefined;
   const [, version, traceId, spanId, flags, rest] = m as unknown as [string, string, string, string, string, string | undefined];
@@ -147,12 +184,23 @@ const TRACIUM_KEY = "tracium";
 /** Characters of a Tracium id carried in tracestate (those of a `traceId` option). */
 const SAFE_ID = /^[A-Za-z0-9_-]{1,200}$/;
 
-/** Valid `key=value` entries of a `tracestate` header, in order, first occurrence of a key kept. */
+/** The leading members of a `tracestate` that fit in {@link MAX_TRACESTATE_CHARS} (the newest: W3C adds on the left). */
+function capTracestate(value: string): string {
+  if (value.length <= MAX_TRACESTATE_CHARS) return value;
+  logger.once("warn", "w3c-tracestate-long", `an incoming tracestate header of ${value.length} characters was cut to ${MAX_TRACESTATE_CHARS}`);
+  const cut = value.lastIndexOf(",", MAX_TRACESTATE_CHARS);
+  return cut > 0 ? value.slice(0, cut) : "";
+}
+
+/**
+ * Valid `key=value` entries of a `tracestate` header, in order, first occurrence of a key kept.
+ * Reads at most {@link MAX_TRACESTATE_CHARS} characters of it.
+ */
 export function parseTracestate(value: string | undefined): Array<[string, string]> {
   if (typeof value !== "string") return [];
   const out: Array<[string, string]> = [];
   const seen = new Set<string>();
-  for (const member of value.split(",")) {
+  for (const member of capTracestate(value).split(",")) {
     const item = member.trim();
     if (!item) continue;
     const eq = item.indexOf("=");
@@ -254,29 +302,33 @@ export function w3cHeaders(trace: Trace, span: Span | undefined): { traceparent:
 
 /**
  * Reads `traceparent`/`tracestate` from incoming headers. Undefined when there is no valid
- * `traceparent`. Never throws.
+ * `traceparent`. The `tracium` entry is honoured as the module comment says: by default only when
+ * consistent with `traceparent` and from a caller that records; with `trustCaller`, whenever it was
+ * written for this `traceparent`. Never throws.
  */
-export function extract(carrier: unknown): ExtractedContext | undefined {
+export function extract(carrier: unknown, options?: ExtractOptions): ExtractedContext | undefined {
   try {
     const parent = parseTraceparent(headerValue(carrier, "traceparent"));
     if (!parent) return undefined;
+    const trusted = isTrusted(options);
+    const sampled = (parent.flags & 1) === 1;
     const entries = parseTracestate(headerValue(carrier, "tracestate"));
     const own = entries.find(([k]) => k === TRACIUM_KEY);
     const entry = own ? parseTraciumEntry(own[1]) : undefined;
+    let tracium: ExtractedContext["tracium"];
     // An entry written for another traceparent (rewritten on the way) says nothing about this one.
-    const tracium =
-      entry && entry.p === parent.spanId
-        ? {
-            traceId: entry.t ?? uuidFromHex32(parent.traceId),
-            spanId: entry.s,
-            depth: entry.s !== undefined ? (entry.d ?? 0) : -1,
-          }
-        : undefined;
+    if (entry && entry.p === parent.spanId) {
+      const traceId = entry.t ?? uuidFromHex32(parent.traceId);
+      const depth = entry.s !== undefined ? Math.min(entry.d ?? 0, trusted ? MAX_DEPTH : MAX_UNTRUSTED_DEPTH) : -1;
+      const honoured = trusted || (sampled && consistent(parent, traceId, entry.s));
+      if (honoured) tracium = { traceId, spanId: entry.s, depth };
+      else logger.once("debug", "w3c-untrusted-entry", "an incoming tracium tracestate entry was not honoured (not consistent with traceparent, or not sampled); a new trace was started");
+    }
     return {
       kind: "w3c",
       traceId: parent.traceId,
       spanId: parent.spanId,
-      sampled: (parent.flags & 1) === 1,
+      sampled,
       traceState: entries.length > 0 ? formatTracestate(entries) : undefined,
       tracium,
     };
@@ -284,6 +336,28 @@ export function extract(carrier: unknown): ExtractedContext | undefined {
     logger.once("warn", "w3c-extract", "extract() failed; the trace headers were ignored", err);
     return undefined;
   }
+}
+
+function isTrusted(options: unknown): boolean {
+  try {
+    return typeof options === "object" && options !== null && (options as ExtractOptions).trustCaller === true;
+  } catch {
+    return false; // a throwing getter or Proxy trap: not an opt-in
+  }
+}
+
+/**
+ * Whether a `tracium` entry names the position `traceparent` names: the trace id maps to the W3C
+ * trace id, and the calling span (or, at trace level, the trace's root span) to the W3C parent id.
+ */
+function consistent(parent: { traceId: string; spanId: string }, traceId: string, spanId: string | undefined): boolean {
+  if (hexId(traceId) !== parent.traceId) return false;
+  return spanId !== undefined ? w3cSpanId(spanId) === parent.spanId : w3cRootSpanId(traceId) === parent.spanId;
+}
+
+/** A caller depth as an integer in [-1, 9999] (-1: at trace level, or unknown). */
+function clampDepth(depth: unknown): number {
+  return typeof depth === "number" && Number.isFinite(depth) ? Math.max(-1, Math.min(MAX_DEPTH, Math.floor(depth))) : -1;
 }
 
 function isExtracted(value: unknown): value is ExtractedContext {
@@ -303,7 +377,7 @@ function isCaptured(value: unknown): value is CapturedContext {
 export function traceFromParent(parent: unknown): { traceId: string | undefined; kind: TraceKind } | undefined {
   if (parent === undefined || parent === null) return undefined;
   if (isCaptured(parent)) {
-    const depth = typeof parent.depth === "number" ? parent.depth : -1;
+    const depth = clampDepth(parent.depth);
     return { traceId: parent.traceId, kind: { remote: true, remoteParentSpanId: parent.spanId, remoteDepth: depth + 1 } };
   }
   const ext = isExtracted(parent) ? parent : extract(parent);
@@ -321,7 +395,7 @@ export function traceFromParent(parent: unknown): { traceId: string | undefined;
       kind: {
         remote: true,
         remoteParentSpanId: ext.tracium.spanId,
-        remoteDepth: ext.tracium.depth + 1,
+        remoteDepth: clampDepth(ext.tracium.depth) + 1,
         sampled: ext.sampled,
         otel,
       },

@@ -157,13 +157,15 @@ describe("agentTrace({ parent })", () => {
     expect(link).toMatchObject({ traceId: w3cTraceId(callerTrace), parentSpanId: w3cSpanId(callerSpan), continued: true, parentTraciumSpanId: callerSpan });
   });
 
-  it("follows the caller's sampling decision", async () => {
+  it("follows a trusted caller's decision not to sample; an untrusted one cannot switch recording off", async () => {
     const memory = setup();
     const tp = `00-${w3cTraceId(UUID)}-${w3cSpanId(UUID)}-00`;
-    await agentTrace({ agentName: "x", parent: { traceparent: tp, tracestate: `tracium=p:${w3cSpanId(UUID)};s:${UUID};d:0` } }, (t) =>
-      t.span({ name: "s" }, () => undefined),
-    );
+    const headers = { traceparent: tp, tracestate: `tracium=p:${w3cSpanId(UUID)};s:${UUID};d:0` };
+    await agentTrace({ agentName: "x", parent: extract(headers, { trustCaller: true }) }, (t) => t.span({ name: "s" }, () => undefined));
     expect(memory.records).toHaveLength(0);
+    await agentTrace({ agentName: "x", parent: headers }, (t) => t.span({ name: "s" }, () => undefined));
+    expect(memory.records.map((r) => r.kind)).toEqual(["trace_start", "span_start", "span_end", "trace_end"]);
+    expect(memory.traces()[0]!.id).not.toBe(UUID);
   });
 
   it("starts a trace of its own under a foreign (non-Tracium) caller, in the caller's W3C trace", async () => {
