@@ -3,11 +3,13 @@
 //   npm run demo   installs, builds and runs the demo agent, then shows its trace
 //   npm test       installs, builds, type-checks, checks the packages, runs the suite on this Node, Node 22 and Node 24
 //   npm run bench  installs, builds and runs the benchmarks
+//   npm run pack   installs, builds and packs every package into .cache/pack/ (the release tarballs)
 // It fetches pnpm (and Node 22 and 24 for the other test runs) from the npm registry itself.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { packArgs } from "./pack.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 // Pinned here rather than in package.json's `packageManager`: pnpm 12 records that pin in the
@@ -51,15 +53,24 @@ function pnpm() {
   return bin;
 }
 
-/** A Node binary of the given major, from the registry's `node` package, cached under .cache/. */
-function nodeBinary(major) {
-  const prefix = join(cacheDir, `node${major}`);
+/** A Node binary of the given major (`24`) or exact version (`20.6.0`), from the registry's `node` package, cached under .cache/. */
+function nodeBinary(version) {
+  const prefix = join(cacheDir, `node${version}`);
   const bin = join(prefix, "node_modules", ".bin", "node");
-  if (!existsSync(bin) || !capture(bin, ["--version"])?.startsWith(`v${major}.`)) {
+  const found = existsSync(bin) ? capture(bin, ["--version"]) : undefined;
+  if (!(found === `v${version}` || found?.startsWith(`v${version}.`))) {
     mkdirSync(prefix, { recursive: true });
-    must("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--prefix", prefix, `node@${major}`]);
+    must("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--prefix", prefix, `node@${version}`]);
   }
   return bin;
+}
+
+/** The oldest Node the packages claim to run on: the root package.json's `engines` (`>=20.6.0`). */
+function minimumNode() {
+  const range = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).engines.node;
+  const version = /^>=\s*(\d+\.\d+\.\d+)$/.exec(range)?.[1];
+  if (!version) throw new Error(`engines.node should be ">=x.y.z", not ${range}`);
+  return version;
 }
 
 function setup() {
@@ -70,15 +81,13 @@ function setup() {
   return p;
 }
 
-function vitest(nodeBin, label, outFile) {
+function vitest(nodeBin, label, outFile, env) {
   console.log(`\n=== tests on ${label} ===`);
-  return run(nodeBin, [
-    join(root, "node_modules", "vitest", "vitest.mjs"),
-    "run",
-    "--reporter=default",
-    "--reporter=json",
-    `--outputFile.json=${outFile}`,
-  ]);
+  return run(
+    nodeBin,
+    [join(root, "node_modules", "vitest", "vitest.mjs"), "run", "--reporter=default", "--reporter=json", `--outputFile.json=${outFile}`],
+    { env: { ...process.env, ...env } },
+  );
 }
 
 function totals(file) {
@@ -99,17 +108,21 @@ if (command === "test") {
   must(p, ["--filter", "@tracium/bench", "run", "bench:smoke"]);
   mkdirSync(cacheDir, { recursive: true });
   const currentMajor = process.versions.node.split(".")[0];
+  // The first run also runs the packed apps on the oldest Node `engines` allows (vitest itself
+  // needs a newer one) and the type checks; the other runs skip what does not depend on Node.
+  const first = { TEST_MIN_NODE: nodeBinary(minimumNode()) };
+  const extra = { TEST_LEG: "extra" };
   const runs = [
-    [process.execPath, `Node ${process.version}`, join(cacheDir, "vitest-node-current.json")],
+    [process.execPath, `Node ${process.version}`, join(cacheDir, "vitest-node-current.json"), first],
     ...NODE_MAJORS_EXTRA.filter((major) => major !== currentMajor).map((major) => {
       const bin = nodeBinary(major);
-      return [bin, `Node ${capture(bin, ["--version"]) ?? major}`, join(cacheDir, `vitest-node${major}.json`)];
+      return [bin, `Node ${capture(bin, ["--version"]) ?? major}`, join(cacheDir, `vitest-node${major}.json`), extra];
     }),
   ];
   let failedRuns = 0;
   const sum = { passed: 0, failed: 0, skipped: 0 };
-  for (const [bin, label, out] of runs) {
-    if (vitest(bin, label, out) !== 0) failedRuns++;
+  for (const [bin, label, out, env] of runs) {
+    if (vitest(bin, label, out, env) !== 0) failedRuns++;
     const t = totals(out);
     console.log(`${label}: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped`);
     sum.passed += t.passed;
@@ -124,7 +137,13 @@ if (command === "test") {
 } else if (command === "bench") {
   const p = setup();
   must(p, ["--filter", "@tracium/bench", "run", "bench", ...process.argv.slice(3)]);
+} else if (command === "pack") {
+  const p = setup();
+  const destination = join(root, ".cache", "pack");
+  rmSync(destination, { recursive: true, force: true });
+  must(p, packArgs(destination));
+  console.log(`\nTarballs in ${destination} (publish with: pnpm -r --filter "./packages/**" publish)`);
 } else {
-  console.error("usage: node scripts/dev.mjs test|demo|bench");
+  console.error("usage: node scripts/dev.mjs test|demo|bench|pack");
   process.exit(2);
 }

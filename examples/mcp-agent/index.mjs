@@ -11,15 +11,13 @@
 //   node mcp-agent/index.mjs      (no OPENAI_API_KEY: runs against a local fake provider)
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { mcpPlugin } from "@tracium/mcp";
 import * as tracium from "@tracium/sdk";
 import OpenAI from "openai";
 import { fileURLToPath } from "node:url";
 import { useProvider } from "../fake-provider/index.mjs";
 
 const provider = await useProvider();
-tracium.registerPlugin(mcpPlugin); // a no-op once @tracium/sdk registers it as a built-in plugin
-tracium.init();
+tracium.init(); // @tracium/sdk registers the MCP plugin with the others
 tracium.instrument(OpenAI);
 tracium.instrument(Client);
 

@@ -2,7 +2,7 @@
 // as `tool` spans and each OpenAI call as an `llm` span (model, tokens, latency, time to first token).
 //
 //   node support-bot/index.mjs          (no OPENAI_API_KEY: runs against a local fake provider)
-//   npx tracium view                    (prints the traces from .tracium/traces.jsonl)
+//   npx @tracium/sdk view               (prints the traces from .tracium/traces.jsonl)
 import OpenAI from "openai";
 import * as tracium from "@tracium/sdk";
 import { useProvider } from "../fake-provider/index.mjs";

@@ -1,6 +1,7 @@
 import { defineConfig } from "tsup";
 
-const common = { sourcemap: true, clean: false, target: "node20", platform: "node" } as const;
+// No source maps: they were most of the tarball, without the sources they point to.
+const common = { sourcemap: false, clean: false, target: "node20", platform: "node" } as const;
 
 export default defineConfig([
   // ESM: the library and the `--import` entry (register the ESM loader hook + require hook).

@@ -1,5 +1,5 @@
 /**
- * @tracium/anthropic: the Tracium plugin for `@anthropic-ai/sdk` (0.x and 1.x).
+ * @tracium/anthropic: the Tracium plugin for `@anthropic-ai/sdk` (>=0.30 <2: 0.30 and later 0.x, and 1.x).
  *
  * Each Messages API call (`messages.create`, `beta.messages.create`, and the helpers built on
  * them: `messages.stream()`, `parse()`, tool runners) becomes one `llm` span in the active trace,

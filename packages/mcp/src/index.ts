@@ -3,9 +3,7 @@
  *
  * ```ts
  * import { Client } from "@modelcontextprotocol/sdk/client/index.js";
- * import * as tracium from "@tracium/sdk";
- * import { mcpPlugin } from "@tracium/mcp";
- * tracium.registerPlugin(mcpPlugin);             // built in once @tracium/sdk registers it
+ * import * as tracium from "@tracium/sdk";     // registers this plugin
  * tracium.instrument(Client);                    // or the module namespace, or a client instance
  * ```
  *

@@ -15,6 +15,8 @@ export {
   type TraciumCallbackHandlerOptions,
   registerGlobalHandler,
   unregisterGlobalHandler,
+  globalHandler,
+  langchainReady,
 } from "@tracium/langchain";
 export { mcpPlugin, instrumentMcp, uninstrumentMcp } from "@tracium/mcp";
 export { googleGenAIPlugin, instrumentGoogleGenAI, uninstrumentGoogleGenAI } from "@tracium/google-genai";

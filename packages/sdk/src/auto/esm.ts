@@ -3,7 +3,9 @@
  * modules, and the hook that patches them as they are imported.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { register } from "node:module";
+// A namespace import: a named import of `register` is a SyntaxError before Node 20.6, which would
+// crash the app at start instead of leaving ES modules unpatched with a clear line.
+import * as nodeModule from "node:module";
 import { dirname, extname, join, resolve } from "node:path";
 import { addHook } from "import-in-the-middle";
 import { logger } from "@tracium/core";
@@ -20,6 +22,11 @@ export function registerEsmHooks(modules: readonly WatchedModule[], parentURL: s
   if (g[ESM_KEY]) return true;
   if (modules.length === 0) return false;
   Object.defineProperty(g, ESM_KEY, { value: true, enumerable: false, configurable: true });
+  const register = (nodeModule as { register?: typeof nodeModule.register }).register;
+  if (typeof register !== "function") {
+    logger.error(`zero-code: Node.js ${process.version} has no module.register (Node 20.6 or later): ES module imports are not patched`);
+    return false;
+  }
   try {
     register("import-in-the-middle/hook.mjs", parentURL, { data: { include: esmIncludeList(modules) } });
     addHook(onImported(modules));

@@ -7,6 +7,7 @@ import { accessSync, constants, existsSync, readFileSync, statSync } from "node:
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { DEFAULT_BASE_URL, logger, registeredPlugins, resolveConfig, type ResolvedConfig, type TraciumPlugin } from "@tracium/core";
+import { currentNodeFeatures, nodeFindings } from "./node-support.js";
 import { plain, type Style } from "./render.js";
 
 export interface DoctorOptions {
@@ -138,9 +139,7 @@ export async function doctor(opts: DoctorOptions): Promise<number> {
   const add = (level: Level, what: string, detail: string) => findings.push({ level, what, detail });
 
   // Node
-  const major = Number(process.versions.node.split(".")[0]);
-  if (major >= 20) add("ok", "Node.js", `v${process.versions.node}`);
-  else add("fail", "Node.js", `v${process.versions.node}: Tracium needs Node.js 20 or later`);
+  for (const f of nodeFindings(process.versions.node, currentNodeFeatures())) add(f.level, "Node.js", f.detail);
 
   // Configuration, read exactly as init() reads it; its warnings are findings too.
   const configWarnings: string[] = [];
@@ -199,7 +198,7 @@ export async function doctor(opts: DoctorOptions): Promise<number> {
     else if (existsSync(file)) {
       const n = countTraces(file);
       const size = statSync(file).size;
-      add("ok", "trace file", `${config.filePath} (${n ?? "?"} trace${n === 1 ? "" : "s"}, ${Math.ceil(size / 1024)} KB; see them with: tracium view)`);
+      add("ok", "trace file", `${config.filePath} (${n ?? "?"} trace${n === 1 ? "" : "s"}, ${Math.ceil(size / 1024)} KB; see them with: npx @tracium/sdk view)`);
     } else add("ok", "trace file", `${config.filePath} (not written yet)`);
   }
 
