@@ -172,6 +172,23 @@ export function renderTable(results, machine) {
     ]);
   }
 
+  const co = results.cost;
+  if (co?.error) failedRow("6", "cost lookup", co);
+  else if (co) {
+    rows.push([
+      "6",
+      "cost lookup: CPU ns added to an llm span's end by pricing it (cost on vs off, paired rounds)",
+      range(co.addedNs, " ns"),
+      "–",
+      "–",
+      "–",
+      "–",
+      "≤ 2,000 ns",
+      judge(co.addedNs.median <= 2000 && co.pricedEvery),
+      `every span priced: ${co.pricedEvery}; ${n(co.spans)} spans per sample, 4 models of 3 providers`,
+    ]);
+  }
+
   const header = ["#", "measure (median [p25–p75] over interleaved rounds)", "Tracium", "OTel JS SDK", "OpenLLMetry", "Langfuse", "Tracium ÷ peer (ratio of medians [bootstrap p25–p75])", "target", "status", "checks"];
   const esc = (s) => String(s).replace(/\|/g, "\\|");
   const lines = [

@@ -146,6 +146,8 @@ describe("examples", () => {
     const view = r.stdout.slice(r.stdout.indexOf("$ tracium view"));
     expect(view).toContain("support-bot  completed");
     expect(view).toContain("├─ ✓  llm  openai.chat.completions  gpt-4o-mini");
-    expect(view.trim().split("\n").at(-1)).toBe("2 traces · 4 llm calls · 324 tokens");
+    // Each llm call priced from the price table (gpt-4o-mini), per span and per trace.
+    expect(view).toMatch(/├─ ✓  llm  openai\.chat\.completions  gpt-4o-mini  .*  \$0\.0000\d+  /);
+    expect(view.trim().split("\n").at(-1)).toMatch(/^2 traces · 4 llm calls · 324 tokens · \$0\.0000\d+$/);
   });
 });

@@ -1,9 +1,10 @@
 import type { ResolvedConfig } from "./config.js";
 import { createExporters } from "./exporter-factory.js";
 import { logger } from "./logger.js";
-import type { ExportRecord, Exporter, ExporterStats } from "./records.js";
+import type { ExportRecord, Exporter, ExporterStats, SpanData } from "./records.js";
 import { runInSpanContext } from "./context.js";
 import { runObserved } from "./observe.js";
+import { Pricer } from "./cost/pricer.js";
 import { sanitize, sanitizeRecord, type SanitizeOptions } from "./sanitize.js";
 import { Trace, type TraceKind, type TraceOptions } from "./trace.js";
 import { traceFromParent } from "./propagation/w3c.js";
@@ -35,6 +36,7 @@ export class TraciumClient {
   private readonly exporters: Exporter[];
   private readonly sanitizeOptions: SanitizeOptions;
   private readonly openTraces = new Set<Trace>();
+  private readonly pricer: Pricer | undefined;
   private closed = false;
   /** Records emitted so far, and how many had been when the last exit drain started. */
   private emitted = 0;
@@ -55,6 +57,7 @@ export class TraciumClient {
       secrets: config.apiKey ? [config.apiKey] : [],
     };
     process.on("beforeExit", this.onBeforeExit);
+    this.pricer = config.cost && config.enabled ? new Pricer(config.prices, config.pricesUpdate) : undefined;
   }
 
   /**
@@ -113,6 +116,17 @@ export class TraciumClient {
   /** @internal */
   cleanRecord(value: unknown, what: string): Record<string, unknown> {
     return sanitizeRecord(value, this.sanitizeOptions, what);
+  }
+
+  /** @internal Adds `metadata.cost` to an ended model-call span, unless it has one (a provider-reported cost). */
+  priceSpan(span: SpanData): void {
+    if (!this.pricer || span.metadata.cost !== undefined) return;
+    try {
+      const cost = this.pricer.price(span);
+      if (cost) span.metadata.cost = cost;
+    } catch (err) {
+      logger.once("error", "cost", "internal error while pricing a span; it has no cost", err);
+    }
   }
 
   /** @internal Hands a record to every exporter; an exporter failure is logged, never thrown. */

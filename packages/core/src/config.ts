@@ -2,6 +2,8 @@ import type { Exporter } from "./records.js";
 import { appPackageName } from "./app-name.js";
 import { isLogLevel, logger, type LogLevel } from "./logger.js";
 import { resolveOtlpConfig, type OtlpOptions, type ResolvedOtlpConfig } from "./otlp/config.js";
+import { resolvePrices } from "./cost/options.js";
+import type { UserModelPrice } from "./cost/types.js";
 
 /**
  * Names of the built-in exporters. `otlp`: OTLP/HTTP to an OpenTelemetry collector or backend
@@ -67,6 +69,12 @@ export interface TraciumOptions {
   fetch?: typeof fetch;
   /** Settings of the `otlp` exporter; each overrides its `OTEL_EXPORTER_OTLP_*` / `OTEL_SERVICE_NAME` variable. */
   otlp?: OtlpOptions;
+  /** Price `llm` and `embedding` spans (the price table is then never loaded when false). Env: `TRACIUM_COST`. Default true. */
+  cost?: boolean;
+  /** Your own prices, in US dollars per million tokens, by model id; they win over the price table. */
+  prices?: Record<string, UserModelPrice>;
+  /** Fetch newer price data in the background at start-up, where the network allows. Env: `TRACIUM_PRICES_UPDATE`. Default false. */
+  pricesUpdate?: boolean;
 }
 
 /** Options after defaults, environment and validation. */
@@ -98,6 +106,9 @@ export interface ResolvedConfig {
   fetch: typeof fetch | undefined;
   /** Settings of the `otlp` exporter, resolved only when it is configured. */
   otlp: ResolvedOtlpConfig | undefined;
+  cost: boolean;
+  prices: ReadonlyMap<string, UserModelPrice>;
+  pricesUpdate: boolean;
 }
 
 export const DEFAULT_BASE_URL = "https://api.tracium.ai";
@@ -261,5 +272,8 @@ export function resolveConfig(input: unknown, env: Env = process.env): ResolvedC
     allowInsecureHttp: bool("allowInsecureHttp", options.allowInsecureHttp, "TRACIUM_ALLOW_INSECURE_HTTP", env, false),
     fetch: typeof fetchImpl === "function" ? fetchImpl : undefined,
     otlp: exporterList.includes("otlp") ? resolveOtlpConfig(options.otlp, env) : undefined,
+    cost: bool("cost", options.cost, "TRACIUM_COST", env, true),
+    prices: resolvePrices(options.prices, bad),
+    pricesUpdate: bool("pricesUpdate", options.pricesUpdate, "TRACIUM_PRICES_UPDATE", env, false),
   };
 }

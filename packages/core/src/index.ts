@@ -27,3 +27,8 @@ export { runObserved, type Settle } from "./observe.js";
 export * from "./provider/index.js";
 export { tool, linkToolSpan, configureToolLinks, toolLinkStats, resetToolLinks, findToolCall, type ToolOptions, type ToolSpanHint, type ToolLinkOptions, type ToolLinkStats, type ToolCallLink } from "./tool.js";
 export { bindChannelContext, type ChannelContextChoice, type StoreBindableChannel } from "./channel-context.js";
+export { registerPriceTable, priceTableSource } from "./cost/registry.js";
+export { computeCost } from "./cost/compute.js";
+export { formatUsd, costTotal } from "./cost/format.js";
+export type { SpanCost, ModelPrices, MtokPrice, TieredMtokPrice, PriceMatch, PriceTable, PriceTableSource, UserModelPrice } from "./cost/types.js";
+export type { ReportedCost } from "./cost/reported.js";

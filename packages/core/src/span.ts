@@ -3,6 +3,7 @@ import { performance } from "node:perf_hooks";
 import { runInSpanContext } from "./context.js";
 import { newId } from "./ids.js";
 import { logger } from "./logger.js";
+import { reportedCost, type ReportedCost } from "./cost/reported.js";
 import type { SpanData, Status, TokenUsage } from "./records.js";
 import { errorMessage, errorStack, sanitizeTags } from "./sanitize.js";
 import { onLlmInputRecorded, onToolCallIdSet, onToolCallsRecorded } from "./tool-links.js";
@@ -147,6 +148,14 @@ export class Span {
       if (Number.isFinite(n) && n >= 0) this.data.usage[key] = Math.round(n);
       else logger.once("warn", `bad-token:${key}`, `setTokenUsage: ${key} must be a non-negative number; ignored`);
     }
+  }
+
+  /** Records the cost the provider reported for this call (USD); it is kept instead of a table price. */
+  setCost(cost: ReportedCost): void {
+    if (!this.writable("setCost")) return;
+    const value = reportedCost(cost);
+    if (value) this.data.metadata.cost = value;
+    else logger.once("warn", "bad-cost", "setCost: total must be a non-negative number of US dollars; ignored");
   }
 
   /** Sets the model id (e.g. the model the provider reports it actually used). */

@@ -241,6 +241,7 @@ export class Trace {
   onSpanEnd(span: Span): void {
     if (this.recording) {
       this.open.delete(span);
+      this.client.priceSpan(span.data);
       if (this.data.endedAt === undefined) this.rollUp(span);
       this.client.emit({ kind: "span_end", trace: this.data, span: span.data });
     }

@@ -3,6 +3,7 @@
  * Pure: no I/O, so a viewer can reuse it. Every string taken from the trace goes through `safe()`
  * (control characters escaped), since it ends up on a terminal.
  */
+import { costTotal, formatUsd } from "../cost/format.js";
 import type { SpanData, TraceData } from "../records.js";
 import { escapeControlChars as safe } from "./terminal-text.js";
 
@@ -76,6 +77,8 @@ function spanLine(span: SpanData): string {
   if (span.modelId) parts.push(safe(span.modelId));
   const tokens = tokenText(span);
   if (tokens) parts.push(safe(tokens));
+  const cost = costTotal(span.metadata.cost);
+  if (cost !== undefined) parts.push(formatUsd(cost));
   if (span.latencyMs !== undefined) parts.push(formatMs(span.latencyMs));
   parts.push(span.status === "failed" && span.error ? `failed: ${oneLine(span.error)}` : safe(span.status));
   return parts.join(" · ");
@@ -97,8 +100,11 @@ function totals(spans: readonly SpanData[]): string {
   let output = 0;
   let cached = 0;
   let llmCalls = 0;
+  let cost: number | undefined;
   const models = new Set<string>();
   for (const s of spans) {
+    const spanCost = costTotal(s.metadata.cost);
+    if (spanCost !== undefined) cost = (cost ?? 0) + spanCost;
     input += s.usage.inputTokens ?? 0;
     output += s.usage.outputTokens ?? 0;
     cached += s.usage.cachedInputTokens ?? 0;
@@ -106,6 +112,7 @@ function totals(spans: readonly SpanData[]): string {
     if (s.spanType === "llm" && s.modelId) models.add(s.modelId);
   }
   const parts = [`${spans.length} span(s)`, `${llmCalls} llm call(s)`, `tokens ${input + cached + output} (in ${input}, cached ${cached}, out ${output})`];
+  if (cost !== undefined) parts.push(`cost ${formatUsd(cost)}`);
   if (models.size > 0) parts.push(`models ${safe([...models].join(", "))}`);
   return `total: ${parts.join(" · ")}`;
 }

@@ -178,6 +178,7 @@ export function mapSpan(span: SpanData, trace: TraceData, options: MappingOption
     a.int(ATTR.USAGE_CACHE_READ_INPUT_TOKENS, u.cachedInputTokens);
     a.int(ATTR.USAGE_CACHE_CREATION_INPUT_TOKENS, u.cacheCreationInputTokens);
     a.int(ATTR.USAGE_REASONING_OUTPUT_TOKENS, u.reasoningTokens);
+    a.double(ATTR.USAGE_COST, rec(meta.cost)?.total);
     a.str(ATTR.CONVERSATION_ID, meta.conversation_id);
     if (meta.provider === "openai") {
       a.str(ATTR.OPENAI_RESPONSE_SYSTEM_FINGERPRINT, meta.system_fingerprint);
@@ -288,6 +289,7 @@ export function mapTrace(trace: TraceData): OtlpSpan {
   a.int(ATTR.USAGE_CACHE_READ_INPUT_TOKENS, s.cached_input_tokens);
   a.int(ATTR.USAGE_CACHE_CREATION_INPUT_TOKENS, s.cache_creation_input_tokens);
   a.int(ATTR.USAGE_REASONING_OUTPUT_TOKENS, s.reasoning_tokens);
+  a.double(ATTR.USAGE_COST, s.cost_usd);
   const failed = trace.status === "failed";
   if (failed) a.str(ATTR.ERROR_TYPE, ERROR_TYPE_OTHER);
   a.str(ATTR.TRACIUM_TRACE_ID, trace.id);

@@ -32,6 +32,8 @@ export const ATTR = {
   USAGE_CACHE_READ_INPUT_TOKENS: "gen_ai.usage.cache_read.input_tokens",
   USAGE_CACHE_CREATION_INPUT_TOKENS: "gen_ai.usage.cache_creation.input_tokens",
   USAGE_REASONING_OUTPUT_TOKENS: "gen_ai.usage.reasoning.output_tokens",
+  /** Not in the GenAI conventions (they define no cost): the call's or trace's cost in US dollars. */
+  USAGE_COST: "gen_ai.usage.cost",
   TOOL_NAME: "gen_ai.tool.name",
   TOOL_CALL_ID: "gen_ai.tool.call.id",
   TOOL_TYPE: "gen_ai.tool.type",

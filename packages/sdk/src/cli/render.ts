@@ -2,7 +2,7 @@
  * Renders traces read from the JSONL file as readable trees. Every string from the file goes
  * through `safe()` (control characters escaped): the file is data, and must not drive the terminal.
  */
-import { escapeControlChars as safe } from "@tracium/core";
+import { costTotal, escapeControlChars as safe, formatUsd } from "@tracium/core";
 import type { FileSpan, FileTrace } from "./traces.js";
 
 /** ANSI styling, or none. */
@@ -83,6 +83,8 @@ function spanLine(span: FileSpan, style: Style): string {
   if (span.model_id && MODEL_SPANS.has(span.span_type)) cols.push(safe(span.model_id));
   const tokens = spanTokens(span);
   if (tokens) cols.push(style.dim(tokens));
+  const cost = costTotal(span.metadata?.cost);
+  if (cost !== undefined) cols.push(formatUsd(cost));
   cols.push(span.status === "in_progress" && span.latency_ms === null ? style.yellow("open") : formatDuration(span.latency_ms));
   const ttft = num(span.metadata?.time_to_first_token_ms);
   if (ttft !== undefined) cols.push(style.dim(`ttft ${formatDuration(ttft)}`));
@@ -150,7 +152,16 @@ function treeLines(spans: readonly FileSpan[], forest: ReturnType<typeof spanFor
 }
 
 /** Token and call totals: the trace summary when the trace ended, else summed from its llm spans. */
-export function traceTotals(trace: FileTrace): { llmCalls: number; input: number; output: number; cached: number; total: number; models: string[] } {
+export function traceTotals(trace: FileTrace): {
+  llmCalls: number;
+  input: number;
+  output: number;
+  cached: number;
+  total: number;
+  models: string[];
+  /** US dollars, when some call was priced. */
+  cost: number | undefined;
+} {
   const s = trace.summary;
   if (trace.status !== "in_progress" && num(s.llm_calls) !== undefined) {
     const input = num(s.input_tokens) ?? 0;
@@ -164,10 +175,13 @@ export function traceTotals(trace: FileTrace): { llmCalls: number; input: number
       cached,
       total: num(s.total_tokens) ?? input + output + cached + created,
       models: Array.isArray(s.models) ? s.models.filter((m): m is string => typeof m === "string") : [],
+      cost: num(s.cost_usd),
     };
   }
-  const t = { llmCalls: 0, input: 0, output: 0, cached: 0, total: 0, models: [] as string[] };
+  const t = { llmCalls: 0, input: 0, output: 0, cached: 0, total: 0, models: [] as string[], cost: undefined as number | undefined };
   for (const span of trace.spans) {
+    const cost = costTotal(span.metadata?.cost);
+    if (cost !== undefined) t.cost = (t.cost ?? 0) + cost;
     if (span.span_type !== "llm") continue;
     t.llmCalls++;
     t.input += num(span.input_tokens) ?? 0;
@@ -204,6 +218,7 @@ export function renderTrace(trace: FileTrace, style: Style = plain): string {
   const totals = [`${t.llmCalls} llm call${t.llmCalls === 1 ? "" : "s"}`, `${fmtInt(t.input)} in`, `${fmtInt(t.output)} out`];
   if (t.cached) totals.push(`${fmtInt(t.cached)} cached`);
   totals.push(`${fmtInt(t.total)} tokens`);
+  if (t.cost !== undefined) totals.push(formatUsd(t.cost));
   if (t.models.length > 0) totals.push(`models ${safe(t.models.join(", "))}`);
   const userKeys = Object.keys(trace.summary).filter((k) => !AUTO_SUMMARY_KEYS.has(k));
   for (const k of userKeys.slice(0, 6)) totals.push(`${oneLine(k, 40)}=${oneLine(JSON.stringify(trace.summary[k]) ?? "", 40)}`);
@@ -220,6 +235,9 @@ const AUTO_SUMMARY_KEYS = new Set([
   "total_tokens",
   "llm_calls",
   "models",
+  "cost_usd",
+  "cost",
+  "unpriced_llm_calls",
 ]);
 
 /** The closing line over several traces. */
@@ -228,14 +246,17 @@ export function renderFooter(traces: readonly FileTrace[], shownOf: number, styl
   const open = traces.filter((t) => t.status === "in_progress").length;
   let tokens = 0;
   let calls = 0;
+  let cost: number | undefined;
   for (const t of traces) {
     const totals = traceTotals(t);
     tokens += totals.total;
     calls += totals.llmCalls;
+    if (totals.cost !== undefined) cost = (cost ?? 0) + totals.cost;
   }
   const parts = [`${traces.length} trace${traces.length === 1 ? "" : "s"}${shownOf > traces.length ? ` (of ${shownOf})` : ""}`];
   if (failed) parts.push(style.red(`${failed} failed`));
   if (open) parts.push(style.yellow(`${open} in progress`));
   parts.push(`${calls} llm call${calls === 1 ? "" : "s"}`, `${fmtInt(tokens)} tokens`);
+  if (cost !== undefined) parts.push(formatUsd(cost));
   return parts.join(" · ");
 }
