@@ -4,7 +4,8 @@ export default defineConfig({
   entry: ["src/index.ts"],
   format: ["esm", "cjs"],
   dts: true,
-  sourcemap: true,
+  // No source maps: they were most of the tarball, without the sources they point to.
+  sourcemap: false,
   clean: true,
   target: "node20",
   platform: "node",
