@@ -87,6 +87,41 @@ for (const v of VERSIONS) {
       }
     });
 
+    it("an agent class run (generate, then stream): one parent span per run, its steps and tool beneath", async () => {
+      const { ai, openai } = await v.load();
+      const provider = openai({ apiKey: "sk-fake", baseURL: fake.openaiBaseURL });
+      const AgentClass = ai.ToolLoopAgent ?? ai.Experimental_Agent;
+      const agent = new AgentClass({ id: "weather-agent", model: provider.chat("gpt-4o-mini"), tools: weatherTools(ai), stopWhen: steps(ai, 3) });
+      const generated = await agentTrace({ agentName: "agent-class" }, () => agent.generate({ prompt: "What is the weather in Graz?" }));
+      expect(generated.text).toContain("Sunny in Graz");
+      const streamedText = await agentTrace({ agentName: "agent-class" }, async () => {
+        const result = await agent.stream({ prompt: "What is the weather in Kobe?" });
+        let text = "";
+        for await (const delta of result.textStream) text += delta;
+        return text;
+      });
+      expect(streamedText).toContain("Sunny in Kobe");
+      const [first, second] = memory.traces();
+      for (const [trace, name] of [
+        [first!, "generate"],
+        [second!, "stream"],
+      ] as const) {
+        const spans = memory.spans(trace.id);
+        const roots = spans.filter((s) => s.parentSpanId === undefined);
+        expect(roots).toHaveLength(1);
+        // ai 5/6: the agent's own span; ai 7: the generateText/streamText its run is made of.
+        if (v.major === 7) expect(roots[0]!.name).toBe(name === "generate" ? "ai.generateText" : "ai.streamText");
+        else expect(roots[0]).toMatchObject({ spanType: "agent", name: `ai.agent.${name}`, metadata: expect.objectContaining({ agent_id: "weather-agent" }) });
+        const llms = spans.filter((s) => s.spanType === "llm");
+        const tools = spans.filter((s) => s.spanType === "tool");
+        expect(llms).toHaveLength(2);
+        expect(tools).toHaveLength(1);
+        for (const s of [...llms, ...tools]) expect(s.parentSpanId).toBe(roots[0]!.id);
+        expect(tools[0]!.metadata.llm_span_id).toBe(llms[0]!.id);
+        expect(roots[0]!.endedAt).toBeDefined();
+      }
+    });
+
     it("output and provider requests are the same with and without tracing", async () => {
       const { ai, raw, openai } = await v.load();
       const provider = openai({ apiKey: "sk-fake", baseURL: fake.openaiBaseURL });

@@ -80,6 +80,29 @@ for (const v of VERSIONS) {
       expect(summary.output_tokens).toBe(result.totalUsage.outputTokens);
     });
 
+    it("@ai-sdk/anthropic: the Anthropic usage rule (input excludes cache reads, kept as is), provider anthropic", async () => {
+      const { ai, anthropic } = await v.load();
+      const provider = anthropic({ apiKey: "sk-ant-fake", baseURL: `${fake.anthropicBaseURL}/v1` });
+      const system = "You are a weather assistant. Answer briefly and use the tool. ".repeat(6);
+      const result = await agentTrace({ agentName: "claude-bot" }, () =>
+        ai.generateText({ model: provider("claude-sonnet-4-6"), system, prompt: "What is the weather in Lyon?", tools: weatherTools(ai), stopWhen: steps(ai, 3) }),
+      );
+      expect(result.text).toContain("Sunny in Lyon");
+      const llms = byType(memory.spans(), "llm");
+      expect(llms).toHaveLength(2);
+      for (const [i, llm] of llms.entries()) {
+        const usage = result.steps[i].usage;
+        // ai 5 reports Anthropic's input_tokens as is; ai 6/7 as inputTokenDetails.noCacheTokens.
+        const uncached = v.major === 5 ? usage.inputTokens : usage.inputTokenDetails.noCacheTokens;
+        expect(llm.metadata.provider).toBe("anthropic");
+        expect(llm.usage.inputTokens).toBe(uncached);
+        expect(llm.usage.cachedInputTokens).toBe(48);
+        expect(llm.usage.outputTokens).toBe(usage.outputTokens);
+      }
+      expect(byType(memory.spans(), "tool")[0]!.metadata.tool_call_id).toMatch(/^toolu_/);
+      expect((llms[0]!.input as { messages: Array<{ role: string }> }).messages[0]!.role).toBe("system");
+    });
+
     it("generateObject → chain span with the object, one llm span", async () => {
       const { ai, openai } = await v.load();
       if (typeof ai.generateObject !== "function") return;

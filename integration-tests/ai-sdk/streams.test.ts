@@ -127,6 +127,26 @@ for (const v of VERSIONS) {
       await expectComplete();
     });
 
+    it.skipIf(v.major === 7)("streamObject: a chain span with its streamed llm span, ended, nothing left unhandled", async () => {
+      const { ai, openai } = await v.load();
+      const provider = openai({ apiKey: "sk-fake", baseURL: fake.openaiBaseURL });
+      const { z } = await import("zod");
+      await agentTrace({ agentName: "objects" }, async () => {
+        const result = ai.streamObject({ model: provider.chat("gpt-4o-mini"), schema: z.object({ answer: z.string() }), prompt: "Reply as JSON" });
+        for await (const _ of result.partialObjectStream) void _;
+        await result.object.catch(() => undefined);
+      });
+      await waitFor(() => byType(memory.spans(), "chain").length === 1, 5000, "the chain span");
+      const spans = memory.spans();
+      const [chain] = byType(spans, "chain");
+      const [llm] = byType(spans, "llm");
+      expect(chain!.name).toBe("ai.streamObject");
+      expect(llm).toMatchObject({ name: "ai.streamObject.doStream", parentSpanId: chain!.id, status: "completed" });
+      expect(llm!.metadata.stream_end_reason).toBe("done");
+      expect(llm!.metadata.request_params).toMatchObject({ responseFormat: "json" });
+      expect(llm!.usage.outputTokens).toBeGreaterThan(0);
+    });
+
     it("abandoned midway (break): every span ends (with the trace), none failed, no unhandled rejection", async () => {
       await run(async (r) => {
         for await (const _ of r.textStream) break;

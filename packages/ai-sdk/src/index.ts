@@ -18,7 +18,7 @@ import { isSubscribed, subscribeAiTelemetry, unsubscribeAiTelemetry } from "./ch
 import { instrumentTarget, isTargetInstrumented, replaceModuleExports, uninstrumentTarget, type InstrumentReport } from "./instrument.js";
 import { isAiTarget } from "./targets.js";
 
-export { PATCHED_EXPORTS, tracedModule as wrapAiSdk, type PatchedExport, type InstrumentReport } from "./instrument.js";
+export { PATCHED_EXPORTS, PATCHED_AGENT_CLASSES, tracedModule as wrapAiSdk, type PatchedExport, type InstrumentReport } from "./instrument.js";
 export { AI_TELEMETRY_CHANNEL, subscribeAiTelemetry, unsubscribeAiTelemetry } from "./channel.js";
 
 /**
@@ -31,7 +31,7 @@ export function instrumentAiSdk(target: unknown): InstrumentReport {
     return instrumentTarget(target);
   } catch (err) {
     logger.error("ai-sdk: instrumenting failed; the SDK is left as it was", err);
-    return { channel: 0, patched: [], readOnly: [] };
+    return { channel: 0, patched: [], readOnly: [], agentMethods: 0 };
   }
 }
 

@@ -9,7 +9,7 @@ import { isWrapped, logger, unwrapMethod, wrapMethod, safeGet } from "@tracium/c
 import { subscribeAiTelemetry } from "./channel.js";
 import type { OperationKind } from "./operation.js";
 import { aiModules, moduleKind } from "./targets.js";
-import { tracedOperation } from "./wrap.js";
+import { tracedAgentMethod, tracedOperation } from "./wrap.js";
 
 /** One patched export of `ai` 5/6. */
 export interface PatchedExport {
@@ -27,6 +27,35 @@ export const PATCHED_EXPORTS: readonly PatchedExport[] = [
   { name: "embedMany", kind: "embedMany" },
 ];
 
+/** Agent classes of `ai` 5/6 whose `generate`/`stream` are patched on their prototype. */
+export const PATCHED_AGENT_CLASSES: readonly string[] = ["ToolLoopAgent", "Experimental_Agent"];
+
+const AGENT_METHODS = [
+  { method: "generate", kind: "generateText" },
+  { method: "stream", kind: "streamText" },
+] as const;
+
+/** The prototypes of the agent classes `mod` exports (deduplicated: one class may have two names). */
+function agentPrototypes(mod: object): object[] {
+  const out: object[] = [];
+  for (const name of PATCHED_AGENT_CLASSES) {
+    const proto = safeGet(safeGet(mod, name), "prototype");
+    if (proto && typeof proto === "object" && !out.includes(proto) && typeof safeGet(proto, "generate") === "function") out.push(proto);
+  }
+  return out;
+}
+
+/** Patches the agent classes' methods (prototypes can be patched even when the module's exports cannot). */
+function patchAgents(mod: object): number {
+  let n = 0;
+  for (const proto of agentPrototypes(mod)) {
+    for (const { method, kind } of AGENT_METHODS) {
+      if (Object.prototype.hasOwnProperty.call(proto, method) && (isWrapped(proto, method) || wrapMethod(proto, method, (fn) => tracedAgentMethod(kind, fn)))) n++;
+    }
+  }
+  return n;
+}
+
 /** What one `instrumentAiSdk` call did. */
 export interface InstrumentReport {
   /** `ai` 7 copies found: traced through the channel. */
@@ -35,6 +64,8 @@ export interface InstrumentReport {
   patched: string[];
   /** Exports that could not be replaced (a read-only ES module namespace). */
   readOnly: string[];
+  /** Agent methods patched (`ToolLoopAgent.prototype.generate`…). */
+  agentMethods: number;
 }
 
 function replace(mod: object, entry: PatchedExport): "patched" | "read-only" | "absent" {
@@ -50,7 +81,7 @@ function replace(mod: object, entry: PatchedExport): "patched" | "read-only" | "
 
 /** Patches (ai 5/6) or follows (ai 7) every `ai` module `target` holds. */
 export function instrumentTarget(target: unknown): InstrumentReport {
-  const report: InstrumentReport = { channel: 0, patched: [], readOnly: [] };
+  const report: InstrumentReport = { channel: 0, patched: [], readOnly: [], agentMethods: 0 };
   for (const mod of aiModules(target)) {
     if (moduleKind(mod) === "channel") {
       if (subscribeAiTelemetry()) report.channel++;
@@ -61,10 +92,12 @@ export function instrumentTarget(target: unknown): InstrumentReport {
       if (outcome === "patched") report.patched.push(entry.name);
       else if (outcome === "read-only") report.readOnly.push(entry.name);
     }
+    report.agentMethods += patchAgents(mod);
   }
   if (report.readOnly.length > 0 && report.patched.length === 0) {
     logger.warn(
-      "ai-sdk: this `ai` (5 or 6) is an ES module namespace, whose exports cannot be replaced, so its calls are not traced. " +
+      "ai-sdk: this `ai` (5 or 6) is an ES module namespace, whose exports cannot be replaced, so its calls are not traced " +
+        "(its agent classes are). " +
         "Start the app with `node --import @tracium/sdk/auto` (the ES module hook patches `ai` as it is imported), " +
         "call through `wrapAiSdk(ai)` (a traced view of the module), " +
         "or use `ai` 7, which is traced through its diagnostics channel.",
@@ -84,6 +117,7 @@ export function uninstrumentTarget(target: unknown): boolean {
         // read-only
       }
     }
+    for (const proto of agentPrototypes(mod)) for (const { method } of AGENT_METHODS) any = unwrapMethod(proto, method) || any;
   }
   return any;
 }
@@ -121,6 +155,7 @@ export function tracedModule<T extends object>(mod: T): T {
     Object.defineProperty(view, name, { enumerable: true, configurable: true, get: () => safeGet(inner, name) });
   }
   if (!names.includes("__esModule")) Object.defineProperty(view, "__esModule", { value: true });
+  patchAgents(inner);
   for (const entry of PATCHED_EXPORTS) {
     const original = safeGet(inner, entry.name);
     if (typeof original !== "function") continue;

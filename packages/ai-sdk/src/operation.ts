@@ -25,6 +25,8 @@ export interface OperationInfo {
   readonly values?: unknown;
   readonly functionId?: string | undefined;
   readonly capture: Capture;
+  /** An agent run (`Agent`/`ToolLoopAgent` `generate`/`stream`): an `agent` span of that name. */
+  readonly agent?: { readonly name: string; readonly id: string | undefined } | undefined;
 }
 
 /** Span type of an operation. */
@@ -49,7 +51,9 @@ export function startOperationSpan(info: OperationInfo, parent?: Span): Span {
   if (info.functionId) metadata.function_id = info.functionId;
   const names = toolSetNames(info.tools);
   if (names) metadata.tool_names = names;
-  const options: SpanOptions = { spanType: operationSpanType(info.kind), name: `ai.${info.kind}`, metadata, ...(info.modelId ? { modelId: info.modelId } : {}) };
+  if (info.agent?.id) metadata.agent_id = info.agent.id;
+  const spanType = info.agent ? "agent" : operationSpanType(info.kind);
+  const options: SpanOptions = { spanType, name: info.agent?.name ?? `ai.${info.kind}`, metadata, ...(info.modelId ? { modelId: info.modelId } : {}) };
   const span = parent ? parent.startSpan(options) : startSpan(options);
   try {
     if (info.capture.inputs) {

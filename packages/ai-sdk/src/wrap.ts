@@ -202,7 +202,7 @@ function withCallback(options: Obj, key: "onFinish" | "onAbort", ours: (event: u
 }
 
 /** Plans one call: its span and the options the SDK gets. Undefined: run untraced. */
-function planCall(kind: OperationKind, options: unknown): TracedCall | undefined {
+function planCall(kind: OperationKind, options: unknown, agent?: { name: string; id: string | undefined }): TracedCall | undefined {
   const opts = rec(options);
   if (!opts) return undefined;
   const telemetry = own(opts, "experimental_telemetry");
@@ -218,6 +218,7 @@ function planCall(kind: OperationKind, options: unknown): TracedCall | undefined
     values: kind === "embed" ? own(opts, "value") : kind === "embedMany" ? own(opts, "values") : undefined,
     functionId: str(telemetry, "functionId"),
     capture,
+    agent,
   });
   const copy: Obj = { ...opts };
   const call: TracedCall = { kind, span, capture, options: copy, streaming: STREAMING.has(kind) };
@@ -275,5 +276,54 @@ export function tracedOperation(kind: OperationKind, original: AnyFunction): Any
     }
     finishOperation(c.span, kind, result, c.capture);
     return result;
+  };
+}
+
+/**
+ * The replacement for an agent class's `generate`/`stream` (`ai` 5 `Experimental_Agent`, `ai` 6
+ * `ToolLoopAgent`), which call the SDK's functions from inside the module, out of reach of the
+ * patched exports. The method runs with `this` seen through a proxy whose `settings` (the agent's
+ * model, tools, callbacks) are the traced copy; the agent itself is untouched.
+ */
+export function tracedAgentMethod(kind: "generateText" | "streamText", original: AnyFunction): AnyFunction {
+  const method = kind === "generateText" ? "generate" : "stream";
+  return function tracedAgentCall(this: unknown, ...args: unknown[]): unknown {
+    const agent = this;
+    let call: TracedCall | undefined;
+    try {
+      const settings = own(agent, "settings");
+      call = agent !== null && typeof agent === "object" && rec(settings) ? planCall(kind, settings, { name: `ai.agent.${method}`, id: str(settings, "id") }) : undefined;
+    } catch (err) {
+      logger.once("warn", "ai-sdk:agent", "ai-sdk: could not trace an agent run; it runs untraced", err);
+      call = undefined;
+    }
+    if (!call) return Reflect.apply(original, this, args);
+    const c = call;
+    const view = new Proxy(agent as object, {
+      get(target, prop) {
+        return prop === "settings" ? c.options : Reflect.get(target, prop, target);
+      },
+    });
+    let result: unknown;
+    try {
+      result = c.span.run(() => Reflect.apply(original, view, args));
+    } catch (err) {
+      failOperation(c.span, err);
+      throw err;
+    }
+    if (!(result instanceof Promise)) {
+      if (!c.streaming) finishOperation(c.span, kind, result, c.capture);
+      return result;
+    }
+    return result.then(
+      (value: unknown) => {
+        if (!c.streaming) finishOperation(c.span, kind, value, c.capture);
+        return value;
+      },
+      (err: unknown) => {
+        failOperation(c.span, err);
+        throw err;
+      },
+    );
   };
 }
