@@ -78,6 +78,27 @@ describe("an app that never flushes exits promptly whatever the API does", () =>
   });
 });
 
+describe("the OTLP exporter does not hold the exit either", () => {
+  const faults: Fault[] = ["closed-port", "http-429", "hang"];
+  for (const fault of faults) {
+    it(`collector fault: ${fault}`, async () => {
+      const api = await startFault(fault);
+      try {
+        const r = await runApp([join(FIXTURES, "exit-app.mjs")], {
+          TRACIUM_EXPORTER: "otlp",
+          OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${api.url}/v1/traces`,
+        });
+        expectPromptExit(r);
+        // OTLP sends finished spans: 3 traces × (one span, the agent root span).
+        expect(r.stats).toMatchObject({ queued: 0, sent: 0 });
+        expect(r.stats.dropped + r.stats.failed).toBe(6);
+      } finally {
+        await api.close();
+      }
+    });
+  }
+});
+
 describe("zero code with openai exits promptly whatever the API does", () => {
   let provider: FakeProvider;
   beforeAll(async () => {

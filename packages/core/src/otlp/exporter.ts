@@ -29,6 +29,7 @@ import { encodeJson, encodeProtobuf } from "./encode.js";
 import { mapSpan, mapTrace } from "./mapping.js";
 import { Attributes, type KeyValue, type OtlpBatch, type OtlpSpan } from "./model.js";
 import { readPartialSuccess } from "./protobuf.js";
+import { shrinkOtlpSpan } from "./shrink.js";
 import { ATTR } from "./semconv.js";
 
 /** Options of {@link OtlpHttpExporter}. */
@@ -347,16 +348,18 @@ export class OtlpHttpExporter implements Exporter {
 
   /** Maps, encodes and delivers one batch; counts every span in it exactly once. Never rejects. */
   private async sendBatch(batch: Item[]): Promise<void> {
-    const spans: OtlpSpan[] = [];
+    const pending = { count: 0 };
     try {
-      await this.sendSpans(batch, spans);
+      await this.sendSpans(batch, pending);
     } catch (err) {
-      this.failed += spans.length;
+      this.failed += pending.count;
       logger.once("error", "otlp:deliver", "OTLP delivery failed unexpectedly", err);
     }
   }
 
-  private async sendSpans(batch: Item[], spans: OtlpSpan[]): Promise<void> {
+  /** Maps the batch and sends it; `pending.count` is what is not counted yet (for sendBatch's catch). */
+  private async sendSpans(batch: Item[], pending: { count: number }): Promise<void> {
+    const spans: OtlpSpan[] = [];
     for (const { record } of batch) {
       try {
         spans.push(record.kind === "span_end" ? mapSpan(record.span, record.trace, { captureContent: this.captureContent }) : mapTrace(record.trace));
@@ -365,17 +368,41 @@ export class OtlpHttpExporter implements Exporter {
         logger.once("warn", "otlp:map", "a span could not be converted to OTLP and was not sent", err);
       }
     }
-    if (spans.length === 0) return;
+    pending.count = spans.length;
+    if (spans.length > 0) await this.sendMapped(spans, pending);
+  }
+
+  /**
+   * Encodes and delivers spans, counting each once. A request the collector refuses as too large
+   * (413) is split in halves down to single spans; a single span is sent once more without its
+   * long attributes, and counted failed if that is refused too.
+   */
+  private async sendMapped(spans: OtlpSpan[], pending: { count: number }, reduced = false): Promise<void> {
     const otlp: OtlpBatch = { resource: this.resource, scope: { name: "tracium", version: SDK_VERSION }, spans };
     let body = this.protocol === "http/json" ? encodeJson(otlp) : encodeProtobuf(otlp);
     if (this.compression === "gzip") body = await gzipAsync(body);
     const result = await this.deliver(body, spans.length);
-    spans.length = 0; // counted below; nothing left for the catch in sendBatch
+    if (result.outcome === "too_large" && spans.length > 1) {
+      const half = Math.ceil(spans.length / 2);
+      await this.sendMapped(spans.slice(0, half), pending);
+      await this.sendMapped(spans.slice(half), pending);
+      return;
+    }
+    if (result.outcome === "too_large" && !reduced) {
+      const smaller = spans[0] && shrinkOtlpSpan(spans[0]);
+      if (smaller) return this.sendMapped([smaller], pending, true);
+    }
+    pending.count -= spans.length;
+    if (result.outcome === "too_large") {
+      this.failed += spans.length;
+      logger.once("warn", "otlp:413", "the OTLP endpoint refused a single span as too large (HTTP 413), even without its long attributes; counted as failed in stats()");
+      return;
+    }
     this[result.outcome] += result.count;
     if (result.outcome === "sent" && result.rejected > 0) this.failed += result.rejected;
   }
 
-  private async deliver(body: Uint8Array, n: number): Promise<{ outcome: "sent" | "failed" | "dropped"; count: number; rejected: number }> {
+  private async deliver(body: Uint8Array, n: number): Promise<{ outcome: "sent" | "failed" | "dropped" | "too_large"; count: number; rejected: number }> {
     for (let attempt = 0; ; attempt++) {
       if (this.closed) return { outcome: "dropped", count: n, rejected: 0 };
       const cut = this.requests.signal;
@@ -387,6 +414,7 @@ export class OtlpHttpExporter implements Exporter {
         const rejected = Math.min(n, this.rejectedIn(out));
         return { outcome: "sent", count: n - rejected, rejected };
       }
+      if (out.status === 413) return { outcome: "too_large", count: n, rejected: 0 };
       if (retryable(out.status)) {
         this.breaker.failure();
         if (this.draining) return { outcome: "dropped", count: n, rejected: 0 };
