@@ -1,8 +1,8 @@
 // The Bedrock part of the fake provider: the Bedrock Runtime routes the real
 // `@aws-sdk/client-bedrock-runtime` calls, `POST /model/{modelId}/converse`, `/converse-stream`,
-// `/invoke`, `/invoke-with-response-stream` and `/count-tokens`, on a server of its own: the SDK's
-// default request handler speaks HTTP/2, so this one is an HTTP/2 (cleartext) server. Point the
-// SDK at it with
+// `/invoke`, `/invoke-with-response-stream` and `/count-tokens`. The SDK's default request handler
+// speaks HTTP/2 (since 2025), so they are served on an HTTP/2 (cleartext) port of their own; older
+// releases (HTTP/1.1) use the main port (`provider.url`). Point the SDK at it with
 // `new BedrockRuntimeClient({ endpoint: provider.bedrockEndpoint, region: "us-east-1", credentials: { accessKeyId: "fake", secretAccessKey: "fake" } })`.
 //
 // Streams use the AWS event stream binary framing (`application/vnd.amazon.eventstream`), encoded
@@ -157,8 +157,71 @@ function invoke(modelId, body, stream, state, kit) {
 
 const ROUTE = /^\/model\/([^/]+)\/(converse|converse-stream|invoke|invoke-with-response-stream|count-tokens)$/;
 
+/** The answer to one request: `{ status, headers, json }`, or `{ events }` (an event stream). */
+function answer(method, path, body, state, kit) {
+  const m = method === "POST" ? ROUTE.exec(path) : null;
+  if (!m) return { status: 404, headers: { "x-amzn-errortype": "UnknownOperationException" }, json: { message: `no fake for ${method} ${path}` } };
+  const modelId = decodeURIComponent(m[1]);
+  const action = m[2];
+  if (modelId.includes("error")) return { status: 400, headers: { "x-amzn-errortype": "ValidationException" }, json: { message: `The provided model identifier is invalid: ${modelId}` } };
+  if (action === "count-tokens") {
+    const inner = body.input?.converse ?? (body.input?.invokeModel?.body ? JSON.parse(Buffer.from(body.input.invokeModel.body, "base64").toString("utf8")) : {});
+    return { status: 200, json: { inputTokens: kit.countTokens(conversation(inner).promptText) } };
+  }
+  const streaming = action === "converse-stream" || action === "invoke-with-response-stream";
+  const out = action.startsWith("converse") ? converse(modelId, body, streaming, state, kit) : invoke(modelId, body, streaming, state, kit);
+  if (out.events) return out;
+  const u = out.json.usage ?? {};
+  const headers = action === "invoke" ? { "x-amzn-bedrock-input-token-count": String(u.input_tokens ?? u.inputTokens ?? 0), "x-amzn-bedrock-output-token-count": String(u.output_tokens ?? u.outputTokens ?? 0) } : {};
+  return { status: 200, headers, json: out.json };
+}
+
+function parse(chunks) {
+  try {
+    return chunks.length ? JSON.parse(Buffer.concat(chunks).toString("utf8")) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Writes an answer through `respond(status, headers)`, `write(buf)`, `end(buf?)`, `closed()`. */
+function reply(result, io) {
+  if (io.closed()) return;
+  if (!result.events) {
+    io.respond(result.status, { "content-type": "application/json", ...result.headers });
+    io.end(JSON.stringify(result.json));
+    return;
+  }
+  io.respond(200, { "content-type": "application/vnd.amazon.eventstream" });
+  let i = 0;
+  const next = () => {
+    if (io.closed()) return;
+    if (i >= result.events.length) return io.end();
+    io.write(result.events[i++]);
+    setTimeout(next, 2);
+  };
+  next();
+}
+
 /**
- * Starts the Bedrock Runtime fake (HTTP/2 cleartext) on 127.0.0.1.
+ * Answers a Bedrock request that reached the fake provider's main (HTTP/1.1) server, as older SDK
+ * releases and HTTP/1.1 handlers send them; returns false when `path` is not a Bedrock route.
+ * @param {{ method: string, path: string, body: any, res: import("node:http").ServerResponse, state: { seq: number }, kit: Record<string, Function> }} call
+ */
+export function bedrockRoute({ method, path, body, res, state, kit }) {
+  if (!ROUTE.test(path)) return false;
+  reply(answer(method, path, body, state, kit), {
+    closed: () => res.destroyed,
+    respond: (status, h) => res.writeHead(status, h),
+    write: (b) => res.write(b),
+    end: (b) => res.end(b),
+  });
+  return true;
+}
+
+/**
+ * Starts the Bedrock Runtime fake's HTTP/2 (cleartext) server on 127.0.0.1: the SDK's default
+ * request handler speaks HTTP/2 since 2025.
  * @param {{ state: { seq: number }, requests: any[], latencyMs: number, kit: Record<string, Function> }} options
  * @returns {Promise<{ url: string, close(): Promise<void> }>}
  */
@@ -169,48 +232,23 @@ export async function startBedrockServer({ state, requests, latencyMs, kit }) {
     stream.on("data", (c) => chunks.push(c));
     stream.on("error", () => {});
     stream.on("end", () => {
+      const method = headers[":method"];
       const path = String(headers[":path"] ?? "").split("?")[0];
-      let body = {};
-      try {
-        body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString("utf8")) : {};
-      } catch {
-        body = {};
-      }
-      requests.push({ method: headers[":method"], path, body, headers });
-      const send = (status, json, extra = {}) => {
-        if (stream.closed) return;
-        stream.respond({ ":status": status, "content-type": "application/json", ...extra });
-        stream.end(JSON.stringify(json));
-      };
+      const body = parse(chunks);
+      requests.push({ method, path, body, headers });
       setTimeout(() => {
+        let result;
         try {
-          const m = headers[":method"] === "POST" ? ROUTE.exec(path) : null;
-          if (!m) return send(404, { message: `no fake for ${headers[":method"]} ${path}` }, { "x-amzn-errortype": "UnknownOperationException" });
-          const modelId = decodeURIComponent(m[1]);
-          const action = m[2];
-          if (modelId.includes("error")) return send(400, { message: `The provided model identifier is invalid: ${modelId}` }, { "x-amzn-errortype": "ValidationException" });
-          if (action === "count-tokens") {
-            const inner = body.input?.converse ?? (body.input?.invokeModel?.body ? JSON.parse(Buffer.from(body.input.invokeModel.body, "base64").toString("utf8")) : {});
-            return send(200, { inputTokens: kit.countTokens(conversation(inner).promptText) });
-          }
-          const streaming = action === "converse-stream" || action === "invoke-with-response-stream";
-          const out = action.startsWith("converse") ? converse(modelId, body, streaming, state, kit) : invoke(modelId, body, streaming, state, kit);
-          if (out.json) {
-            const headersOut = action === "invoke" ? { "x-amzn-bedrock-input-token-count": String(out.json.usage?.input_tokens ?? out.json.usage?.inputTokens ?? 0), "x-amzn-bedrock-output-token-count": String(out.json.usage?.output_tokens ?? out.json.usage?.outputTokens ?? 0) } : {};
-            return send(200, out.json, headersOut);
-          }
-          stream.respond({ ":status": 200, "content-type": "application/vnd.amazon.eventstream" });
-          let i = 0;
-          const next = () => {
-            if (stream.closed) return;
-            if (i >= out.events.length) return stream.end();
-            stream.write(out.events[i++]);
-            setTimeout(next, 2);
-          };
-          next();
+          result = answer(method, path, body, state, kit);
         } catch (err) {
-          send(500, { message: String(err?.message ?? err) }, { "x-amzn-errortype": "InternalServerException" });
+          result = { status: 500, headers: { "x-amzn-errortype": "InternalServerException" }, json: { message: String(err?.message ?? err) } };
         }
+        reply(result, {
+          closed: () => stream.closed,
+          respond: (status, h) => stream.respond({ ":status": status, ...h }),
+          write: (b) => stream.write(b),
+          end: (b) => stream.end(b),
+        });
       }, latencyMs);
     });
   });

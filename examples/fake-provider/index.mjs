@@ -15,7 +15,7 @@
 // Groq, Mistral and Ollama endpoints: local-models.mjs.
 import { createServer } from "node:http";
 import { geminiRoute } from "./gemini.mjs";
-import { startBedrockServer } from "./bedrock.mjs";
+import { bedrockRoute, startBedrockServer } from "./bedrock.mjs";
 import { handleLocalModel } from "./local-models.mjs";
 
 export const words = (text) => String(text ?? "").split(/\s+/).filter(Boolean);
@@ -258,6 +258,7 @@ export async function startFakeProvider(options = {}) {
           if (req.method === "POST" && path.endsWith("/responses")) return openaiResponses(body, res, state);
           if (req.method === "POST" && path.endsWith("/messages")) return anthropicMessages(body, res, state);
           if (geminiRoute({ method: req.method, path, body, res, state, kit: { decide, countTokens, textOf, sendJson, chunkText } })) return;
+          if (bedrockRoute({ method: req.method, path, body, res, state, kit: { decide, countTokens, chunkText } })) return;
           sendJson(res, 404, { error: { message: `no fake for ${req.method} ${path}` } });
         } catch (err) {
           sendJson(res, 500, { error: { message: String(err?.message ?? err) } });

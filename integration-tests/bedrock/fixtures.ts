@@ -4,17 +4,38 @@
  * plus a scripted HTTP/2 endpoint for error and malformed replies.
  */
 import http2 from "node:http2";
+import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import * as bedrock from "@aws-sdk/client-bedrock-runtime";
+// An early-2025 release, from before the SDK's schema-based serde (its commands carry no `schema`).
+import * as bedrockOld from "bedrock-runtime-3758";
 import { eventMessage } from "../../examples/fake-provider/bedrock.mjs";
 
 export { bedrock };
 
+/** One SDK release under test. */
+export interface Version {
+  label: string;
+  sdk: typeof bedrock;
+  /** Whether its default request handler speaks HTTP/2 (releases from 2025 on); older ones use HTTP/1.1. */
+  http2ByDefault: boolean;
+}
+
+/** The SDK releases tested side by side (Bedrock Runtime has one major, 3.x). */
+export const VERSIONS: Version[] = [
+  { label: "client-bedrock-runtime 3.x (latest)", sdk: bedrock, http2ByDefault: true },
+  { label: "client-bedrock-runtime 3.758", sdk: bedrockOld as unknown as typeof bedrock, http2ByDefault: false },
+];
+
+const requireFromOld = createRequire(createRequire(import.meta.url).resolve("bedrock-runtime-3758"));
+
 export const CREDENTIALS = { accessKeyId: "AKIDFAKE", secretAccessKey: "fake-secret" };
 
 /** A client pointed at `endpoint` (the SDK's default HTTP/2 handler), no retries. */
-export function client(endpoint: string): bedrock.BedrockRuntimeClient {
-  return new bedrock.BedrockRuntimeClient({ endpoint, region: "us-east-1", credentials: CREDENTIALS, maxAttempts: 1 });
+export function client(endpoint: string, v: Version = VERSIONS[0]!, http2 = true): bedrock.BedrockRuntimeClient {
+  // An HTTP/1.1-by-default release talking to an HTTP/2 server is given the SDK's own HTTP/2 handler.
+  const handler = http2 && !v.http2ByDefault ? { requestHandler: new (requireFromOld("@smithy/node-http-handler").NodeHttp2Handler)() } : {};
+  return new v.sdk.BedrockRuntimeClient({ endpoint, region: "us-east-1", credentials: CREDENTIALS, maxAttempts: 1, ...handler });
 }
 
 /** A scripted reply: JSON (with a status and headers), or event-stream events. */
