@@ -7,7 +7,7 @@ import { runTraceCallback } from "./client.js";
 import { activeContext } from "./context.js";
 import { logger } from "./logger.js";
 import { state } from "./state.js";
-import type { ExtractedContext } from "./propagation/w3c.js";
+import { clampDepth, type ExtractedContext } from "./propagation/w3c.js";
 
 function isExtracted(value: unknown): value is ExtractedContext {
   return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "w3c";
@@ -59,7 +59,7 @@ export function runInContext<R>(captured: CapturedContext | ExtractedContext | u
   }
   const trace = getClient().createTrace(
     { agentName: captured.agentName, traceId: captured.traceId },
-    { remote: true, remoteParentSpanId: captured.spanId, remoteDepth: captured.depth + 1 },
+    { remote: true, remoteParentSpanId: captured.spanId, remoteDepth: clampDepth(captured.depth) + 1 },
   );
   // The remote trace sends no start or end records (its owner does); ending it releases it here.
   return runTraceCallback(trace, () => fn());

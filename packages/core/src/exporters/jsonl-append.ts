@@ -217,7 +217,9 @@ function endsMidLineSync(fd: number): boolean {
 
 /**
  * Takes `tail` (the start of a line cut short) off the end of the file, when the file still ends
- * with exactly those bytes: if another process appended since, its line is not touched.
+ * with exactly those bytes: a line another process appended after it is not cut. (A line appended
+ * in the instant between that check and the truncation would be lost with it; a write is only cut
+ * short when the disk is full or a size limit is reached, where other writers are failing too.)
  */
 async function removeTail(handle: FileHandle, tail: Buffer): Promise<void> {
   if (tail.length === 0) return;

@@ -355,8 +355,8 @@ function consistent(parent: { traceId: string; spanId: string }, traceId: string
   return spanId !== undefined ? w3cSpanId(spanId) === parent.spanId : w3cRootSpanId(traceId) === parent.spanId;
 }
 
-/** A caller depth as an integer in [-1, 9999] (-1: at trace level, or unknown). */
-function clampDepth(depth: unknown): number {
+/** @internal A caller depth as an integer in [-1, 9999] (-1: at trace level, or unknown). */
+export function clampDepth(depth: unknown): number {
   return typeof depth === "number" && Number.isFinite(depth) ? Math.max(-1, Math.min(MAX_DEPTH, Math.floor(depth))) : -1;
 }
 

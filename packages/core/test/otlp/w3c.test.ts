@@ -127,6 +127,18 @@ describe("inject / extract", () => {
   });
 });
 
+describe("caller depth from a snapshot", () => {
+  it("is a whole number in [-1, 9999] whatever a hand-made snapshot holds", async () => {
+    const memory = setup();
+    const snap = (depth: unknown) => ({ tracium: 1 as const, traceId: UUID, spanId: UUID, agentName: "a", depth: depth as number });
+    for (const depth of [undefined, Number.NaN, 1e9, -50, 2.7]) {
+      runInContext(snap(depth), () => span({ name: "s" }, () => undefined));
+      await agentTrace({ agentName: "b", parent: snap(depth) }, (t) => t.span({ name: "s" }, () => undefined));
+    }
+    expect(memory.spans().map((s) => s.depth)).toEqual([0, 0, 0, 0, 10_000, 10_000, 0, 0, 3, 3]);
+  });
+});
+
 describe("agentTrace({ parent })", () => {
   it("continues a Tracium caller's trace: same id, under the calling span, no start/end records", async () => {
     const caller = setup();
