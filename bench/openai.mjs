@@ -48,7 +48,7 @@ context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 
 // Tracium: global client, HTTP exporter to the collector (defaults: batch 1000, interval 1 s).
 const traciumClient = tracium.init({ apiKey: "tr-bench-key", baseUrl: collector.url, exporter: "tracium", logLevel: "error" });
-instrumentOpenAI(copies.tracium);
+instrumentOpenAI(copies.tracium, { injectStreamUsage: true }); // the worst case: streams get (and hide) the usage chunk
 
 // OpenLLMetry: its own provider with a batch processor and a counting no-op exporter.
 let ollmSpans = 0;

@@ -72,8 +72,9 @@ export async function answerTicket(openai, question, options = {}) {
       const result = fn ? await fn(args) : { error: `unknown tool ${call.function.name}` };
       messages.push({ role: "tool", tool_call_id: call.id, content: JSON.stringify(result) });
     }
-    // With the tool results in hand, stream the final answer.
-    const stream = await openai.chat.completions.create({ model, messages, stream: true });
+    // With the tool results in hand, stream the final answer. `include_usage` makes OpenAI send the
+    // token counts in a last chunk (no choices), which is how the trace gets them for a stream.
+    const stream = await openai.chat.completions.create({ model, messages, stream: true, stream_options: { include_usage: true } });
     let answer = "";
     for await (const chunk of stream) {
       const token = chunk.choices[0]?.delta?.content ?? "";

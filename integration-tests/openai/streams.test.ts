@@ -3,9 +3,11 @@
  * own Stream, every way of reading it (for await, tee, toReadableStream, withResponse) goes
  * through one tap and gives one span, which ends on done, early break, abort, or a failure
  * midway (partial output kept). Usage comes from the stream: injected (and hidden) or requested.
+ * The plugin runs here with `injectStreamUsage: true`; the default (nothing added to the request)
+ * and the body-identity contracts are in stream-usage.test.ts.
  */
-import { agentTrace, instrument, registerPlugin, type SpanData } from "@tracium/core";
-import { openaiPlugin } from "@tracium/openai";
+import { agentTrace, registerPlugin, type SpanData } from "@tracium/core";
+import { instrumentOpenAI, openaiPlugin } from "@tracium/openai";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { nock, useNock } from "../helpers/nock.js";
 import { startScriptedServer, type ScriptedServer } from "../helpers/server.js";
@@ -48,11 +50,16 @@ function onlySpan(): SpanData {
   return spans[0]!;
 }
 
-/** Mocks one streamed chat completion; `sent` receives the request body. */
+const isUsageOnly = (item: unknown): boolean => Array.isArray((item as { choices?: unknown }).choices) && (item as { choices: unknown[] }).choices.length === 0;
+
+/**
+ * Mocks one streamed chat completion as the API answers it: the usage-only chunk in `items` is
+ * sent only when the request asks for it. `sent` receives the request body.
+ */
 function mockChatStream(items: unknown[], sent?: (body: Record<string, unknown>) => void): void {
   nock(API)
     .post("/v1/chat/completions", (b) => (sent?.(b), true))
-    .reply(200, sseBody(items), SSE_HEADERS);
+    .reply(200, (_uri, body) => sseBody((body as { stream_options?: { include_usage?: boolean } }).stream_options?.include_usage ? items : items.filter((i) => !isUsageOnly(i))), SSE_HEADERS);
 }
 
 const frame = (item: unknown): string => `data: ${JSON.stringify(item)}\n\n`;
@@ -60,7 +67,7 @@ const json = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 
 describe.each(VERSIONS)("openai v$major", (v) => {
   beforeAll(() => {
-    expect(instrument(v.ns)).toBe(true);
+    expect(instrumentOpenAI(v.ns, { injectStreamUsage: true })).toBe(true);
   });
 
   it("for await: the user gets exactly the API's chunks (added usage chunk hidden); the span has output, usage, TTFT", async () => {

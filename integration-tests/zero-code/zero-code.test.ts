@@ -44,7 +44,9 @@ const llmSpans = (records: Rec[]) => records.filter((r) => r.type === "span" && 
 describe("ESM app with --import @tracium/sdk/auto", () => {
   it("traces openai (plain and streamed) and anthropic calls, one implicit trace per call, and leaves the output unchanged", async () => {
     const plain = await runNode([fixture("esm-app.mjs")], { env: env().env });
-    const { env: e, file } = env();
+    // Stream usage injection switched on by its variable (no options in zero code): the streamed
+    // span gets tokens, and the app still prints exactly what it prints untraced.
+    const { env: e, file } = env({ TRACIUM_OPENAI_INJECT_STREAM_USAGE: "true" });
     const traced = await runNode(["--import", "@tracium/sdk/auto", fixture("esm-app.mjs")], { env: e });
     expect(traced.code, traced.stderr).toBe(0);
     expect(traced.stdout).toBe(plain.stdout);
@@ -62,6 +64,7 @@ describe("ESM app with --import @tracium/sdk/auto", () => {
     expect(chat.output_tokens).toBeGreaterThan(0);
     expect(stream).toMatchObject({ span_type: "llm", name: "openai.chat.completions", status: "completed" });
     expect(stream.output_tokens).toBeGreaterThan(0); // usage read from the stream
+    expect(stream.metadata).toMatchObject({ stream_usage: "injected" });
     expect(claude).toMatchObject({ span_type: "llm", name: "anthropic.messages", model_id: "claude-sonnet-4-6", status: "completed" });
     expect(traces[0]!.end?.summary).toMatchObject({ llm_calls: 1, models: ["gpt-4o-mini"] });
   });
@@ -103,7 +106,15 @@ describe("ESM app with --import @tracium/sdk/auto", () => {
     expect(JSON.parse(r.stdout)).toEqual([true, 200, "text"]);
     const spans = llmSpans(readRecords(file));
     expect(spans.map((s) => s.name)).toEqual(["openai.chat.completions", "openai.chat.completions", "openai.chat.completions", "anthropic.messages"]);
-    expect(spans.every((s) => s.status === "completed" && s.output_tokens > 0)).toBe(true);
+    expect(spans.every((s) => s.status === "completed")).toBe(true);
+    // By default a stream is sent as the app wrote it: the v7 stream did not ask for usage, so its span has none.
+    const [v4, v5, v7, a0] = spans;
+    expect([v4, v5, a0].every((s) => s!.output_tokens > 0)).toBe(true);
+    expect(v7!.metadata).toMatchObject({ stream: true, stream_usage: "not_requested" });
+    expect(v7!.output_tokens ?? 0).toBe(0);
+    const streamed = provider.requests.filter((q) => q.body?.stream === true && q.body?.messages?.[0]?.content === "v7");
+    expect(streamed).toHaveLength(1);
+    expect(streamed[0]!.body.stream_options).toBeUndefined();
   });
 
   it("-r @tracium/sdk/auto with an ES module main script registers the ESM hook too", async () => {

@@ -43,8 +43,8 @@ await agentTrace({ agentName: "weather-agent" }, async (trace) => {
   const first = await openai.chat.completions.create({ model, messages, tools });
   const call = first.choices[0]?.message.tool_calls?.[0];
 
-  // 2. Run the tool in a tool span, send the result back (a second llm span), streamed this time:
-  //    the plugin asks for the usage chunk and hides it, so the loop sees the usual chunks.
+  // 2. Run the tool in a tool span, send the result back (a second llm span), streamed this time.
+  //    `include_usage` asks OpenAI for the usage chunk (no choices) the span takes its tokens from.
   const result = await span({ spanType: "tool", name: call?.function.name ?? "get_weather" }, (s) => {
     s.recordInput(call?.function.arguments);
     return "sunny, 21°C";
@@ -52,6 +52,7 @@ await agentTrace({ agentName: "weather-agent" }, async (trace) => {
   const stream = await openai.chat.completions.create({
     model,
     stream: true,
+    stream_options: { include_usage: true },
     tools,
     messages: [...messages, first.choices[0].message, { role: "tool", tool_call_id: call?.id ?? "", content: result }],
   });

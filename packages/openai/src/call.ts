@@ -1,20 +1,26 @@
 /**
  * One call of a patched method → one span: the planner handed to `wrapProviderMethod` (core), which
- * starts the span synchronously in the caller's context, calls the original `create` (with a
- * copied body when stream usage is added) and ends the span through the shared provider tap.
+ * starts the span synchronously in the caller's context, calls the original `create` with the
+ * caller's own arguments (the same objects: the SDK may track them by identity) and ends the span
+ * through the shared provider tap.
  */
 import { spanCapturesContent, type ProviderCallHooks, type ProviderCallPlan, type ProviderCallPlanner, type Span } from "@tracium/core";
 import { spanName, type PatchedMethod } from "./instrument.js";
-import { isStreamRequest, requestInput, requestModel, requestParams, requestTools, withStreamUsage } from "./request.js";
+import { isStreamRequest, requestInput, requestModel, requestParams, requestTools } from "./request.js";
 import { recordResponse } from "./response.js";
 import { createAccumulator, isTokenChunk, isUsageOnlyChunk, openaiChunkUsage, type ChunkUsage, type StreamAccumulator } from "./stream.js";
+import { canInjectStreamUsage, markForStreamUsage, streamUsageRequest, type StreamUsage } from "./stream-usage.js";
 
 /** Plugin options, fixed when a prototype is first patched. */
 export interface OpenAIPluginOptions {
   /**
-   * Add `stream_options.include_usage` to streamed chat completions that do not set it, so the span
-   * gets token usage; the extra usage-only chunk is hidden from the caller. Default true. Turn it
-   * off for OpenAI-compatible servers that reject `stream_options`.
+   * Add `stream_options.include_usage` to streamed chat completions that do not set
+   * `stream_options`, so the span gets token usage. Default false (env
+   * `TRACIUM_OPENAI_INJECT_STREAM_USAGE=true` turns it on where options cannot be passed, e.g.
+   * zero-code). The body object the SDK sees is the caller's own: the key is added to the JSON
+   * text the SDK serialised, and the extra usage-only chunk is hidden from stream readers. Still
+   * visible with it on: the request bytes (a custom `fetch`, a server that rejects
+   * `stream_options`) and the raw body of `asResponse()`.
    */
   injectStreamUsage?: boolean;
 }
@@ -44,12 +50,19 @@ export function planner(entry: PatchedMethod, options: OpenAIPluginOptions, dial
     const body = args[0];
     const stream = isStreamRequest(body);
     const model = requestModel(body);
-    const injected = options.injectStreamUsage === false || !dialect.streamOptions ? undefined : withStreamUsage(body, operation);
+    // Only for APIs that take stream_options (groq reports stream usage on its own).
+    const requested = dialect.streamOptions ? streamUsageRequest(body, operation) : undefined;
+    const inject = requested === "not_requested" && options.injectStreamUsage === true && dialect.streamOptions && canInjectStreamUsage(body);
+    const usage: StreamUsage | undefined = inject ? "injected" : requested;
+    let release: (() => void) | undefined;
+    const done = (): void => release?.();
     let acc: StreamAccumulator | undefined;
     const metadata: Record<string, unknown> = { provider, operation, stream };
     if (model !== undefined) metadata.request_model = model;
+    if (usage !== undefined) metadata.stream_usage = usage;
     const hooks: ProviderCallHooks = {
       onStart(span: Span): void {
+        if (inject) release = markForStreamUsage(body as object);
         const capture = spanCapturesContent(span);
         const params = requestParams(body, capture);
         if (params) span.setMetadata({ request_params: params });
@@ -59,7 +72,10 @@ export function planner(entry: PatchedMethod, options: OpenAIPluginOptions, dial
         if (tools) span.setTools(tools);
         if (stream) acc = createAccumulator(operation, capture, dialect.chunkUsage);
       },
+      onHttpResponse: done,
+      onError: done,
       onResult(span: Span, result: unknown): void {
+        done();
         recordResponse(span, result, operation);
       },
       onChunk(_span: Span, chunk: unknown): void {
@@ -69,16 +85,15 @@ export function planner(entry: PatchedMethod, options: OpenAIPluginOptions, dial
         return isTokenChunk(chunk, operation);
       },
       onStreamEnd(span: Span): void {
+        done();
         if (acc) recordResponse(span, acc.response(), operation);
       },
     };
-    if (injected) hooks.hideChunk = isUsageOnlyChunk;
-    const plan: ProviderCallPlan = {
+    if (inject) hooks.hideChunk = isUsageOnlyChunk;
+    return {
       span: { spanType, name, metadata, ...(model !== undefined ? { modelId: model } : {}) },
       hooks,
       options: { provider },
     };
-    if (injected) plan.args = [injected, ...args.slice(1)];
-    return plan;
   };
 }

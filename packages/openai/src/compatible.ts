@@ -6,7 +6,8 @@
  */
 import { isWrapped, logger, unwrapMethod, wrapMethod, wrapProviderMethod, type TraciumPlugin } from "@tracium/core";
 import { planner, type CompatibleDialect, type OpenAIPluginOptions } from "./call.js";
-import { resolveMethods, targetKind, type ClientShape, type PatchedMethod } from "./instrument.js";
+import { clientPrototypes, resolveMethods, targetKind, type ClientShape, type PatchedMethod } from "./instrument.js";
+import { hookSerializer, resolveStreamUsageOption, unhookSerializer } from "./stream-usage.js";
 
 /** What makes one OpenAI-compatible SDK. */
 export interface CompatibleSdk {
@@ -38,10 +39,13 @@ export function createCompatiblePlugin(sdk: CompatibleSdk): CompatiblePlugin {
   const { name, shape, methods, dialect } = sdk;
   const instrument = (target: unknown, options: OpenAIPluginOptions = {}): boolean => {
     try {
+      const resolved: OpenAIPluginOptions = { ...options, injectStreamUsage: dialect.streamOptions && resolveStreamUsageOption(options?.injectStreamUsage) };
       const found = resolveMethods(target, methods, shape);
       for (const { owner, entry } of found) {
-        wrapMethod(owner, entry.method, (original) => wrapProviderMethod(original, planner(entry, options ?? {}, dialect)));
+        wrapMethod(owner, entry.method, (original) => wrapProviderMethod(original, planner(entry, resolved, dialect)));
       }
+      // Stream usage is added where the SDK serialises the body, never on the body object.
+      if (resolved.injectStreamUsage === true && found.length > 0) for (const proto of clientPrototypes(target, shape)) hookSerializer(proto);
       return found.length > 0;
     } catch (err) {
       logger.error(`${name}: patching failed; the SDK is left as it was`, err);
@@ -52,6 +56,7 @@ export function createCompatiblePlugin(sdk: CompatibleSdk): CompatiblePlugin {
     let any = false;
     try {
       for (const { owner, entry } of resolveMethods(target, methods, shape)) any = unwrapMethod(owner, entry.method) || any;
+      for (const proto of clientPrototypes(target, shape)) any = unhookSerializer(proto) || any;
     } catch (err) {
       logger.error(`${name}: unpatching failed`, err);
     }

@@ -10,8 +10,9 @@
  *
  * Each `chat.completions.create`, `responses.create`, `embeddings.create` and legacy
  * `completions.create` call becomes one `llm` span (`embedding` for embeddings) in the active trace,
- * or in an implicit trace when none is active. The SDK's objects are left intact: an `APIPromise`
- * stays an `APIPromise`, a `Stream` stays the same `Stream`, errors are the same objects.
+ * or in an implicit trace when none is active. The SDK's objects are left intact: the caller gets
+ * the very `APIPromise` the SDK returned and the same `Stream`, the SDK gets the caller's own body
+ * object, errors are the same objects.
  *
  * The same machinery traces OpenAI-compatible Stainless SDKs (`createCompatiblePlugin`): that is
  * how `@tracium/groq` is built.

@@ -114,6 +114,26 @@ export function targetKind(target: unknown, shape: ClientShape = OPENAI_SHAPE): 
   return undefined;
 }
 
+/** Prototypes of the client classes `target` reaches (where the SDK builds its requests). */
+export function clientPrototypes(target: unknown, shape: ClientShape = OPENAI_SHAPE): object[] {
+  const out: object[] = [];
+  const add = (cls: unknown): void => {
+    const proto = safeGet(cls, "prototype");
+    if (proto !== null && typeof proto === "object" && !out.includes(proto)) out.push(proto);
+  };
+  try {
+    const kind = targetKind(target, shape);
+    if (kind === "class") add(target);
+    else if (kind === "instance") {
+      const proto: unknown = Object.getPrototypeOf(target);
+      if (proto !== null && typeof proto === "object") out.push(proto);
+    } else if (kind === "module") for (const cls of classesOfModule(target, shape)) add(cls);
+  } catch {
+    // an exotic target: what was found so far
+  }
+  return out;
+}
+
 /**
  * The methods `target` reaches, each on the prototype that owns it (patching the prototype covers
  * every client of that SDK build). Deduplicated by owner and method.

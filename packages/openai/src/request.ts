@@ -157,19 +157,3 @@ export function requestTools(body: unknown): unknown[] | undefined {
   const tools = field(body, "tools");
   return Array.isArray(tools) && tools.length > 0 ? tools : undefined;
 }
-
-/**
- * For a streamed chat completion that does not ask for usage: a copy of the body with
- * `stream_options.include_usage: true` (the caller's object is not touched), else undefined.
- * An explicit `include_usage: false` is respected.
- */
-export function withStreamUsage(body: unknown, operation: OpenAIOperation): Record<string, unknown> | undefined {
-  if (operation !== "chat" || !isStreamRequest(body)) return undefined;
-  const b = asRecord(body);
-  if (!b || Object.getPrototypeOf(b) !== Object.prototype) return undefined;
-  const options = field(b, "stream_options");
-  if (options !== undefined && options !== null && !asRecord(options)) return undefined;
-  const includeUsage = field(options, "include_usage");
-  if (includeUsage === true || includeUsage === false) return undefined;
-  return { ...b, stream_options: { ...(asRecord(options) ?? {}), include_usage: true } };
-}

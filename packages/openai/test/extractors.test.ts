@@ -5,7 +5,7 @@
 import type { Span } from "@tracium/core";
 import { describe, expect, it } from "vitest";
 import { PATCHED_METHODS, instancePath, spanName } from "../src/instrument.js";
-import { requestInput, requestParams, withStreamUsage } from "../src/request.js";
+import { requestInput, requestParams } from "../src/request.js";
 import { chatOutput, recordResponse, responsesOutput, tokenUsage } from "../src/response.js";
 import { createAccumulator, isTokenChunk, isUsageOnlyChunk } from "../src/stream.js";
 
@@ -67,19 +67,6 @@ describe("request", () => {
     expect(requestInput({ input: ["a"] }, "embeddings")).toEqual({ input: ["a"] });
     expect(requestInput({ prompt: "p" }, "completions")).toEqual({ prompt: "p" });
     expect(requestInput({}, "chat")).toBeUndefined();
-  });
-
-  it("adds include_usage on a copy, only to streamed chat completions that do not set it", () => {
-    const body = { model: "m", stream: true, stream_options: { include_obfuscation: false } };
-    const copy = withStreamUsage(body, "chat");
-    expect(copy).toEqual({ model: "m", stream: true, stream_options: { include_obfuscation: false, include_usage: true } });
-    expect(body.stream_options).toEqual({ include_obfuscation: false });
-    expect(withStreamUsage({ stream: true }, "chat")).toEqual({ stream: true, stream_options: { include_usage: true } });
-    expect(withStreamUsage({ stream: true, stream_options: { include_usage: false } }, "chat")).toBeUndefined();
-    expect(withStreamUsage({ stream: true, stream_options: { include_usage: true } }, "chat")).toBeUndefined();
-    expect(withStreamUsage({ stream: false }, "chat")).toBeUndefined();
-    expect(withStreamUsage({ stream: true }, "responses")).toBeUndefined();
-    expect(withStreamUsage(Object.assign(Object.create(null), { stream: true }), "chat")).toBeUndefined();
   });
 });
 

@@ -93,8 +93,9 @@ export interface ProviderCallPlan<TResult = unknown, TChunk = unknown> {
   /** The span to start (type, name, metadata such as provider/operation/request_model). */
   span: SpanOptions;
   /**
-   * Arguments to call the original method with instead of the caller's (e.g. a copied body with
-   * `stream_options.include_usage` added). Never mutate the caller's objects.
+   * Arguments to call the original method with instead of the caller's. Avoid it: an SDK may
+   * track the caller's objects by identity (openai 7 binds stream parsers to the body object), so
+   * a copy changes behaviour. Never mutate the caller's objects either.
    */
   args?: unknown[];
   hooks?: ProviderCallHooks<TResult, TChunk>;
