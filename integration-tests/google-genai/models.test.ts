@@ -268,6 +268,24 @@ describe.each(VERSIONS)("$label", (v: Version) => {
     expect(span.usage ?? {}).toEqual({});
   });
 
+  it("embedContent on Vertex AI: the per-embedding token counts are summed as input", async () => {
+    server.reply({
+      json: {
+        predictions: [
+          { embeddings: { values: [0.1, 0.2], statistics: { token_count: 3, truncated: false } } },
+          { embeddings: { values: [0.3, 0.4], statistics: { token_count: 5, truncated: false } } },
+        ],
+      },
+    });
+    const ai = client(v, server, { vertexai: true });
+    const { traceId, result } = await inTrace(() => ai.models.embedContent({ model: "text-embedding-004", contents: ["a", "b"] }));
+    expect(result.embeddings).toHaveLength(2);
+    expect(server.requests[0]!.path).toContain("text-embedding-004:predict");
+    const span = exporter.spans(traceId).find((s) => s.spanType === "embedding")!;
+    expect(span.metadata).toMatchObject({ provider: "gcp.vertex_ai", embedding_count: 2 });
+    expect(span.usage).toEqual({ inputTokens: 8 });
+  });
+
   it("countTokens makes no span", async () => {
     server.reply({ json: { totalTokens: 5 } });
     const ai = client(v, server);
