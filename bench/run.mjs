@@ -16,7 +16,7 @@ import { renderTable } from "./lib/table.mjs";
 const here = dirname(fileURLToPath(import.meta.url));
 const smoke = process.argv.includes("--smoke");
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7).split(",");
-const BENCHES = ["spans", "openai", "memory", "startup", "export", "cost"].filter((b) => !only || only.includes(b));
+const BENCHES = ["spans", "openai", "memory", "startup", "export", "cost", "delivery"].filter((b) => !only || only.includes(b));
 
 function cpuModel() {
   try {

@@ -189,6 +189,40 @@ export function renderTable(results, machine) {
     ]);
   }
 
+  const de = results.delivery;
+  if (de?.error) failedRow("7", "delivery under API faults", de);
+  else if (de) {
+    const faults = Object.keys(de.serverless);
+    const worst = Math.max(...faults.filter((f) => f !== "healthy").map((f) => de.exitMs[f].max));
+    rows.push([
+      "7a",
+      `exit latency: ms from an app's last call to its exit, no flush() (${de.runs} fresh processes per fault; worst fault's max)`,
+      `${fmt(worst)} ms`,
+      "–",
+      "–",
+      "–",
+      "–",
+      "≤ 2,000 ms",
+      judge(worst <= 2000),
+      `median per fault: ${["tracing off", ...faults].map((f) => `${f} ${fmt(de.exitMs[f].median)}`).join(", ")} ms`,
+    ]);
+    const failing = faults.filter((f) => f !== "healthy");
+    const worstFirst = Math.max(...failing.map((f) => de.serverless[f].firstMs));
+    const worstLater = Math.max(...failing.map((f) => de.serverless[f].laterMs.median));
+    rows.push([
+      "7b",
+      `serverless (forceSync): ms agentTrace takes with the API failing, first trace / median of the ${de.laterTraces} after it (worst fault)`,
+      `${fmt(worstFirst)} / ${fmt(worstLater)} ms`,
+      "–",
+      "–",
+      "–",
+      "–",
+      `≤ ${fmt(de.budgetMs)} / ≤ 5 ms`,
+      judge(worstFirst <= de.budgetMs + 100 && worstLater <= 5),
+      `per fault (first / later median): ${faults.map((f) => `${f} ${fmt(de.serverless[f].firstMs)} / ${fmt(de.serverless[f].laterMs.median)}`).join(", ")} ms`,
+    ]);
+  }
+
   const header = ["#", "measure (median [p25–p75] over interleaved rounds)", "Tracium", "OTel JS SDK", "OpenLLMetry", "Langfuse", "Tracium ÷ peer (ratio of medians [bootstrap p25–p75])", "target", "status", "checks"];
   const esc = (s) => String(s).replace(/\|/g, "\\|");
   const lines = [
