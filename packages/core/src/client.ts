@@ -5,8 +5,11 @@ import type { ExportRecord, Exporter, ExporterStats, SpanData } from "./records.
 import { runInSpanContext } from "./context.js";
 import { runObserved } from "./observe.js";
 import { Pricer } from "./cost/pricer.js";
-import { sanitize, sanitizeRecord, type SanitizeOptions } from "./sanitize.js";
-import { Trace, type TraceKind, type TraceOptions } from "./trace.js";
+import { isProxy } from "./plain-data.js";
+import { sanitize, sanitizeRecord, sanitizeTags, type SanitizeOptions } from "./sanitize.js";
+import { maskSecrets } from "./secrets.js";
+import { plainOptions } from "./span.js";
+import { Trace, TRACE_OPTION_KEYS, type TraceKind, type TraceOptions } from "./trace.js";
 import { traceFromParent } from "./propagation/w3c.js";
 
 /** Delivery counters summed over the exporters (see {@link ExporterStats}), with each exporter's own. */
@@ -34,7 +37,11 @@ export class TraciumClient {
   /** The resolved configuration. */
   readonly config: ResolvedConfig;
   private readonly exporters: Exporter[];
+  /** @internal Strings masked wherever they could be written (the API key). */
+  readonly secrets: readonly string[];
   private readonly sanitizeOptions: SanitizeOptions;
+  private readonly cleanDefaultMetadata: Record<string, unknown>;
+  private readonly cleanDefaultTags: string[];
   private readonly openTraces = new Set<Trace>();
   private readonly pricer: Pricer | undefined;
   private closed = false;
@@ -52,10 +59,10 @@ export class TraciumClient {
   constructor(config: ResolvedConfig, exporters?: Exporter[]) {
     this.config = config;
     this.exporters = exporters ?? createExporters(config);
-    this.sanitizeOptions = {
-      redact: config.redact,
-      secrets: config.apiKey ? [config.apiKey] : [],
-    };
+    this.secrets = config.apiKey ? [config.apiKey] : [];
+    this.sanitizeOptions = { redact: config.redact, secrets: this.secrets };
+    this.cleanDefaultMetadata = sanitizeRecord(config.defaultMetadata, this.sanitizeOptions, "defaultMetadata");
+    this.cleanDefaultTags = sanitizeTags(config.defaultTags, [], this.secrets);
     process.on("beforeExit", this.onBeforeExit);
     this.pricer = config.cost && config.enabled ? new Pricer(config.prices, config.pricesUpdate) : undefined;
   }
@@ -85,9 +92,10 @@ export class TraciumClient {
 
   /** Starts a trace you end yourself: `trace.end()`, `trace.fail(err)`, or `await using`. */
   startTrace(options: TraceOptions): Trace {
-    const parent = options && typeof options === "object" ? traceFromParent(options.parent) : undefined;
-    if (!parent) return this.createTrace(options, {});
-    return this.createTrace({ ...options, traceId: parent.traceId ?? options.traceId }, parent.kind);
+    const o = plainOptions<TraceOptions>(options, TRACE_OPTION_KEYS, "trace options") as TraceOptions;
+    const parent = parentOf(o.parent);
+    if (!parent) return this.createTrace(o, {});
+    return this.createTrace({ ...o, traceId: parent.traceId ?? o.traceId }, parent.kind);
   }
 
   /** @internal */
@@ -127,6 +135,21 @@ export class TraciumClient {
     } catch (err) {
       logger.once("error", "cost", "internal error while pricing a span; it has no cost", err);
     }
+  }
+
+  /** @internal A name or label with credentials masked (the API key, well-known formats). */
+  maskText<T extends string | undefined>(text: T): T {
+    return (typeof text === "string" ? maskSecrets(text, this.secrets) : text) as T;
+  }
+
+  /** @internal A copy of the sanitised `defaultMetadata`. */
+  defaultMetadata(): Record<string, unknown> {
+    return { ...this.cleanDefaultMetadata };
+  }
+
+  /** @internal A copy of the sanitised `defaultTags`. */
+  defaultTags(): string[] {
+    return [...this.cleanDefaultTags];
   }
 
   /** @internal Hands a record to every exporter; an exporter failure is logged, never thrown. */
@@ -226,6 +249,20 @@ export function runTraceCallback<R>(trace: Trace, fn: (trace: Trace) => R): R {
     () => runInSpanContext(trace, undefined, () => fn(trace)),
     (err, failed) => (failed ? trace.fail(err) : trace.end()),
   );
+}
+
+function parentOf(parent: unknown): ReturnType<typeof traceFromParent> {
+  if (parent === undefined || parent === null) return undefined;
+  if (isProxy(parent)) {
+    logger.once("warn", "parent-proxy", "agentTrace: `parent` is a Proxy and was not read; a new trace was started");
+    return undefined;
+  }
+  try {
+    return traceFromParent(parent);
+  } catch (err) {
+    logger.once("warn", "parent-read", "agentTrace: `parent` could not be read; a new trace was started", err);
+    return undefined;
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Exporter } from "./records.js";
 import { appPackageName } from "./app-name.js";
 import { isLogLevel, logger, type LogLevel } from "./logger.js";
+import { sanitizeAgentName } from "./sanitize.js";
 import { resolveOtlpConfig, type OtlpOptions, type ResolvedOtlpConfig } from "./otlp/config.js";
 import { resolvePrices } from "./cost/options.js";
 import type { UserModelPrice } from "./cost/types.js";
@@ -220,6 +221,34 @@ function record(name: string, value: unknown): Record<string, unknown> {
   return {};
 }
 
+/**
+ * The API base URL: `https://` added when no scheme is given; any scheme but http(s), or a URL
+ * that does not parse, is refused (logged) and the default is used.
+ */
+function resolveBaseUrl(raw: string | undefined): string {
+  if (raw === undefined) return DEFAULT_BASE_URL;
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(raw)?.[1]?.toLowerCase();
+  if (scheme !== undefined && scheme !== "http" && scheme !== "https") {
+    logger.warn(`baseUrl / TRACIUM_BASE_URL: unsupported scheme "${scheme}:" (only http:// and https://); using ${DEFAULT_BASE_URL}`);
+    return DEFAULT_BASE_URL;
+  }
+  const url = (scheme === undefined ? `https://${raw}` : raw).replace(/\/+$/, "");
+  try {
+    new URL(url);
+  } catch {
+    logger.warn(`baseUrl / TRACIUM_BASE_URL: ${describeValue(raw)} is not a valid URL; using ${DEFAULT_BASE_URL}`);
+    return DEFAULT_BASE_URL;
+  }
+  return url;
+}
+
+/** The agent name of implicit traces: the option or `TRACIUM_AGENT_NAME`, fixed up like any agent name. */
+function defaultAgentName(raw: string | undefined, apiKey: string | undefined, env: Env): string {
+  const pkg = appPackageName(env, process.argv[1]);
+  const fallback = pkg ? sanitizeAgentName(pkg, "app") : "app";
+  return raw === undefined ? fallback : sanitizeAgentName(raw, fallback, apiKey ? [apiKey] : undefined);
+}
+
 /** Merges options, environment and defaults; never throws, logs each bad value. */
 export function resolveConfig(input: unknown, env: Env = process.env): ResolvedConfig {
   let options: TraciumOptions = {};
@@ -234,9 +263,7 @@ export function resolveConfig(input: unknown, env: Env = process.env): ResolvedC
 
   const apiKey = str("apiKey", options.apiKey, env.TRACIUM_API_KEY);
   logger.addSecret(apiKey);
-  let baseUrl = str("baseUrl", options.baseUrl, env.TRACIUM_BASE_URL) ?? DEFAULT_BASE_URL;
-  if (!/^https?:\/\//i.test(baseUrl)) baseUrl = `https://${baseUrl}`;
-  baseUrl = baseUrl.replace(/\/+$/, "");
+  const baseUrl = resolveBaseUrl(str("baseUrl", options.baseUrl, env.TRACIUM_BASE_URL));
   const forceSyncEnv = parseBool(env.TRACIUM_FORCE_SYNC);
   const serverless = SERVERLESS_ENV.some((k) => env[k] !== undefined && env[k] !== "");
 
@@ -255,7 +282,7 @@ export function resolveConfig(input: unknown, env: Env = process.env): ResolvedC
     enabled: bool("enabled", options.enabled, "TRACIUM_ENABLED", env, true),
     captureContent: bool("captureContent", options.captureContent, "TRACIUM_CAPTURE_CONTENT", env, true),
     sampleRate: sampleRate(options.sampleRate, env),
-    defaultAgentName: str("defaultAgentName", options.defaultAgentName, env.TRACIUM_AGENT_NAME) ?? appPackageName(env, process.argv[1]) ?? "app",
+    defaultAgentName: defaultAgentName(str("defaultAgentName", options.defaultAgentName, env.TRACIUM_AGENT_NAME), apiKey, env),
     workspaceId: str("workspaceId", options.workspaceId, env.TRACIUM_WORKSPACE_ID),
     logLevel,
     forceSync: bool("forceSync", options.forceSync, "TRACIUM_FORCE_SYNC", env, forceSyncEnv ?? serverless),

@@ -1,7 +1,12 @@
 /**
  * The `tracium` logger. Every SDK failure is reported here, never thrown at user code.
- * Secrets registered with `addSecret` are masked in every line, whatever its origin.
+ * Secrets registered with `addSecret`, and credentials of the well-known formats, are masked in
+ * every line, whatever its origin.
  */
+
+import { types } from "node:util";
+import { dataField } from "./plain-data.js";
+import { maskSecrets } from "./secrets.js";
 
 /** Log levels, least to most severe; `silent` logs nothing. */
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
@@ -81,21 +86,23 @@ class TraciumLogger {
       let line = `[tracium] ${level}: ${message}`;
       if (detail !== undefined) line += `: ${describe(detail)}`;
       for (const secret of this.secrets) line = line.split(secret).join("***");
-      this.sink(level, line);
+      this.sink(level, maskSecrets(line));
     } catch {
       // A logger that throws would break the fail-safe contract.
     }
   }
 }
 
+// The detail may be anything the user handed over: it is described from plain data only, so that
+// logging runs none of its getters, toJSON or Proxy traps.
 function describe(detail: unknown): string {
-  if (detail instanceof Error) return `${detail.name}: ${detail.message}`;
   if (typeof detail === "string") return detail;
-  try {
-    return JSON.stringify(detail) ?? String(detail);
-  } catch {
-    return String(detail);
-  }
+  if (detail === null || (typeof detail !== "object" && typeof detail !== "function")) return String(detail);
+  if (types.isProxy(detail)) return "[Proxy]";
+  const name = dataField(detail, "name");
+  const message = dataField(detail, "message");
+  if (types.isNativeError(detail)) return `${typeof name === "string" ? name : "Error"}: ${typeof message === "string" ? message : ""}`;
+  return typeof message === "string" ? message : typeof detail === "function" ? "a function" : "an object";
 }
 
 /** The process-wide logger, shared by the ESM and CJS builds. */

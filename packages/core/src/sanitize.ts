@@ -1,65 +1,58 @@
 /**
- * Turns any user value into a bounded, JSON-safe copy: secrets redacted, long strings truncated,
- * base64 media replaced, cycles and exotic types (bigint, symbol, function, Map, Set, Error,
- * binary) given a readable form. Never throws, never mutates its input.
+ * Turns any user value into a bounded, JSON-safe copy: secrets redacted (by key name and by value
+ * format, also inside JSON text), long strings truncated, base64 media replaced, cycles and exotic
+ * types given a readable form. It reads plain data only: no getter, `toJSON`, Proxy trap or other
+ * user function runs (accessors and Proxies are recorded as placeholders), and it stops at the size
+ * limits, so recording a value costs O(limit), not O(size). Never throws, never mutates its input.
  */
+import { types } from "node:util";
 import type { RedactFn } from "./config.js";
 import { logger } from "./logger.js";
+import { dataField, dataItems, GETTER_PLACEHOLDER, PROXY_PLACEHOLDER } from "./plain-data.js";
+import { REDACTED, isSecretKeyUncached, maskSecrets } from "./secrets.js";
 
-export const REDACTED = "***REDACTED***";
+export { REDACTED } from "./secrets.js";
 export const MAX_STRING_CHARS = 100_000;
 const MAX_TOTAL_CHARS = 1_000_000;
 const MAX_DEPTH = 32;
 const MAX_ITEMS = 1000;
 const MEDIA_MIN_CHARS = 2000;
+const MAX_JSON_TEXT_CHARS = 100_000;
 
-const SECRET_KEYS = new Set([
-  "apikey",
-  "xapikey",
-  "authorization",
-  "proxyauthorization",
-  "password",
-  "passwd",
-  "secret",
-  "clientsecret",
-  "token",
-  "accesstoken",
-  "refreshtoken",
-  "idtoken",
-  "sessiontoken",
-  "cookie",
-  "setcookie",
-  "sessionid",
-  "creditcard",
-  "cardnumber",
-  "ssn",
-  "socialsecurity",
-  "privatekey",
-]);
-
-// Every recorded object key goes through isSecretKey, and the same few keys recur on every span:
-// caching the verdict took it from a quarter of span-recording CPU to almost nothing (bench/).
-const secretKeyCache = new Map<string, boolean>();
+// Every recorded object key goes through the key check, and the same few keys recur on every span:
+// caching the verdict (and the key as written, credentials masked) keeps it off the span cost (bench/).
+interface KeyVerdict {
+  secret: boolean;
+  /** The key as recorded: itself, or with a credential it contains masked. */
+  name: string;
+}
+const keyCache = new Map<string, KeyVerdict>();
 const MAX_CACHED_KEY_LENGTH = 64;
 const MAX_CACHED_KEYS = 4096;
 
-/** True for keys whose values are secrets (`api_key`, `Authorization`, `x-api-key`, `password`, …). */
-export function isSecretKey(key: string): boolean {
-  const cached = secretKeyCache.get(key);
+function keyVerdict(key: string): KeyVerdict {
+  const cached = keyCache.get(key);
   if (cached !== undefined) return cached;
-  const k = key.toLowerCase().replace(/[-_\s.]/g, "");
-  // `max_tokens` / `input_tokens` are counts, not secrets: only the singular suffix matches.
-  const secret = SECRET_KEYS.has(k) || k.endsWith("apikey") || k.endsWith("secret") || k.endsWith("password") || k.endsWith("accesstoken");
+  const verdict: KeyVerdict = { secret: isSecretKeyUncached(key), name: maskSecrets(key) };
   if (key.length <= MAX_CACHED_KEY_LENGTH) {
-    if (secretKeyCache.size >= MAX_CACHED_KEYS) secretKeyCache.clear();
-    secretKeyCache.set(key, secret);
+    if (keyCache.size >= MAX_CACHED_KEYS) keyCache.clear();
+    keyCache.set(key, verdict);
   }
-  return secret;
+  return verdict;
+}
+
+/**
+ * True for keys whose values are secrets: a secret word anywhere in the key (`api_key`,
+ * `Authorization`, `aws_secret_access_key`, `X-Amz-Security-Token`, `pwd`, `openai_key`, …), but
+ * not token counts (`max_tokens`, `input_tokens`).
+ */
+export function isSecretKey(key: string): boolean {
+  return keyVerdict(key).secret;
 }
 
 export interface SanitizeOptions {
   redact?: RedactFn | undefined;
-  /** Strings (API keys) masked wherever they appear. */
+  /** Strings (API keys) masked wherever they appear, values and key names alike. */
   secrets?: readonly string[];
 }
 
@@ -68,22 +61,53 @@ interface Walk {
   seen: WeakSet<object>;
   chars: number;
   overflow: boolean;
+  /** Keys redacted so far: tells whether a JSON text held a secret under some key. */
+  redactedKeys: number;
 }
 
 const BASE64_RE = /^[A-Za-z0-9+/=\r\n]+$/;
+const hasOwn = Object.prototype.hasOwnProperty;
+const getDescriptor = Object.getOwnPropertyDescriptor;
 
-function sanitizeString(s: string, w: Walk): string {
+function sanitizeString(s: string, depth: number, w: Walk): string {
   if (s.length >= MEDIA_MIN_CHARS) {
     if (s.startsWith("data:") && s.includes(";base64,")) return `[base64 data omitted: ${s.length} chars]`;
     if (BASE64_RE.test(s.slice(0, 4096)) && BASE64_RE.test(s)) return `[base64 data omitted: ${s.length} chars]`;
   }
-  let out = s;
-  if (w.opts.secrets) for (const secret of w.opts.secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  let out = maskSecrets(s, w.opts.secrets);
+  if (out.length <= MAX_JSON_TEXT_CHARS && looksLikeJson(out)) out = redactJsonText(out, depth, w);
   if (out.length > MAX_STRING_CHARS) {
     out = `${out.slice(0, MAX_STRING_CHARS)}… (truncated ${out.length - MAX_STRING_CHARS} chars)`;
   }
   w.chars += out.length;
   return out;
+}
+
+function looksLikeJson(s: string): boolean {
+  const first = s.charCodeAt(0);
+  const last = s.charCodeAt(s.length - 1);
+  return (first === 123 && last === 125) || (first === 91 && last === 93); // {…} or […]
+}
+
+/** JSON text (tool-call arguments): secrets under its keys redacted; unchanged text when it held none. */
+function redactJsonText(text: string, depth: number, w: Walk): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  if (parsed === null || typeof parsed !== "object") return text;
+  const before = w.redactedKeys;
+  const chars = w.chars;
+  const clean = walk(parsed, [], depth + 1, w);
+  w.chars = chars; // the text itself is counted by the caller
+  if (w.redactedKeys === before) return text;
+  try {
+    return JSON.stringify(clean);
+  } catch {
+    return REDACTED;
+  }
 }
 
 function walk(value: unknown, path: string[], depth: number, w: Walk): unknown {
@@ -101,7 +125,7 @@ function walk(value: unknown, path: string[], depth: number, w: Walk): unknown {
   }
   switch (typeof value) {
     case "string":
-      return sanitizeString(value, w);
+      return sanitizeString(value, depth, w);
     case "number":
       return Number.isFinite(value) ? value : String(value);
     case "boolean":
@@ -111,12 +135,13 @@ function walk(value: unknown, path: string[], depth: number, w: Walk): unknown {
     case "bigint":
       return value.toString();
     case "symbol":
-      return value.toString();
+      return maskSecrets(value.toString(), w.opts.secrets);
     case "function":
-      return `[Function ${value.name || "anonymous"}]`;
+      return functionLabel(value);
   }
   if (value === null) return null;
   const obj = value as object;
+  if (types.isProxy(obj)) return PROXY_PLACEHOLDER;
   if (w.seen.has(obj)) return "[Circular]";
   if (depth >= MAX_DEPTH) return "[MaxDepth]";
   w.seen.add(obj);
@@ -127,73 +152,209 @@ function walk(value: unknown, path: string[], depth: number, w: Walk): unknown {
   }
 }
 
+function functionLabel(fn: Function): string {
+  // `name` is usually an own data property; a getter or a Proxy is not asked.
+  const d = types.isProxy(fn) ? undefined : getDescriptor(fn, "name");
+  const name = d && "value" in d && typeof d.value === "string" ? d.value : "";
+  return `[Function ${name || "anonymous"}]`;
+}
+
 function walkObject(obj: object, path: string[], depth: number, w: Walk): unknown {
-  if (obj instanceof Date) return Number.isNaN(obj.getTime()) ? "Invalid Date" : obj.toISOString();
-  if (obj instanceof Error) {
-    return { name: obj.name, message: sanitizeString(String(obj.message), w), ...(obj.stack ? { stack: sanitizeString(obj.stack, w) } : {}) };
+  if (Array.isArray(obj)) return walkArray(obj, path, depth, w);
+  const proto = Object.getPrototypeOf(obj) as object | null;
+  // A plain object (the common case) is neither a built-in nor has a Proxy on its chain.
+  if (proto === Object.prototype || proto === null) return walkProperties(obj, true, path, depth, w);
+  const builtIn = builtInValue(obj, path, depth, w);
+  if (builtIn !== NOT_BUILT_IN) return builtIn;
+  return walkProperties(obj, chainHasNoProxy(obj), path, depth, w);
+}
+
+function walkArray(items: readonly unknown[], path: string[], depth: number, w: Walk): unknown[] {
+  const out: unknown[] = [];
+  const length = items.length;
+  const n = Math.min(length, MAX_ITEMS);
+  for (let i = 0; i < n; i++) {
+    const d = getDescriptor(items, i);
+    let v: unknown = null;
+    if (d) v = "value" in d ? walk(d.value, w.opts.redact ? [...path, String(i)] : path, depth + 1, w) : GETTER_PLACEHOLDER;
+    out.push(v === undefined ? null : v);
   }
-  if (ArrayBuffer.isView(obj) || obj instanceof ArrayBuffer) return `[binary ${(obj as ArrayBuffer).byteLength} bytes]`;
-  if (obj instanceof RegExp) return obj.toString();
-  if (typeof (obj as { then?: unknown }).then === "function") return "[Promise]";
-  if (obj instanceof Map) return walkEntries([...obj.entries()].map(([k, v]) => [String(k), v] as const), path, depth, w);
-  if (obj instanceof Set || Array.isArray(obj)) {
-    const items = Array.isArray(obj) ? obj : [...obj];
-    const out: unknown[] = [];
-    const n = Math.min(items.length, MAX_ITEMS);
-    for (let i = 0; i < n; i++) {
-      const v = walk(items[i], w.opts.redact ? [...path, String(i)] : path, depth + 1, w);
-      out.push(v === undefined ? null : v);
+  if (length > MAX_ITEMS) out.push(`… ${length - MAX_ITEMS} more items`);
+  return out;
+}
+
+/** Own enumerable string-keyed properties, read through their descriptors, stopping at the limit. */
+function walkProperties(obj: object, safeChain: boolean, path: string[], depth: number, w: Walk): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  let n = 0;
+  let more = false;
+  if (safeChain) {
+    // for…in with hasOwn stops at the limit (Object.keys would copy every key of a huge object
+    // first); it also walks the prototype chain, hence the Proxy check above.
+    for (const k in obj) {
+      if (!hasOwn.call(obj, k)) continue;
+      if (n >= MAX_ITEMS) {
+        more = true;
+        break;
+      }
+      n++;
+      writeProperty(out, obj, k, path, depth, w);
     }
-    if (items.length > MAX_ITEMS) out.push(`… ${items.length - MAX_ITEMS} more items`);
-    return out;
+  } else {
+    const keys = Object.keys(obj);
+    more = keys.length > MAX_ITEMS;
+    for (n = 0; n < keys.length && n < MAX_ITEMS; n++) writeProperty(out, obj, keys[n]!, path, depth, w);
   }
-  const toJSON = (obj as { toJSON?: unknown }).toJSON;
-  if (typeof toJSON === "function") {
-    try {
-      const j: unknown = toJSON.call(obj);
-      if (j !== obj) return walk(j, path, depth + 1, w);
-    } catch {
-      // fall through to the own properties
-    }
+  if (more) out["…"] = "more keys";
+  return out;
+}
+
+function writeProperty(out: Record<string, unknown>, obj: object, key: string, path: string[], depth: number, w: Walk): void {
+  const d = getDescriptor(obj, key);
+  if (d) writeEntry(out, key, "value" in d ? d.value : GETTER_ENTRY, path, depth, w);
+}
+
+/** Whether no Proxy sits on `obj`'s prototype chain (walking it then runs no trap). */
+function chainHasNoProxy(obj: object): boolean {
+  let p = Object.getPrototypeOf(obj) as object | null;
+  for (let i = 0; p !== null; i++) {
+    if (p === Object.prototype) return true;
+    if (i >= 64 || types.isProxy(p)) return false;
+    p = Object.getPrototypeOf(p) as object | null;
   }
-  let keys: string[];
+  return true;
+}
+
+/** `proto` is on `obj`'s prototype chain (like instanceof, but never through a Proxy trap). */
+function inherits(obj: object, proto: object): boolean {
+  let p = Object.getPrototypeOf(obj) as object | null;
+  for (let i = 0; i < 64 && p !== null && !types.isProxy(p); i++) {
+    if (p === proto) return true;
+    p = Object.getPrototypeOf(p) as object | null;
+  }
+  return false;
+}
+
+const GETTER_ENTRY: unique symbol = Symbol("getter");
+
+function writeEntry(out: Record<string, unknown>, key: string, value: unknown, path: string[], depth: number, w: Walk): void {
+  const verdict = keyVerdict(key);
+  let name = verdict.name;
+  if (w.opts.secrets && w.opts.secrets.length > 0) name = maskSecrets(name, w.opts.secrets);
+  if (value === GETTER_ENTRY) {
+    out[name] = GETTER_PLACEHOLDER;
+    return;
+  }
+  if (verdict.secret && value !== undefined && value !== null && value !== "") {
+    out[name] = REDACTED;
+    w.redactedKeys++;
+    return;
+  }
+  const s = walk(value, w.opts.redact ? [...path, key] : path, depth + 1, w);
+  if (s !== undefined) out[name] = s;
+}
+
+const NOT_BUILT_IN: unique symbol = Symbol("not built in");
+
+// Built-ins whose state lives in internal slots: read through the intrinsic methods and getters
+// (never through properties of the value itself, which a subclass or the object could override).
+const dateTime = Date.prototype.getTime;
+const dateIso = Date.prototype.toISOString;
+const regexpSource = getDescriptor(RegExp.prototype, "source")?.get;
+const regexpFlags = getDescriptor(RegExp.prototype, "flags")?.get;
+const typedArrayByteLength = getDescriptor(Object.getPrototypeOf(Uint8Array.prototype) as object, "byteLength")?.get;
+const dataViewByteLength = getDescriptor(DataView.prototype, "byteLength")?.get;
+const arrayBufferByteLength = getDescriptor(ArrayBuffer.prototype, "byteLength")?.get;
+const mapSize = getDescriptor(Map.prototype, "size")?.get;
+const mapEntries = Map.prototype.entries;
+const setSize = getDescriptor(Set.prototype, "size")?.get;
+const setValues = Set.prototype.values;
+const urlHref = typeof URL === "function" ? getDescriptor(URL.prototype, "href")?.get : undefined;
+// The stack of a native error may be an own accessor (newer V8): that getter is the engine's own.
+const nativeStackGetter = getDescriptor(new Error(), "stack")?.get;
+
+function builtInValue(obj: object, path: string[], depth: number, w: Walk): unknown {
   try {
-    keys = Object.keys(obj);
+    if (types.isDate(obj)) {
+      const t = dateTime.call(obj);
+      return Number.isNaN(t) ? "Invalid Date" : dateIso.call(obj);
+    }
+    if (types.isNativeError(obj)) return errorValue(obj, w);
+    if (types.isTypedArray(obj) && typedArrayByteLength) return `[binary ${String(typedArrayByteLength.call(obj))} bytes]`;
+    if (types.isDataView(obj) && dataViewByteLength) return `[binary ${String(dataViewByteLength.call(obj))} bytes]`;
+    if (types.isAnyArrayBuffer(obj)) return `[binary ${types.isArrayBuffer(obj) && arrayBufferByteLength ? String(arrayBufferByteLength.call(obj)) : "?"} bytes]`;
+    if (types.isRegExp(obj) && regexpSource && regexpFlags) return `/${String(regexpSource.call(obj))}/${String(regexpFlags.call(obj))}`;
+    if (types.isPromise(obj)) return "[Promise]";
+    if (types.isMap(obj) && mapSize) return walkMap(obj as Map<unknown, unknown>, mapSize.call(obj) as number, path, depth, w);
+    if (types.isSet(obj) && setSize) return walkSet(obj as Set<unknown>, setSize.call(obj) as number, path, depth, w);
+    if (types.isWeakMap(obj) || types.isWeakSet(obj)) return types.isWeakMap(obj) ? "[WeakMap]" : "[WeakSet]";
+    if (urlHref && inherits(obj, URL.prototype)) return sanitizeString(String(urlHref.call(obj)), depth, w);
   } catch {
     return "[Unreadable]";
   }
-  const entries: Array<readonly [string, unknown]> = [];
-  for (const k of keys) {
-    let v: unknown;
-    try {
-      v = (obj as Record<string, unknown>)[k];
-    } catch {
-      v = "[Unreadable]";
-    }
-    entries.push([k, v]);
-  }
-  return walkEntries(entries, path, depth, w);
+  return NOT_BUILT_IN;
 }
 
-function walkEntries(entries: ReadonlyArray<readonly [string, unknown]>, path: string[], depth: number, w: Walk): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  const n = Math.min(entries.length, MAX_ITEMS);
-  for (let i = 0; i < n; i++) {
-    const [k, v] = entries[i]!;
-    if (isSecretKey(k) && v !== undefined && v !== null && v !== "") {
-      out[k] = REDACTED;
-      continue;
-    }
-    const s = walk(v, w.opts.redact ? [...path, k] : path, depth + 1, w);
-    if (s !== undefined) out[k] = s;
+function ownData(obj: object, key: string): unknown {
+  const d = getDescriptor(obj, key);
+  if (!d) return undefined;
+  if ("value" in d) return d.value;
+  return d.get !== undefined && d.get === nativeStackGetter ? d.get.call(obj) : undefined;
+}
+
+function errorValue(err: object, w: Walk): Record<string, unknown> {
+  // name and message usually live on the prototype; read data properties only, own first.
+  const name = ownData(err, "name") ?? protoData(err, "name");
+  const message = ownData(err, "message") ?? protoData(err, "message");
+  const stack = ownData(err, "stack");
+  const out: Record<string, unknown> = {
+    name: typeof name === "string" ? maskSecrets(name, w.opts.secrets) : "Error",
+    message: typeof message === "string" ? sanitizeString(message, 0, w) : "",
+  };
+  if (typeof stack === "string" && stack) out.stack = sanitizeString(stack, 0, w);
+  return out;
+}
+
+function protoData(obj: object, key: string): unknown {
+  let p = Object.getPrototypeOf(obj) as object | null;
+  for (let i = 0; i < 8 && p !== null && !types.isProxy(p); i++) {
+    const d = getDescriptor(p, key);
+    if (d) return "value" in d ? d.value : undefined;
+    p = Object.getPrototypeOf(p) as object | null;
   }
-  if (entries.length > MAX_ITEMS) out["…"] = `${entries.length - MAX_ITEMS} more keys`;
+  return undefined;
+}
+
+function mapKey(key: unknown): string {
+  if (typeof key === "string") return key;
+  if (key === null || (typeof key !== "object" && typeof key !== "function")) return typeof key === "symbol" ? key.toString() : String(key);
+  return types.isProxy(key) ? PROXY_PLACEHOLDER : "[object]";
+}
+
+function walkMap(map: Map<unknown, unknown>, size: number, path: string[], depth: number, w: Walk): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  let n = 0;
+  const it = mapEntries.call(map);
+  for (let r = it.next(); !r.done && n < MAX_ITEMS; r = it.next(), n++) writeEntry(out, mapKey(r.value[0]), r.value[1], path, depth, w);
+  if (size > MAX_ITEMS) out["…"] = `${size - MAX_ITEMS} more keys`;
+  return out;
+}
+
+function walkSet(set: Set<unknown>, size: number, path: string[], depth: number, w: Walk): unknown[] {
+  const out: unknown[] = [];
+  let i = 0;
+  const it = setValues.call(set);
+  for (let r = it.next(); !r.done && i < MAX_ITEMS; r = it.next(), i++) {
+    const v = walk(r.value, w.opts.redact ? [...path, String(i)] : path, depth + 1, w);
+    out.push(v === undefined ? null : v);
+  }
+  if (size > MAX_ITEMS) out.push(`… ${size - MAX_ITEMS} more items`);
   return out;
 }
 
 /** A bounded, JSON-safe, redacted copy of `value`. */
 export function sanitize(value: unknown, opts: SanitizeOptions = {}): unknown {
-  const w: Walk = { opts, seen: new WeakSet(), chars: 0, overflow: false };
+  const w: Walk = { opts, seen: new WeakSet(), chars: 0, overflow: false, redactedKeys: 0 };
   try {
     const out = walk(value, [], 0, w);
     if (w.overflow) logger.once("warn", "value-too-large", `a recorded value exceeded ${MAX_TOTAL_CHARS} characters and was cut`);
@@ -215,16 +376,23 @@ export function sanitizeRecord(value: unknown, opts: SanitizeOptions, what: stri
   return out && typeof out === "object" && !Array.isArray(out) ? (out as Record<string, unknown>) : {};
 }
 
-/** Tags: strings only, trimmed, deduplicated, at most 100 of at most 256 chars. */
-export function sanitizeTags(value: unknown, into: string[] = []): string[] {
+/**
+ * Tags: strings only, trimmed, credentials masked (`secrets` and the well-known formats),
+ * deduplicated, at most 100 of at most 256 chars.
+ */
+export function sanitizeTags(value: unknown, into: string[] = [], secrets?: readonly string[]): string[] {
   if (value === undefined || value === null) return into;
-  const list = Array.isArray(value) ? value : [value];
+  if (types.isProxy(value)) {
+    logger.once("warn", "bad-tags", "tags must be an array of strings; got a Proxy, ignored");
+    return into;
+  }
+  const list = Array.isArray(value) ? dataItems(value, 1000) : [value];
   for (const t of list) {
     if (typeof t !== "string" || t.trim() === "") {
       logger.once("warn", "bad-tag", `tags must be non-empty strings; ignored ${typeof t}`);
       continue;
     }
-    const tag = t.trim().slice(0, 256);
+    const tag = maskSecrets(t.trim(), secrets).slice(0, 256);
     if (!into.includes(tag) && into.length < 100) into.push(tag);
   }
   return into;
@@ -232,35 +400,65 @@ export function sanitizeTags(value: unknown, into: string[] = []): string[] {
 
 const AGENT_NAME_RE = /^[a-zA-Z0-9\s\-_.]+$/;
 
-/** An agent name the Tracium API accepts; an invalid one is fixed up and reported, never dropped. */
-export function sanitizeAgentName(value: unknown, fallback: string): string {
-  if (typeof value === "string" && value.trim().length > 0 && value.trim().length <= 256 && AGENT_NAME_RE.test(value.trim())) {
-    return value.trim();
+/**
+ * An agent name the Tracium API accepts, credentials masked; an invalid one is fixed up and
+ * reported, never dropped. Anything but a string is replaced by `fallback` (nothing of it runs).
+ */
+export function sanitizeAgentName(value: unknown, fallback: string, secrets?: readonly string[]): string {
+  const raw = typeof value === "string" ? maskSecrets(value, secrets) : undefined;
+  if (raw !== undefined && raw === value && raw.trim().length > 0 && raw.trim().length <= 256 && AGENT_NAME_RE.test(raw.trim())) {
+    return raw.trim();
   }
-  let fixed = typeof value === "string" ? value.trim().replace(/[^a-zA-Z0-9\s\-_.]/g, "_").slice(0, 256) : "";
-  if (!fixed || /^_+$/.test(fixed)) fixed = fallback;
-  logger.once("warn", `agent-name:${String(value).slice(0, 40)}`, `invalid agent name ${JSON.stringify(String(value).slice(0, 60))}; using "${fixed}"`);
+  let fixed = raw !== undefined ? raw.trim().replace(/[^a-zA-Z0-9\s\-_.]/g, "_").replace(/\s/g, " ").slice(0, 256) : "";
+  if (!fixed || /^[_\s]+$/.test(fixed)) fixed = fallback;
+  const shown = raw !== undefined ? JSON.stringify(raw.slice(0, 60)) : `(${value === null ? "null" : typeof value})`;
+  logger.once("warn", `agent-name:${raw !== undefined ? raw.slice(0, 40) : typeof value}`, `invalid agent name ${shown}; using "${fixed}"`);
   return fixed;
 }
 
-/** An error message: the thrown value's message (or its string form), at most 10000 chars. */
+/**
+ * An error message, at most 10000 chars: the thrown value's `message` (or its name, or a JSON-safe
+ * form of the object), read as plain data: no getter, `toString` or Proxy trap of the value runs.
+ */
 export function errorMessage(err: unknown): string {
   let msg: string;
   try {
-    if (err instanceof Error) msg = err.message || err.name;
-    else if (typeof err === "string") msg = err;
-    else if (err && typeof err === "object" && typeof (err as { message?: unknown }).message === "string") msg = (err as { message: string }).message;
-    else msg = String(err);
+    if (typeof err === "string") msg = err;
+    else if (typeof err === "function") msg = functionLabel(err);
+    else if (err === null || typeof err !== "object") msg = String(err);
+    else if (types.isProxy(err)) msg = PROXY_PLACEHOLDER;
+    else {
+      const message = dataField(err, "message");
+      const name = dataField(err, "name");
+      if (typeof message === "string" && message) msg = message;
+      else if (typeof name === "string" && name && types.isNativeError(err)) msg = name;
+      else msg = JSON.stringify(sanitize(err)) ?? "unknown error";
+    }
   } catch {
     msg = "unknown error";
   }
   return msg.length > 10_000 ? `${msg.slice(0, 10_000)}... (truncated)` : msg;
 }
 
-/** The stack of an error, when it has one. */
+/** The stack of a native error, when it has one (read without running user code). */
 export function errorStack(err: unknown): string | undefined {
   try {
-    return err instanceof Error && typeof err.stack === "string" ? err.stack.slice(0, 20_000) : undefined;
+    if (err === null || typeof err !== "object" || types.isProxy(err) || !types.isNativeError(err)) return undefined;
+    const stack = ownData(err, "stack");
+    return typeof stack === "string" ? stack.slice(0, 20_000) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The class name of a native error (`TypeError`, `APIError`), read as plain data. */
+export function errorType(err: unknown): string | undefined {
+  try {
+    if (err === null || typeof err !== "object" || types.isProxy(err) || !types.isNativeError(err)) return undefined;
+    const ctor = dataField(err, "constructor");
+    const ctorName = typeof ctor === "function" && !types.isProxy(ctor) ? dataField(ctor, "name") : undefined;
+    const name = typeof ctorName === "string" && ctorName ? ctorName : dataField(err, "name");
+    return typeof name === "string" && name ? name.slice(0, 256) : undefined;
   } catch {
     return undefined;
   }

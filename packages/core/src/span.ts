@@ -1,11 +1,13 @@
 import "./disposable.js";
 import { performance } from "node:perf_hooks";
+import { types } from "node:util";
 import { runInSpanContext } from "./context.js";
 import { newId } from "./ids.js";
 import { logger } from "./logger.js";
 import { reportedCost, type ReportedCost } from "./cost/reported.js";
 import type { SpanData, Status, TokenUsage } from "./records.js";
-import { errorMessage, errorStack, sanitizeTags } from "./sanitize.js";
+import { dataField, dataItems, dataRecord, isProxy } from "./plain-data.js";
+import { errorMessage, errorStack, errorType, sanitizeTags } from "./sanitize.js";
 import { onLlmInputRecorded, onToolCallIdSet, onToolCallsRecorded } from "./tool-links.js";
 import type { Trace } from "./trace.js";
 
@@ -30,6 +32,8 @@ export interface SpanOptions {
   startedAt?: Date | number;
 }
 
+const SPAN_OPTION_KEYS: ReadonlyArray<keyof SpanOptions> = ["spanType", "name", "input", "metadata", "tags", "modelId", "spanId", "parentSpanId", "startedAt"];
+
 const TOKEN_KEYS: ReadonlyArray<keyof TokenUsage> = [
   "inputTokens",
   "outputTokens",
@@ -39,7 +43,7 @@ const TOKEN_KEYS: ReadonlyArray<keyof TokenUsage> = [
 ];
 
 function startTime(value: Date | number | undefined): number | undefined {
-  const ms = value instanceof Date ? value.getTime() : value;
+  const ms = types.isDate(value) ? Date.prototype.getTime.call(value) : value;
   return typeof ms === "number" && Number.isFinite(ms) ? ms : undefined;
 }
 
@@ -57,24 +61,24 @@ export class Span {
 
   /** @internal Create spans with `trace.span()`, `span.span()` or `tracium.startSpan()`. */
   constructor(owner: Trace, parent: Span | undefined, options: SpanOptions | undefined) {
-    const o: SpanOptions = options && typeof options === "object" ? options : {};
+    const o: SpanOptions = plainOptions<SpanOptions>(options, SPAN_OPTION_KEYS, "span options");
     this.owner = owner;
     const explicitStart = startTime(o.startedAt);
     const now = Date.now();
     this.perfStart = performance.now() - (explicitStart !== undefined ? Math.max(0, now - explicitStart) : 0);
-    const spanType = typeof o.spanType === "string" && o.spanType.trim() ? o.spanType.trim().slice(0, 128) : "custom";
+    const spanType = typeof o.spanType === "string" && o.spanType.trim() ? owner.maskText(o.spanType.trim()).slice(0, 128) : "custom";
     this.data = {
       id: typeof o.spanId === "string" && o.spanId ? o.spanId.slice(0, 256) : newId(),
       traceId: owner.id,
       parentSpanId: typeof o.parentSpanId === "string" ? o.parentSpanId : parent?.id ?? owner.remoteParentSpanId,
       spanType,
-      name: typeof o.name === "string" && o.name.trim() ? o.name.slice(0, 512) : spanType,
+      name: typeof o.name === "string" && o.name.trim() ? owner.maskText(o.name).slice(0, 512) : spanType,
       status: "in_progress",
       startedAt: explicitStart ?? now,
       endedAt: undefined,
       latencyMs: undefined,
       depth: parent ? parent.data.depth + 1 : owner.remoteDepth,
-      modelId: typeof o.modelId === "string" ? o.modelId : undefined,
+      modelId: typeof o.modelId === "string" ? owner.maskText(o.modelId).slice(0, 256) : undefined,
       input: undefined,
       output: undefined,
       tools: undefined,
@@ -141,8 +145,12 @@ export class Span {
   /** Sets token counts, normalised as in DESIGN.md; unset fields keep their value. */
   setTokenUsage(usage: TokenUsage): void {
     if (!this.writable("setTokenUsage") || !usage || typeof usage !== "object") return;
+    if (isProxy(usage)) {
+      logger.once("warn", "token-usage-proxy", "setTokenUsage: a Proxy is not read; ignored");
+      return;
+    }
     for (const key of TOKEN_KEYS) {
-      const v: unknown = usage[key];
+      const v: unknown = dataField(usage, key);
       if (v === undefined || v === null) continue;
       const n = typeof v === "number" ? v : typeof v === "string" ? Number(v) : NaN;
       if (Number.isFinite(n) && n >= 0) this.data.usage[key] = Math.round(n);
@@ -160,13 +168,13 @@ export class Span {
 
   /** Sets the model id (e.g. the model the provider reports it actually used). */
   setModelId(modelId: string): void {
-    if (this.writable("setModelId") && typeof modelId === "string" && modelId) this.data.modelId = modelId.slice(0, 256);
+    if (this.writable("setModelId") && typeof modelId === "string" && modelId) this.data.modelId = this.owner.maskText(modelId).slice(0, 256);
   }
 
-  /** Records the tools offered to the model. */
+  /** Records the tools offered to the model. With `captureContent` off only their names are kept. */
   setTools(tools: unknown[]): void {
     if (!this.writable("setTools")) return;
-    const clean = this.owner.clean(tools);
+    const clean = this.owner.clean(this.owner.capturesContent ? tools : toolNames(tools));
     this.data.tools = Array.isArray(clean) ? clean : undefined;
   }
 
@@ -188,7 +196,7 @@ export class Span {
   }
 
   addTags(tags: string[]): void {
-    if (this.writable("addTags")) sanitizeTags(tags, this.data.tags);
+    if (this.writable("addTags")) sanitizeTags(tags, this.data.tags, this.owner.secrets);
   }
 
   /** Marks the span failed with this error (message kept, stack in metadata); it ends as failed. */
@@ -197,7 +205,8 @@ export class Span {
     this.failed = true;
     this.data.error = this.owner.cleanText(errorMessage(error));
     const stack = errorStack(error);
-    if (error instanceof Error) this.data.metadata.error_type = error.constructor?.name || error.name;
+    const type = errorType(error);
+    if (type) this.data.metadata.error_type = this.owner.maskText(type);
     if (stack) this.data.metadata.error_stack = this.owner.cleanText(stack);
   }
 
@@ -206,7 +215,10 @@ export class Span {
     if (!this.writable("setStatus")) return;
     if (status === "failed") this.failed = true;
     else if (status === "completed") this.failed = false;
-    else logger.once("warn", `bad-status:${String(status)}`, `setStatus: unknown status ${JSON.stringify(status)}; ignored`);
+    else {
+      const shown = typeof status === "string" ? JSON.stringify(status.slice(0, 40)) : `(${status === null ? "null" : typeof status})`;
+      logger.once("warn", `bad-status:${shown}`, `setStatus: unknown status ${shown}; ignored`);
+    }
   }
 
   /** Runs `fn` inside a child span; see `Trace.span`. */
@@ -255,17 +267,57 @@ export class Span {
   }
 }
 
-function stripArguments(toolCalls: unknown[]): unknown[] {
-  if (!Array.isArray(toolCalls)) return [];
-  return toolCalls.map((c) => {
-    if (!c || typeof c !== "object") return c;
-    const call = c as Record<string, unknown>;
-    const fn = call.function as Record<string, unknown> | undefined;
+function stripArguments(toolCalls: unknown): unknown[] {
+  return dataItems(toolCalls).map((c) => {
+    if (!dataRecord(c)) return c;
+    const id = dataField(c, "id");
+    const type = dataField(c, "type");
+    const name = dataField(c, "name");
+    const fn = dataField(c, "function");
     return {
-      ...(call.id !== undefined ? { id: call.id } : {}),
-      ...(call.type !== undefined ? { type: call.type } : {}),
-      ...(call.name !== undefined ? { name: call.name } : {}),
-      ...(fn && typeof fn === "object" ? { function: { name: fn.name } } : {}),
+      ...(id !== undefined ? { id } : {}),
+      ...(type !== undefined ? { type } : {}),
+      ...(name !== undefined ? { name } : {}),
+      ...(dataRecord(fn) ? { function: { name: dataField(fn, "name") } } : {}),
     };
   });
+}
+
+/** Tools reduced to what identifies them (type and name): no description, no JSON schema. */
+function toolNames(tools: unknown): unknown[] {
+  return dataItems(tools).map((t) => {
+    if (!dataRecord(t)) return null;
+    const type = dataField(t, "type");
+    const name = dataField(t, "name");
+    const fn = dataField(t, "function");
+    const fnName = dataRecord(fn) ? dataField(fn, "name") : undefined;
+    return {
+      ...(typeof type === "string" ? { type } : {}),
+      ...(typeof name === "string" ? { name } : {}),
+      ...(typeof fnName === "string" ? { function: { name: fnName } } : {}),
+    };
+  });
+}
+
+/**
+ * Options as a plain object holding the given keys. A Proxy, a non-object, or options whose
+ * reading throws give `{}` (logged): a hostile argument never throws into the caller.
+ */
+export function plainOptions<T extends object>(value: unknown, keys: ReadonlyArray<keyof T & string>, what: string): Partial<T> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== "object" || isProxy(value)) {
+    logger.once("warn", `bad-options:${what}`, `${what} must be a plain object; got ${isProxy(value) ? "a Proxy" : typeof value}, using defaults`);
+    return {};
+  }
+  const out: Partial<T> = {};
+  try {
+    for (const key of keys) {
+      const v = (value as T)[key];
+      if (v !== undefined) out[key] = v;
+    }
+  } catch (err) {
+    logger.once("warn", `bad-options-read:${what}`, `${what} could not be read; using defaults`, err);
+    return {};
+  }
+  return out;
 }

@@ -6,7 +6,7 @@ import { runObserved } from "./observe.js";
 import type { Status, TraceData, TraceLink } from "./records.js";
 import type { TraceParent } from "./propagation/w3c.js";
 import { errorMessage, errorStack, sanitizeAgentName, sanitizeTags } from "./sanitize.js";
-import { Span, type SpanOptions } from "./span.js";
+import { plainOptions, Span, type SpanOptions } from "./span.js";
 import { SummaryAccumulator } from "./summary.js";
 
 /** Options for a new trace. */
@@ -44,6 +44,9 @@ export interface TraceKind {
   otel?: TraceLink;
 }
 
+/** @internal The keys of {@link TraceOptions}. */
+export const TRACE_OPTION_KEYS: ReadonlyArray<keyof TraceOptions> = ["agentName", "modelId", "tags", "metadata", "traceId", "version", "lazyStart", "workspaceId", "parent"];
+
 const TRACE_ID_RE = /^[a-zA-Z0-9\-_]{1,256}$/;
 
 /**
@@ -75,7 +78,7 @@ export class Trace {
 
   /** @internal Create traces with `client.agentTrace()` or `client.startTrace()`. */
   constructor(client: TraciumClient, options: TraceOptions, kind: TraceKind = {}) {
-    const o: Partial<TraceOptions> = options && typeof options === "object" ? options : {};
+    const o = plainOptions<TraceOptions>(options, TRACE_OPTION_KEYS, "trace options");
     if (!options || typeof options !== "object") logger.once("warn", "trace-options", "trace options must be an object; using defaults");
     const cfg = client.config;
     this.client = client;
@@ -91,14 +94,15 @@ export class Trace {
       else logger.once("warn", "bad-trace-id", "traceId must be 1-256 letters, digits, '-' or '_'; a new id was used");
     }
     this.userModelId = typeof o.modelId === "string" && o.modelId !== "";
+    const secrets = client.secrets;
     this.data = {
       id,
-      agentName: sanitizeAgentName(o.agentName, cfg.defaultAgentName),
-      modelId: this.userModelId ? (o.modelId as string).slice(0, 256) : undefined,
-      version: typeof o.version === "string" ? o.version.slice(0, 128) : cfg.defaultVersion,
-      workspaceId: typeof o.workspaceId === "string" ? o.workspaceId.slice(0, 256) : cfg.workspaceId,
-      tags: sanitizeTags(o.tags, [...cfg.defaultTags]),
-      metadata: { ...cfg.defaultMetadata, ...this.cleanRecord(o.metadata, "trace metadata") },
+      agentName: sanitizeAgentName(o.agentName, cfg.defaultAgentName, secrets),
+      modelId: this.userModelId ? client.maskText(o.modelId as string).slice(0, 256) : undefined,
+      version: client.maskText(typeof o.version === "string" ? o.version.slice(0, 128) : cfg.defaultVersion),
+      workspaceId: client.maskText(typeof o.workspaceId === "string" ? o.workspaceId.slice(0, 256) : cfg.workspaceId),
+      tags: sanitizeTags(o.tags, client.defaultTags(), secrets),
+      metadata: { ...client.defaultMetadata(), ...this.cleanRecord(o.metadata, "trace metadata") },
       status: "in_progress",
       startedAt: Date.now(),
       endedAt: undefined,
@@ -141,6 +145,16 @@ export class Trace {
     return this.recording ? this.client.clean(value) : undefined;
   }
 
+  /** @internal Strings masked wherever they appear (the API key). */
+  get secrets(): readonly string[] {
+    return this.client.secrets;
+  }
+
+  /** @internal A name or label with credentials masked (the API key, well-known formats). */
+  maskText<T extends string | undefined>(text: T): T {
+    return this.client.maskText(text);
+  }
+
   /** @internal A string with secrets masked and its length bounded (error messages). */
   cleanText(text: string): string {
     const out = this.client.clean(text);
@@ -159,7 +173,7 @@ export class Trace {
   }
 
   addTags(tags: string[]): void {
-    if (this.writable("addTags")) sanitizeTags(tags, this.data.tags);
+    if (this.writable("addTags")) sanitizeTags(tags, this.data.tags, this.client.secrets);
   }
 
   /** Merges keys into the summary. Your keys win over the auto-filled ones. */
@@ -176,7 +190,7 @@ export class Trace {
   /** Sets the trace's model id (otherwise taken from its first `llm` span). */
   setModelId(modelId: string): void {
     if (this.writable("setModelId") && typeof modelId === "string" && modelId) {
-      this.data.modelId = modelId.slice(0, 256);
+      this.data.modelId = this.client.maskText(modelId).slice(0, 256);
       this.userModelId = true;
     }
   }

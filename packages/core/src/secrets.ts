@@ -1,0 +1,118 @@
+/**
+ * What counts as a secret: key names whose values are credentials (`api_key`, `aws_secret_access_key`,
+ * `X-Amz-Security-Token`, `pwd`, …, but not token *counts* such as `input_tokens`), and credential
+ * formats recognised inside any text (`sk-…`, `AKIA…`, `Bearer …`, JWTs, private keys, the password of
+ * a URL, `password=…`). Pure string functions, shared by the value sanitiser, the engine's names and
+ * tags, and the logger.
+ */
+
+export const REDACTED = "***REDACTED***";
+
+// Matched anywhere in the key, after lower-casing and dropping `-`, `_`, `.` and spaces.
+const SECRET_WORDS = [
+  "password",
+  "passwd",
+  "passphrase",
+  "pwd",
+  "secret",
+  "apikey",
+  "privatekey",
+  "accesskey",
+  "credential",
+  "authorization",
+  "cookie",
+  "sessionid",
+  "creditcard",
+  "cardnumber",
+  "cvv",
+  "socialsecurity",
+  "signingkey",
+  "encryptionkey",
+];
+const SECRET_WORD_RE = new RegExp(SECRET_WORDS.join("|"));
+// `token` is a secret (`id_token`, `csrfToken`, `X-Amz-Security-Token`) unless it names a count or a
+// tokenizer detail: `max_tokens`, `input_tokens`, `token_count`, `tokenizer`, `token_ids`, `logprobs`.
+const TOKEN_RE = /token(?!s|count|ize|usage|limit|type|id|index|len|prob|budget|cost|estimat|rate|per|num)/;
+// `auth` alone or as a prefix (`x-auth`, `authToken`, `oauth`), not `author` / `authority`.
+const AUTH_RE = /auth(?!or)/;
+// `…key` is a secret for credential-like prefixes (`openai_key`, `master_key`), not `cache_key`.
+const KEY_RE = /(?:api|secret|private|access|auth|openai|anthropic|aws|gcp|azure|session|master|client|service|account|bearer|llm|provider|tracium|stripe|github|slack|ssh|license|signing|encryption)key/;
+const EXACT_SECRET_KEYS = new Set(["ssn", "pin", "otp", "setcookie"]);
+
+/** True for keys whose values are secrets: the normalised key contains a secret word. */
+export function isSecretKeyUncached(key: string): boolean {
+  const k = key.toLowerCase().replace(/[-_\s.]/g, "");
+  return EXACT_SECRET_KEYS.has(k) || SECRET_WORD_RE.test(k) || TOKEN_RE.test(k) || AUTH_RE.test(k) || KEY_RE.test(k);
+}
+
+/** `word` as a case-insensitive pattern (`[Pp][Ww][Dd]`), so all formats fit one case-sensitive regex. */
+function anyCase(word: string): string {
+  return word.replace(/[a-z]/g, (c) => `[${c.toUpperCase()}${c}]`);
+}
+
+// One regex, one pass. Alternatives start with a literal (a regex engine tries every alternative
+// at every position: a fixed first character keeps that cheap), then check that the literal does
+// not merely end a longer word (`task-…`). Three alternatives keep an introducer (groups 1–3):
+// `scheme://user:` of a URL, `Bearer ` / `Basic `, `password=` / `"token": "`.
+const SECRET_RE = new RegExp(
+  [
+    // OpenAI / Anthropic / many OpenAI-compatible providers: sk-…, sk-proj-…, sk-ant-…
+    String.raw`sk-(?<![A-Za-z0-9]sk-)[A-Za-z0-9_-]{16,}`,
+    // AWS access key ids
+    String.raw`A(?:KIA|SIA|GPA|IDA|ROA|IPA|NPA|NVA|BIA|CCA)(?<![A-Z0-9]A...)[A-Z0-9]{16}(?![A-Z0-9])`,
+    // JSON Web Tokens
+    String.raw`eyJ(?<![A-Za-z0-9_-]eyJ)[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*`,
+    // GitHub, Slack, Google, Stripe tokens
+    String.raw`gh[pousr]_(?<![A-Za-z0-9]gh._)[A-Za-z0-9]{30,}`,
+    String.raw`github_pat_[A-Za-z0-9_]{30,}`,
+    String.raw`xox[abposr]-(?<![A-Za-z0-9]xox.-)[A-Za-z0-9-]{10,}`,
+    String.raw`AIza(?<![A-Za-z0-9]AIza)[0-9A-Za-z_-]{35}`,
+    String.raw`[sr]k_(?:live|test)_(?<![A-Za-z0-9][sr]k_(?:live|test)_)[A-Za-z0-9]{16,}`,
+    // PEM private keys
+    String.raw`-----BEGIN[A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END[A-Z ]*PRIVATE KEY-----|$)`,
+    // The password of a URL: scheme://user:<password>@host
+    String.raw`(://[^\s/@:]*:)[^\s/@]+(?=@)`,
+    // An auth scheme followed by something token-like (a digit or punctuation in it), not prose ("Basic usage").
+    String.raw`(\b(?:${anyCase("bearer")}|${anyCase("basic")})\s+)(?=[A-Za-z0-9._~+/=-]*[0-9._~+/=-])[A-Za-z0-9._~+/=-]{8,}`,
+    // key=value / key: value; the match starts at the `=` / `:` (rare in text), the key word is checked behind it.
+    String.raw`(?<=(?:${["password", "passwd", "passphrase", "pwd", "secret", "token", "credential", "credentials"].map(anyCase).join("|")}|${anyCase("api")}[_-]?${anyCase("key")}|${anyCase("access")}[_-]?${anyCase("key")}(?:[_-]?${anyCase("id")})?)["']?\s*)([=:]\s*["']?)(?!\*\*\*REDACTED)[^\s"'&,;]{4,}`,
+  ].join("|"),
+  "g",
+);
+
+function keepIntroducer(_match: string, url: string | undefined, scheme: string | undefined, kv: string | undefined): string {
+  const prefix = url ?? scheme ?? kv;
+  return prefix !== undefined ? `${prefix}${REDACTED}` : REDACTED;
+}
+
+// The shortest text a pattern can match (`://:x@`); labels and ids recur on every span, so the
+// verdict for short strings is cached.
+const MIN_PATTERN_CHARS = 6;
+const MAX_CACHED_CHARS = 64;
+const MAX_CACHED = 4096;
+const patternCache = new Map<string, string>();
+
+function maskPatterns(text: string): string {
+  if (text.length < MIN_PATTERN_CHARS) return text;
+  const short = text.length <= MAX_CACHED_CHARS;
+  if (short) {
+    const cached = patternCache.get(text);
+    if (cached !== undefined) return cached;
+  }
+  const out = text.replace(SECRET_RE, keepIntroducer);
+  if (short) {
+    if (patternCache.size >= MAX_CACHED) patternCache.clear();
+    patternCache.set(text, out);
+  }
+  return out;
+}
+
+/**
+ * `text` with every credential it contains masked: the given `secrets` (exact strings, e.g. the
+ * Tracium API key) and the well-known credential formats.
+ */
+export function maskSecrets(text: string, secrets?: readonly string[]): string {
+  let out = text;
+  if (secrets) for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  return maskPatterns(out);
+}
