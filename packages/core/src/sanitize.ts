@@ -311,7 +311,7 @@ function errorValue(err: object, w: Walk): Record<string, unknown> {
     name: typeof name === "string" ? maskSecrets(name, w.opts.secrets) : "Error",
     message: typeof message === "string" ? sanitizeString(message, 0, w) : "",
   };
-  if (typeof stack === "string" && stack) out.stack = sanitizeString(stack, 0, w);
+  if (typeof stack === "string" && stack) out.stack = sanitizeString(typeof message === "string" ? withMessage(stack, message, out.message as string) : stack, 0, w);
   return out;
 }
 
@@ -449,6 +449,11 @@ export function errorStack(err: unknown): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** `stack` with every copy of `message` replaced by `cleanMessage` (a stack repeats its message). */
+export function withMessage(stack: string, message: string, cleanMessage: string): string {
+  return message.length >= 4 && message !== cleanMessage && stack.includes(message) ? stack.split(message).join(cleanMessage) : stack;
 }
 
 /** The class name of a native error (`TypeError`, `APIError`), read as plain data. */

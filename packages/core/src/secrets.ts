@@ -50,6 +50,13 @@ function anyCase(word: string): string {
   return word.replace(/[a-z]/g, (c) => `[${c.toUpperCase()}${c}]`);
 }
 
+// Words that introduce a credential in `word=value` / `"word": "value"` text (they end the key).
+const KV_WORDS = [
+  ...["password", "passwd", "passphrase", "pwd", "secret", "token", "credential", "credentials", "authorization"].map(anyCase),
+  ...["api", "access", "secret", "private", "openai", "anthropic", "master", "encryption", "signing"].map((w) => `${anyCase(w)}[_-]?${anyCase("key")}`),
+  `${anyCase("access")}[_-]?${anyCase("key")}[_-]?${anyCase("id")}`,
+].join("|");
+
 // One regex, one pass. Alternatives start with a literal (a regex engine tries every alternative
 // at every position: a fixed first character keeps that cheap), then check that the literal does
 // not merely end a longer word (`task-…`). Three alternatives keep an introducer (groups 1–3):
@@ -75,7 +82,7 @@ const SECRET_RE = new RegExp(
     // An auth scheme followed by something token-like (a digit or punctuation in it), not prose ("Basic usage").
     String.raw`(\b(?:${anyCase("bearer")}|${anyCase("basic")})\s+)(?=[A-Za-z0-9._~+/=-]*[0-9._~+/=-])[A-Za-z0-9._~+/=-]{8,}`,
     // key=value / key: value; the match starts at the `=` / `:` (rare in text), the key word is checked behind it.
-    String.raw`(?<=(?:${["password", "passwd", "passphrase", "pwd", "secret", "token", "credential", "credentials"].map(anyCase).join("|")}|${anyCase("api")}[_-]?${anyCase("key")}|${anyCase("access")}[_-]?${anyCase("key")}(?:[_-]?${anyCase("id")})?)["']?\s*)([=:]\s*["']?)(?!\*\*\*REDACTED)[^\s"'&,;]{4,}`,
+    String.raw`(?<=(?:${KV_WORDS})\\?["']?\s*)([=:]\s*\\?["']?)(?!\*\*\*REDACTED|(?:${anyCase("bearer")}|${anyCase("basic")})\s)[^\s"'&,;\\]{4,}`,
   ].join("|"),
   "g",
 );

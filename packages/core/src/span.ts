@@ -7,7 +7,7 @@ import { logger } from "./logger.js";
 import { reportedCost, type ReportedCost } from "./cost/reported.js";
 import type { SpanData, Status, TokenUsage } from "./records.js";
 import { dataField, dataItems, dataRecord, isProxy } from "./plain-data.js";
-import { errorMessage, errorStack, errorType, sanitizeTags } from "./sanitize.js";
+import { errorMessage, errorStack, errorType, sanitizeTags, withMessage } from "./sanitize.js";
 import { onLlmInputRecorded, onToolCallIdSet, onToolCallsRecorded } from "./tool-links.js";
 import type { Trace } from "./trace.js";
 
@@ -203,11 +203,15 @@ export class Span {
   markFailed(error: unknown): void {
     if (!this.writable("markFailed")) return;
     this.failed = true;
-    this.data.error = this.owner.cleanText(errorMessage(error));
-    const stack = errorStack(error);
+    const message = errorMessage(error);
+    const clean = this.owner.cleanText(message);
+    this.data.error = clean;
     const type = errorType(error);
     if (type) this.data.metadata.error_type = this.owner.maskText(type);
-    if (stack) this.data.metadata.error_stack = this.owner.cleanText(stack);
+    const stack = errorStack(error);
+    // The stack repeats the message: it carries the cleaned message (a secret the message held as
+    // JSON text is only recognised in the message alone).
+    if (stack) this.data.metadata.error_stack = this.owner.cleanText(withMessage(stack, message, clean));
   }
 
   /** Sets the status the span will end with. */

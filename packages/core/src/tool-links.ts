@@ -41,6 +41,7 @@
  *
  * Everything here is fail-safe: it never throws into a span method or user code.
  */
+import { dataArray, dataField, dataItem, dataItems, dataRecord, isProxy } from "./plain-data.js";
 import { activeContext } from "./context.js";
 import { logger } from "./logger.js";
 import type { Span } from "./span.js";
@@ -290,9 +291,13 @@ export function findToolCall(callId: string): Readonly<ToolCallLink> | undefined
 
 type Obj = Record<string, unknown>;
 
+// Recorded values are the user's: read as plain data only (no getter, toJSON or Proxy trap runs).
 function rec(value: unknown): Obj | undefined {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Obj) : undefined;
+  return dataRecord(value);
 }
+
+/** An own or inherited data property of a (non-Proxy) object; undefined for an accessor. */
+const get = dataField;
 
 function str(value: unknown): string | undefined {
   return typeof value === "string" && value ? value.slice(0, MAX_ID_CHARS) : undefined;
@@ -306,18 +311,20 @@ function stableJson(value: unknown, budget: { left: number }, depth: number): st
     out = typeof value === "string" ? JSON.stringify(value) : value === undefined ? "null" : String(value);
   } else if (depth > 16) {
     out = '"…"';
+  } else if (isProxy(value)) {
+    out = '"[Proxy]"';
   } else if (Array.isArray(value)) {
     const parts: string[] = [];
-    for (const v of value) {
+    for (const v of dataItems(value)) {
       if (budget.left <= 0) break;
       parts.push(stableJson(v, budget, depth + 1));
     }
     out = `[${parts.join(",")}]`;
   } else {
     const parts: string[] = [];
-    for (const k of Object.keys(value).sort()) {
+    for (const k of Object.keys(value).slice(0, 1000).sort()) {
       if (budget.left <= 0) break;
-      const v = (value as Obj)[k];
+      const v = get(value, k);
       if (v === undefined) continue;
       parts.push(`${JSON.stringify(k)}:${stableJson(v, budget, depth + 1)}`);
     }
@@ -376,15 +383,16 @@ export interface NormalizedToolCall {
  */
 export function normalizeToolCalls(calls: unknown): NormalizedToolCall[] {
   const out: NormalizedToolCall[] = [];
-  if (!Array.isArray(calls)) return out;
-  for (const c of calls.slice(0, 1000)) {
+  for (const c of dataItems(calls)) {
     const call = rec(c);
     if (!call) continue;
-    const id = str(call.id) ?? str(call.call_id);
+    const id = str(get(call, "id")) ?? str(get(call, "call_id"));
     if (!id) continue;
-    const fn = rec(call.function);
-    const name = str(fn?.name) ?? str(call.name);
-    const args = fn ? fn.arguments : call.input !== undefined ? call.input : call.args !== undefined ? call.args : call.arguments;
+    const fn = rec(get(call, "function"));
+    const name = str(get(fn, "name")) ?? str(get(call, "name"));
+    const input = get(call, "input");
+    const callArgs = get(call, "args");
+    const args = fn ? get(fn, "arguments") : input !== undefined ? input : callArgs !== undefined ? callArgs : get(call, "arguments");
     out.push({ id, name, arguments: args });
   }
   return out;
@@ -393,37 +401,39 @@ export function normalizeToolCalls(calls: unknown): NormalizedToolCall[] {
 function messagesOf(input: unknown): unknown[] | undefined {
   let list: unknown = input;
   const r = rec(input);
-  if (r) list = Array.isArray(r.messages) ? r.messages : Array.isArray(r.input) ? r.input : undefined;
-  if (!Array.isArray(list)) return undefined;
+  if (r) list = dataArray(get(r, "messages")) ?? dataArray(get(r, "input"));
+  let messages = dataArray(list);
   // LangChain batches: [[messages…]]: read the first conversation.
-  if (list.length > 0 && Array.isArray(list[0])) list = list[0];
-  return list as unknown[];
+  const first = messages && messages.length > 0 ? dataArray(dataItem(messages, 0)) : undefined;
+  if (first) messages = first;
+  return messages as unknown[] | undefined;
 }
 
 function isModelTurn(m: Obj): boolean {
-  const role = m.role;
+  const role = get(m, "role");
   if (role === "assistant" || role === "ai" || role === "model") return true;
-  const type = m.type;
+  const type = get(m, "type");
   if (type === "function_call" || type === "custom_tool_call" || type === "ai") return true;
-  return Array.isArray(m.tool_calls) && m.tool_calls.length > 0;
+  const calls = dataArray(get(m, "tool_calls"));
+  return calls !== undefined && calls.length > 0;
 }
 
 /** Tool-result call ids carried by one message / item. */
 function resultIdsOf(m: Obj, into: string[]): void {
-  const direct = str(m.tool_call_id);
-  if (direct && (m.role === "tool" || m.type === "tool" || m.role === undefined || m.role === "function")) into.push(direct);
-  if (m.type === "function_call_output" || m.type === "custom_tool_call_output") {
-    const id = str(m.call_id);
+  const role = get(m, "role");
+  const type = get(m, "type");
+  const direct = str(get(m, "tool_call_id"));
+  if (direct && (role === "tool" || type === "tool" || role === undefined || role === "function")) into.push(direct);
+  if (type === "function_call_output" || type === "custom_tool_call_output") {
+    const id = str(get(m, "call_id"));
     if (id) into.push(id);
   }
-  const content = m.content;
-  if (Array.isArray(content)) {
-    for (const b of content.slice(0, 1000)) {
-      const block = rec(b);
-      if (block && (block.type === "tool_result" || block.type === "mcp_tool_result")) {
-        const id = str(block.tool_use_id);
-        if (id) into.push(id);
-      }
+  for (const b of dataItems(get(m, "content"))) {
+    const block = rec(b);
+    const blockType = get(block, "type");
+    if (block && (blockType === "tool_result" || blockType === "mcp_tool_result")) {
+      const id = str(get(block, "tool_use_id"));
+      if (id) into.push(id);
     }
   }
 }
@@ -444,7 +454,7 @@ export function toolResultIds(input: unknown): { recent: string[]; all: string[]
     let trailing = true;
     const perMessage: string[][] = [];
     for (let i = messages.length - 1; i >= start; i--) {
-      const m = rec(messages[i]);
+      const m = rec(dataItem(messages, i));
       if (!m) continue;
       const ids: string[] = [];
       resultIdsOf(m, ids);

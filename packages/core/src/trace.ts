@@ -5,7 +5,7 @@ import { logger } from "./logger.js";
 import { runObserved } from "./observe.js";
 import type { Status, TraceData, TraceLink } from "./records.js";
 import type { TraceParent } from "./propagation/w3c.js";
-import { errorMessage, errorStack, sanitizeAgentName, sanitizeTags } from "./sanitize.js";
+import { errorMessage, errorStack, sanitizeAgentName, sanitizeTags, withMessage } from "./sanitize.js";
 import { plainOptions, Span, type SpanOptions } from "./span.js";
 import { SummaryAccumulator } from "./summary.js";
 
@@ -306,7 +306,9 @@ export class Trace {
   /** Marks the trace failed with `error` (its stack kept) and ends it. */
   fail(error: unknown): void {
     if (!this.writable("fail")) return;
-    this.failedReason = this.cleanText(errorStack(error) ?? errorMessage(error));
+    const message = errorMessage(error);
+    const stack = errorStack(error);
+    this.failedReason = this.cleanText(stack ? withMessage(stack, message, this.cleanText(message)) : message);
     this.end();
   }
 
