@@ -17,11 +17,16 @@ export function activeContext(): ContextStore | undefined {
   return state.als.getStore();
 }
 
-/** Runs `fn` with `trace`/`span` as the active context. */
-export function runInSpanContext<R>(trace: Trace, span: Span | undefined, fn: () => R): R {
+/** The context that makes `trace`/`span` active (sharing the scope of the active one in the same trace). */
+export function spanContext(trace: Trace, span: Span | undefined): ContextStore {
   const parent = state.als.getStore();
   const scope = parent && parent.trace === trace ? parent.scope : new Map<string, unknown>();
-  return state.als.run({ trace, span, scope }, fn);
+  return { trace, span, scope };
+}
+
+/** Runs `fn` with `trace`/`span` as the active context. */
+export function runInSpanContext<R>(trace: Trace, span: Span | undefined, fn: () => R): R {
+  return state.als.run(spanContext(trace, span), fn);
 }
 
 /** Runs `fn` with no active trace. */

@@ -30,6 +30,11 @@ export function runObserved<R>(fn: () => R, settle: Settle): R {
     safeSettle(settle, err, true);
     throw err;
   }
+  return observeResult(result, settle);
+}
+
+/** The second half of {@link runObserved}, for callers that ran the callback themselves. */
+export function observeResult<R>(result: R, settle: Settle): R {
   if (!isThenable(result)) {
     safeSettle(settle, undefined, false);
     return result;

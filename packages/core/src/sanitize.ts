@@ -61,8 +61,8 @@ interface Walk {
   seen: WeakSet<object>;
   chars: number;
   overflow: boolean;
-  /** Keys redacted so far: tells whether a JSON text held a secret under some key. */
-  redactedKeys: number;
+  /** Values masked so far (by key or by format): tells whether a JSON text held a secret. */
+  redactions: number;
 }
 
 const BASE64_RE = /^[A-Za-z0-9+/=\r\n]+$/;
@@ -75,6 +75,7 @@ function sanitizeString(s: string, depth: number, w: Walk): string {
     if (BASE64_RE.test(s.slice(0, 4096)) && BASE64_RE.test(s)) return `[base64 data omitted: ${s.length} chars]`;
   }
   let out = maskSecrets(s, w.opts.secrets);
+  if (out !== s) w.redactions++;
   if (out.length <= MAX_JSON_TEXT_CHARS && looksLikeJson(out)) out = redactJsonText(out, depth, w);
   if (out.length > MAX_STRING_CHARS) {
     out = `${out.slice(0, MAX_STRING_CHARS)}… (truncated ${out.length - MAX_STRING_CHARS} chars)`;
@@ -98,11 +99,11 @@ function redactJsonText(text: string, depth: number, w: Walk): string {
     return text;
   }
   if (parsed === null || typeof parsed !== "object") return text;
-  const before = w.redactedKeys;
+  const before = w.redactions;
   const chars = w.chars;
   const clean = walk(parsed, [], depth + 1, w);
   w.chars = chars; // the text itself is counted by the caller
-  if (w.redactedKeys === before) return text;
+  if (w.redactions === before) return text;
   try {
     return JSON.stringify(clean);
   } catch {
@@ -247,7 +248,7 @@ function writeEntry(out: Record<string, unknown>, key: string, value: unknown, p
   }
   if (verdict.secret && value !== undefined && value !== null && value !== "") {
     out[name] = REDACTED;
-    w.redactedKeys++;
+    w.redactions++;
     return;
   }
   const s = walk(value, w.opts.redact ? [...path, key] : path, depth + 1, w);
@@ -354,7 +355,7 @@ function walkSet(set: Set<unknown>, size: number, path: string[], depth: number,
 
 /** A bounded, JSON-safe, redacted copy of `value`. */
 export function sanitize(value: unknown, opts: SanitizeOptions = {}): unknown {
-  const w: Walk = { opts, seen: new WeakSet(), chars: 0, overflow: false, redactedKeys: 0 };
+  const w: Walk = { opts, seen: new WeakSet(), chars: 0, overflow: false, redactions: 0 };
   try {
     const out = walk(value, [], 0, w);
     if (w.overflow) logger.once("warn", "value-too-large", `a recorded value exceeded ${MAX_TOTAL_CHARS} characters and was cut`);

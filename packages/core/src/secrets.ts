@@ -30,11 +30,13 @@ const SECRET_WORDS = [
   "encryptionkey",
 ];
 const SECRET_WORD_RE = new RegExp(SECRET_WORDS.join("|"));
-// `token` is a secret (`id_token`, `csrfToken`, `X-Amz-Security-Token`) unless it names a count or a
-// tokenizer detail: `max_tokens`, `input_tokens`, `token_count`, `tokenizer`, `token_ids`, `logprobs`.
-const TOKEN_RE = /token(?!s|count|ize|usage|limit|type|id|index|len|prob|budget|cost|estimat|rate|per|num)/;
-// `auth` alone or as a prefix (`x-auth`, `authToken`, `oauth`), not `author` / `authority`.
-const AUTH_RE = /auth(?!or)/;
+// A key ending in `token` is a secret (`id_token`, `csrfToken`, `X-Amz-Security-Token`), unless it
+// names a tokenizer's special token; `max_tokens`, `input_tokens`, `token_count` and
+// `time_to_first_token_ms` do not end in `token` at all.
+const TOKEN_RE = /token$/;
+const NOT_SECRET_TOKEN_RE = /(?:first|last|eos|bos|pad|unk|stop|max|min|sep|cls|mask|special|start|end)token$/;
+// `auth` at the end (`x-auth`, `oauth`) or before a credential word, not `author` / `authenticated`.
+const AUTH_RE = /auth$|auth(?:token|key|header|code|cookie|pass|secret)/;
 // `…key` is a secret for credential-like prefixes (`openai_key`, `master_key`), not `cache_key`.
 const KEY_RE = /(?:api|secret|private|access|auth|openai|anthropic|aws|gcp|azure|session|master|client|service|account|bearer|llm|provider|tracium|stripe|github|slack|ssh|license|signing|encryption)key/;
 const EXACT_SECRET_KEYS = new Set(["ssn", "pin", "otp", "setcookie"]);
@@ -42,7 +44,8 @@ const EXACT_SECRET_KEYS = new Set(["ssn", "pin", "otp", "setcookie"]);
 /** True for keys whose values are secrets: the normalised key contains a secret word. */
 export function isSecretKeyUncached(key: string): boolean {
   const k = key.toLowerCase().replace(/[-_\s.]/g, "");
-  return EXACT_SECRET_KEYS.has(k) || SECRET_WORD_RE.test(k) || TOKEN_RE.test(k) || AUTH_RE.test(k) || KEY_RE.test(k);
+  if (TOKEN_RE.test(k) && !NOT_SECRET_TOKEN_RE.test(k)) return true;
+  return EXACT_SECRET_KEYS.has(k) || SECRET_WORD_RE.test(k) || AUTH_RE.test(k) || KEY_RE.test(k);
 }
 
 /** `word` as a case-insensitive pattern (`[Pp][Ww][Dd]`), so all formats fit one case-sensitive regex. */
@@ -57,6 +60,10 @@ const KV_WORDS = [
   `${anyCase("access")}[_-]?${anyCase("key")}[_-]?${anyCase("id")}`,
 ].join("|");
 
+// A letter or digit just before a prefix means the prefix ends a longer word, unless it is the
+// `n` of a `\n` escape (text that holds JSON or a repr).
+const ALNUM_BEFORE = String.raw`(?<!\\)[A-Za-z0-9]`;
+
 // One regex, one pass. Alternatives start with a literal (a regex engine tries every alternative
 // at every position: a fixed first character keeps that cheap), then check that the literal does
 // not merely end a longer word (`task-…`). Three alternatives keep an introducer (groups 1–3):
@@ -64,23 +71,23 @@ const KV_WORDS = [
 const SECRET_RE = new RegExp(
   [
     // OpenAI / Anthropic / many OpenAI-compatible providers: sk-…, sk-proj-…, sk-ant-…
-    String.raw`sk-(?<![A-Za-z0-9]sk-)[A-Za-z0-9_-]{16,}`,
+    String.raw`sk-(?<!${ALNUM_BEFORE}sk-)[A-Za-z0-9_-]{16,}`,
     // AWS access key ids
     String.raw`A(?:KIA|SIA|GPA|IDA|ROA|IPA|NPA|NVA|BIA|CCA)(?<![A-Z0-9]A...)[A-Z0-9]{16}(?![A-Z0-9])`,
     // JSON Web Tokens
-    String.raw`eyJ(?<![A-Za-z0-9_-]eyJ)[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*`,
+    String.raw`eyJ(?<!(?<!\\)[A-Za-z0-9_-]eyJ)[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*`,
     // GitHub, Slack, Google, Stripe tokens
-    String.raw`gh[pousr]_(?<![A-Za-z0-9]gh._)[A-Za-z0-9]{30,}`,
+    String.raw`gh[pousr]_(?<!${ALNUM_BEFORE}gh._)[A-Za-z0-9]{30,}`,
     String.raw`github_pat_[A-Za-z0-9_]{30,}`,
-    String.raw`xox[abposr]-(?<![A-Za-z0-9]xox.-)[A-Za-z0-9-]{10,}`,
-    String.raw`AIza(?<![A-Za-z0-9]AIza)[0-9A-Za-z_-]{35}`,
-    String.raw`[sr]k_(?:live|test)_(?<![A-Za-z0-9][sr]k_(?:live|test)_)[A-Za-z0-9]{16,}`,
+    String.raw`xox[abposr]-(?<!${ALNUM_BEFORE}xox.-)[A-Za-z0-9-]{10,}`,
+    String.raw`AIza(?<!${ALNUM_BEFORE}AIza)[0-9A-Za-z_-]{35}`,
+    String.raw`[sr]k_(?:live|test)_(?<!${ALNUM_BEFORE}[sr]k_(?:live|test)_)[A-Za-z0-9]{16,}`,
     // PEM private keys
     String.raw`-----BEGIN[A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END[A-Z ]*PRIVATE KEY-----|$)`,
     // The password of a URL: scheme://user:<password>@host
     String.raw`(://[^\s/@:]*:)[^\s/@]+(?=@)`,
     // An auth scheme followed by something token-like (a digit or punctuation in it), not prose ("Basic usage").
-    String.raw`(\b(?:${anyCase("bearer")}|${anyCase("basic")})\s+)(?=[A-Za-z0-9._~+/=-]*[0-9._~+/=-])[A-Za-z0-9._~+/=-]{8,}`,
+    String.raw`((?:${anyCase("bearer")}|${anyCase("basic")})\s+)(?=[A-Za-z0-9._~+/=-]*[0-9._~+/=-])[A-Za-z0-9._~+/=-]{8,}`,
     // key=value / key: value; the match starts at the `=` / `:` (rare in text), the key word is checked behind it.
     String.raw`(?<=(?:${KV_WORDS})\\?["']?\s*)([=:]\s*\\?["']?)(?!\*\*\*REDACTED|(?:${anyCase("bearer")}|${anyCase("basic")})\s)[^\s"'&,;\\]{4,}`,
   ].join("|"),

@@ -1,8 +1,9 @@
 import type { TraciumClient } from "./client.js";
-import { activeContext, runInSpanContext } from "./context.js";
+import { activeContext, runInSpanContext, spanContext } from "./context.js";
 import { newId } from "./ids.js";
 import { logger } from "./logger.js";
-import { runObserved } from "./observe.js";
+import { observeResult } from "./observe.js";
+import { state } from "./state.js";
 import type { Status, TraceData, TraceLink } from "./records.js";
 import type { TraceParent } from "./propagation/w3c.js";
 import { errorMessage, errorStack, sanitizeAgentName, sanitizeTags, withMessage } from "./sanitize.js";
@@ -227,13 +228,20 @@ export class Trace {
       return undefined as R;
     }
     const span = this.openSpan(parent, options);
-    return runObserved(
-      () => runInSpanContext(this, span, () => fn(span)),
-      (err, failed) => {
-        if (failed) span.markFailed(err);
-        span.end();
-      },
-    );
+    // Called directly (not through runObserved and closures): each nesting level of spans costs
+    // as few stack frames as possible, so deep synchronous recursion goes nearly as deep as untraced.
+    let result: R;
+    try {
+      result = state.als.run(spanContext(this, span), fn, span);
+    } catch (err) {
+      endSpan(span, err, true);
+      throw err;
+    }
+    if (result === null || (typeof result !== "object" && typeof result !== "function")) {
+      endSpan(span, undefined, false);
+      return result;
+    }
+    return observeResult(result, (err, failed) => endSpan(span, err, failed));
   }
 
   /** @internal */
@@ -320,6 +328,15 @@ export class Trace {
   /** `await using trace = client.startTrace(...)` ends the trace at scope exit. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.end();
+  }
+}
+
+function endSpan(span: Span, err: unknown, failed: boolean): void {
+  try {
+    if (failed) span.markFailed(err);
+    span.end();
+  } catch {
+    // span methods guard themselves; this keeps the caller's own error the one that surfaces
   }
 }
 
