@@ -1,9 +1,15 @@
 /**
  * Request → span: what a Messages API call asked for. Every function here takes the raw
- * `params` argument the user passed to `create()` (which may be anything at all) and never throws.
+ * `params` argument the user passed to `create()` (which may be anything at all), reads it as plain
+ * data only (`plainRecord`: no getter, `toJSON` or Proxy trap of the user's runs) and never throws.
  */
 
-/** A plain object view of `value`, or undefined when it is not an object. */
+import { plainRecord } from "@tracium/core";
+
+/**
+ * A plain object view of `value`, or undefined when it is not an object. For the SDK's own parsed
+ * stream events; what the user passed is read through `plainRecord` (no getter or Proxy trap runs).
+ */
 export function asRecord(value: unknown): Record<string, unknown> | undefined {
   return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
@@ -30,18 +36,18 @@ export const RECORDED_REQUEST_PARAMS: readonly string[] = [
 
 /** The `model` the request names, if it is a string. */
 export function requestModel(params: unknown): string | undefined {
-  const model = asRecord(params)?.model;
+  const model = plainRecord(params)?.model;
   return typeof model === "string" && model ? model : undefined;
 }
 
 /** Whether the call asked for a server-sent-event stream (`stream: true`). */
 export function isStreamRequest(params: unknown): boolean {
-  return asRecord(params)?.stream === true;
+  return plainRecord(params)?.stream === true;
 }
 
 /** The recorded request parameters that are set (not undefined/null), or undefined when none are. */
 export function requestParams(params: unknown): Record<string, unknown> | undefined {
-  const p = asRecord(params);
+  const p = plainRecord(params);
   if (!p) return undefined;
   const out: Record<string, unknown> = {};
   for (const key of RECORDED_REQUEST_PARAMS) {
@@ -53,7 +59,7 @@ export function requestParams(params: unknown): Record<string, unknown> | undefi
 
 /** The span input: `{ system?, messages }`. Undefined when the params carry neither. */
 export function requestInput(params: unknown): { system?: unknown; messages: unknown } | undefined {
-  const p = asRecord(params);
+  const p = plainRecord(params);
   if (!p) return undefined;
   const hasSystem = p.system !== undefined && p.system !== null;
   if (!hasSystem && p.messages === undefined) return undefined;
@@ -62,6 +68,6 @@ export function requestInput(params: unknown): { system?: unknown; messages: unk
 
 /** The tools offered to the model (`params.tools`), when it is a non-empty array. */
 export function requestTools(params: unknown): unknown[] | undefined {
-  const tools = asRecord(params)?.tools;
+  const tools = plainRecord(params)?.tools;
   return Array.isArray(tools) && tools.length > 0 ? tools : undefined;
 }

@@ -3,8 +3,10 @@
  * (non-stream call) and the message the stream accumulator rebuilt from events. They take
  * `unknown`, tolerate any shape, and never throw.
  */
-import type { Span, TokenUsage } from "@tracium/core";
-import { asRecord } from "./request.js";
+import { dataItems, plainRecord, type Span, type TokenUsage } from "@tracium/core";
+
+// The response may carry getters (a custom parser): it is read as plain data only.
+const asRecord = plainRecord;
 
 /** A tool call as recorded on the span (`span.setToolCalls`). */
 export interface AnthropicToolCall {
@@ -15,10 +17,8 @@ export interface AnthropicToolCall {
 }
 
 function contentBlocks(message: unknown): Record<string, unknown>[] {
-  const content = asRecord(message)?.content;
-  if (!Array.isArray(content)) return [];
   const blocks: Record<string, unknown>[] = [];
-  for (const block of content) {
+  for (const block of dataItems(asRecord(message)?.content)) {
     const b = asRecord(block);
     if (b) blocks.push(b);
   }

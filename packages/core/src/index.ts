@@ -17,6 +17,8 @@ export { resolveOtlpConfig, DEFAULT_OTLP_ENDPOINT, type OtlpOptions, type Resolv
 export { w3cTraceId, w3cSpanId, w3cRootSpanId } from "./otlp/ids.js";
 export { OtelBridgeExporter, type OtelBridgeExporterOptions } from "./otel-bridge/bridge.js";
 export { sanitize, isSecretKey, REDACTED } from "./sanitize.js";
+export { maskSecrets } from "./secrets.js";
+export { dataField, dataRecord, dataArray, dataItems, plainRecord, isProxy, GETTER_PLACEHOLDER, PROXY_PLACEHOLDER } from "./plain-data.js";
 export { Span, type SpanOptions, type SpanType } from "./span.js";
 export { Trace, type TraceOptions } from "./trace.js";
 export { traceAgent, traceSpan, AgentTrace, AgentSpan, type TraceAgentOptions, type TraceSpanOptions } from "./wrappers.js";

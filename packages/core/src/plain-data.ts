@@ -72,3 +72,28 @@ export function dataItems(value: unknown, limit = 1000): unknown[] {
   }
   return out;
 }
+
+/**
+ * A copy of the own enumerable data properties of a non-array, non-Proxy object (at most `limit`;
+ * accessors left out), so that code reading many fields of an SDK value or a user value runs none
+ * of its getters. Undefined for anything else.
+ */
+export function plainRecord(value: unknown, limit = 256): Record<string, unknown> | undefined {
+  const obj = dataRecord(value);
+  if (!obj) return undefined;
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  let n = 0;
+  const proto = Object.getPrototypeOf(obj) as object | null;
+  // for…in stops early on a huge object, but walks the prototype chain: only for plain objects.
+  const keys: Iterable<string> = proto === Object.prototype || proto === null ? ownKeysOfPlain(obj) : Object.keys(obj);
+  for (const key of keys) {
+    if (n++ >= limit) break;
+    const d = getDescriptor(obj, key);
+    if (d && "value" in d) out[key] = d.value;
+  }
+  return out;
+}
+
+function* ownKeysOfPlain(value: object): Generator<string> {
+  for (const key in value) if (hasOwn.call(value, key)) yield key;
+}

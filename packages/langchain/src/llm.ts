@@ -2,7 +2,7 @@
  * Model runs → `llm` span fields: what `handleChatModelStart`/`handleLLMStart` and `handleLLMEnd`
  * receive, read defensively (any shape, never throws).
  */
-import type { TokenUsage } from "@tracium/core";
+import { dataItems, type TokenUsage } from "@tracium/core";
 import { asRecord, toolCallsOf, toPlain, toPlainMessage, type PlainToolCall } from "./serialize.js";
 
 function str(value: unknown): string | undefined {
@@ -66,10 +66,9 @@ export function requestedStream(extraParams: unknown): boolean {
 export function generationsOf(output: unknown): Record<string, unknown>[] {
   const gens = asRecord(output)?.generations;
   const out: Record<string, unknown>[] = [];
-  if (!Array.isArray(gens)) return out;
-  for (const group of gens) {
+  for (const group of dataItems(gens)) {
     if (Array.isArray(group)) {
-      for (const g of group) {
+      for (const g of dataItems(group)) {
         const r = asRecord(g);
         if (r) out.push(r);
       }

@@ -6,12 +6,19 @@
  * takes `unknown`, tolerates any shape and never throws (the callers guard anyway).
  */
 
+import { dataField, dataItems, dataRecord, isProxy, plainRecord } from "@tracium/core";
+
 const MAX_DEPTH = 12;
 const MAX_ITEMS = 500;
+const GETTER = "[getter]";
 
-/** A plain object view of `value`, or undefined when it is not an object. */
+/**
+ * A copy of the plain data of `value` (own data properties; getters left out, a Proxy not
+ * entered), or undefined when it is not an object: what LangChain and the user hand to callbacks
+ * is read without running any of their code.
+ */
 export function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return plainRecord(value);
 }
 
 /** A message as recorded on a span. */
@@ -45,7 +52,8 @@ const ROLES: Record<string, string> = {
 
 function messageType(value: Record<string, unknown>): string | undefined {
   for (const method of ["getType", "_getType"] as const) {
-    const fn = value[method];
+    // LangChain's own method, found as plain data on the class (a getter would not be called).
+    const fn = dataField(value, method);
     if (typeof fn === "function") {
       try {
         const t: unknown = fn.call(value);
@@ -55,25 +63,25 @@ function messageType(value: Record<string, unknown>): string | undefined {
       }
     }
   }
-  return typeof value.type === "string" ? value.type : undefined;
+  const type = dataField(value, "type");
+  return typeof type === "string" ? type : undefined;
 }
 
 /** True for a LangChain message instance (`HumanMessage`, `AIMessageChunk`, …). */
 export function isLangChainMessage(value: unknown): boolean {
-  const v = asRecord(value);
-  if (!v || !("content" in v)) return false;
-  if (typeof v._getType === "function" || typeof v.getType === "function") return true;
-  const ns = v.lc_namespace;
-  return Array.isArray(ns) && ns.includes("messages");
+  const v = dataRecord(value);
+  if (!v || dataField(v, "content") === undefined) return false;
+  if (typeof dataField(v, "_getType") === "function" || typeof dataField(v, "getType") === "function") return true;
+  return dataItems(dataField(v, "lc_namespace")).includes("messages");
 }
 
 /** The tool calls of an AI message, or undefined when it has none. */
 export function toolCallsOf(message: unknown): PlainToolCall[] | undefined {
-  const calls = asRecord(message)?.tool_calls;
-  if (!Array.isArray(calls) || calls.length === 0) return undefined;
+  const calls = dataItems(plainRecord(message)?.tool_calls);
+  if (calls.length === 0) return undefined;
   const out: PlainToolCall[] = [];
   for (const c of calls) {
-    const call = asRecord(c);
+    const call = plainRecord(c);
     if (!call) continue;
     out.push({
       ...(typeof call.id === "string" ? { id: call.id } : {}),
@@ -87,13 +95,13 @@ export function toolCallsOf(message: unknown): PlainToolCall[] | undefined {
 
 /** A LangChain message (instance or plain `{role|type, content}` object) as `{role, content, …}`. */
 export function toPlainMessage(value: unknown): PlainMessage | undefined {
-  const v = asRecord(value);
+  const v = plainRecord(value);
   if (!v) return undefined;
-  const type = isLangChainMessage(v) ? messageType(v) : typeof v.role === "string" ? v.role : typeof v.type === "string" ? v.type : undefined;
+  const type = isLangChainMessage(value) ? messageType(value as Record<string, unknown>) : typeof v.role === "string" ? v.role : typeof v.type === "string" ? v.type : undefined;
   if (type === undefined) return undefined;
   const role = type === "generic" && typeof v.role === "string" ? v.role : ROLES[type] ?? type;
   const out: PlainMessage = { role, content: toPlain(v.content, 1) };
-  const calls = toolCallsOf(v);
+  const calls = toolCallsOf(value);
   if (calls) out.tool_calls = calls;
   if (typeof v.tool_call_id === "string" && v.tool_call_id) out.tool_call_id = v.tool_call_id;
   if (typeof v.name === "string" && v.name) out.name = v.name;
@@ -102,17 +110,16 @@ export function toPlainMessage(value: unknown): PlainMessage | undefined {
 
 /** A list of messages (e.g. one group of `handleChatModelStart`). */
 export function toPlainMessages(value: unknown): unknown[] {
-  if (!Array.isArray(value)) return [];
-  return value.slice(0, MAX_ITEMS).map((m) => toPlainMessage(m) ?? toPlain(m, 1));
+  return dataItems(value, MAX_ITEMS).map((m) => toPlainMessage(m) ?? toPlain(m, 1));
 }
 
 function isDocument(v: Record<string, unknown>): boolean {
-  return typeof v.pageContent === "string" && "metadata" in v;
+  return typeof dataField(v, "pageContent") === "string" && dataField(v, "metadata") !== undefined;
 }
 
 /** A retrieved document as `{page_content, metadata, id?}`. */
 export function toPlainDocument(value: unknown): unknown {
-  const v = asRecord(value);
+  const v = plainRecord(value);
   if (!v || typeof v.pageContent !== "string") return toPlain(value, 1);
   return {
     page_content: v.pageContent,
@@ -128,12 +135,14 @@ export function toPlainDocument(value: unknown): unknown {
  */
 export function toPlain(value: unknown, depth = 0, seen: WeakSet<object> = new WeakSet()): unknown {
   if (value === null || typeof value !== "object") return value;
+  // A Proxy is left for the core sanitiser, which records a placeholder without entering it.
+  if (isProxy(value)) return value;
   if (depth > MAX_DEPTH) return "[MaxDepth]";
   if (seen.has(value)) return "[Circular]";
   seen.add(value);
   try {
     if (Array.isArray(value)) {
-      const out = value.slice(0, MAX_ITEMS).map((v) => toPlain(v, depth + 1, seen));
+      const out = dataItems(value, MAX_ITEMS).map((v) => toPlain(v, depth + 1, seen));
       if (value.length > MAX_ITEMS) out.push(`… ${value.length - MAX_ITEMS} more items`);
       return out;
     }
@@ -144,14 +153,17 @@ export function toPlain(value: unknown, depth = 0, seen: WeakSet<object> = new W
     if (isLangChainMessage(v)) return toPlainMessage(v);
     if (isDocument(v)) return toPlainDocument(v);
     // Prompt values: ChatPromptValue → its messages, StringPromptValue → its text.
-    if (typeof v.toChatMessages === "function") {
-      if (Array.isArray(v.messages)) return { messages: toPlainMessages(v.messages) };
-      if (typeof v.value === "string") return v.value;
+    if (typeof dataField(v, "toChatMessages") === "function") {
+      const messages = dataField(v, "messages");
+      const text = dataField(v, "value");
+      if (Array.isArray(messages)) return { messages: toPlainMessages(messages) };
+      if (typeof text === "string") return text;
     }
     // Other LangChain serializables (their toJSON is a constructor dump): the constructor arguments.
     const proto = Object.getPrototypeOf(v) as object | null;
     const plainObject = proto === Object.prototype || proto === null;
-    if (!plainObject && v.lc_kwargs && typeof v.lc_kwargs === "object") return toPlain(v.lc_kwargs, depth + 1, seen);
+    const kwargs = plainObject ? undefined : dataField(v, "lc_kwargs");
+    if (kwargs && typeof kwargs === "object") return toPlain(kwargs, depth + 1, seen);
     const out: Record<string, unknown> = {};
     let n = 0;
     for (const key of Object.keys(v)) {
@@ -160,12 +172,8 @@ export function toPlain(value: unknown, depth = 0, seen: WeakSet<object> = new W
         break;
       }
       if (!plainObject && key.startsWith("lc_")) continue;
-      let item: unknown;
-      try {
-        item = v[key];
-      } catch {
-        item = "[Unreadable]";
-      }
+      const d = Object.getOwnPropertyDescriptor(v, key);
+      const item: unknown = d === undefined ? undefined : "value" in d ? d.value : GETTER;
       if (typeof item === "function") continue;
       out[key] = toPlain(item, depth + 1, seen);
     }
@@ -180,10 +188,10 @@ export function toPlain(value: unknown, depth = 0, seen: WeakSet<object> = new W
  * unwrap that single key so the span shows the value itself.
  */
 export function unwrapChainValues(value: unknown, key: "input" | "output"): unknown {
-  const v = asRecord(value);
+  const v = dataRecord(value);
   if (v && Object.getPrototypeOf(v) === Object.prototype) {
     const keys = Object.keys(v);
-    if (keys.length === 1 && keys[0] === key) return toPlain(v[key]);
+    if (keys.length === 1 && keys[0] === key) return toPlain(dataField(v, key));
   }
   return toPlain(value);
 }
@@ -204,10 +212,11 @@ export function toolInput(input: unknown): unknown {
 
 /** A tool's result as recorded: a `ToolMessage` gives its content (and artifact), else the value. */
 export function toolOutput(output: unknown): unknown {
-  const v = asRecord(output);
+  const v = dataRecord(output);
   if (v && isLangChainMessage(v)) {
-    const content = toPlain(v.content, 1);
-    return v.artifact !== undefined ? { content, artifact: toPlain(v.artifact, 1) } : content;
+    const content = toPlain(dataField(v, "content"), 1);
+    const artifact = dataField(v, "artifact");
+    return artifact !== undefined ? { content, artifact: toPlain(artifact, 1) } : content;
   }
   // A Command returned by a tool (LangGraph) or any other value.
   return toPlain(output);

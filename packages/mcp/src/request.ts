@@ -2,7 +2,7 @@
  * Request → span: what one call of a patched `Client` method asks for. Every function takes the raw
  * `this` and arguments (which may be anything at all), never mutates them, and never throws.
  */
-import { safeGet, type SpanOptions } from "@tracium/core";
+import { dataField, safeGet, type SpanOptions } from "@tracium/core";
 import type { PatchedMethod } from "./instrument.js";
 
 type Obj = Record<string, unknown>;
@@ -63,12 +63,12 @@ export interface CallPlan {
 export function planCall(entry: PatchedMethod, client: unknown, args: readonly unknown[]): CallPlan {
   const params = asRecord(args[0]);
   const metadata: Obj = { provider: "mcp", operation: entry.operation, ...serverMetadata(client) };
-  const timeout = field(requestOptions(entry, args), "timeout");
+  const timeout = dataField(requestOptions(entry, args), "timeout");
   if (typeof timeout === "number" && Number.isFinite(timeout)) metadata.request_timeout_ms = timeout;
   switch (entry.operation) {
     case "tools/call": {
-      const toolName = text(field(params, "name"), 512);
-      const toolArguments = field(params, "arguments");
+      const toolName = text(dataField(params, "name"), 512);
+      const toolArguments = dataField(params, "arguments");
       if (toolName) metadata.tool_name = toolName;
       metadata.tool_type = "extension";
       return {
@@ -79,21 +79,21 @@ export function planCall(entry: PatchedMethod, client: unknown, args: readonly u
       };
     }
     case "resources/read": {
-      const uri = text(field(params, "uri"), 2048);
+      const uri = text(dataField(params, "uri"), 2048);
       if (uri) metadata.resource_uri = uri;
       return { span: { spanType: entry.spanType, name: "mcp.resources.read", metadata }, input: uri !== undefined ? { uri } : undefined };
     }
     case "prompts/get": {
-      const name = text(field(params, "name"), 512);
+      const name = text(dataField(params, "name"), 512);
       if (name) metadata.prompt_name = name;
-      const promptArgs = field(params, "arguments");
+      const promptArgs = dataField(params, "arguments");
       return {
         span: { spanType: entry.spanType, name: "mcp.prompts.get", metadata },
         input: name !== undefined || promptArgs !== undefined ? { name, arguments: promptArgs } : undefined,
       };
     }
     default: {
-      const cursor = text(field(params, "cursor"), 1024);
+      const cursor = text(dataField(params, "cursor"), 1024);
       return { span: { spanType: entry.spanType, name: "mcp.tools.list", metadata }, input: cursor !== undefined ? { cursor } : undefined };
     }
   }

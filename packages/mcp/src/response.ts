@@ -1,9 +1,12 @@
 /**
  * Result → span: what one call returned. Tolerates any shape and never throws.
  */
-import { spanCapturesContent, type Span } from "@tracium/core";
+import { dataField, dataItems, plainRecord, spanCapturesContent, type Span } from "@tracium/core";
 import type { PatchedMethod } from "./instrument.js";
-import { asRecord, field } from "./request.js";
+
+// Results and errors are read as plain data: no getter or Proxy trap of theirs runs.
+const asRecord = plainRecord;
+const field = dataField;
 
 type Obj = Record<string, unknown>;
 
@@ -13,7 +16,7 @@ const MAX_ERROR_TEXT = 2000;
 export function contentText(content: unknown): string | undefined {
   if (!Array.isArray(content)) return undefined;
   const parts: string[] = [];
-  for (const block of content.slice(0, 100)) {
+  for (const block of dataItems(content, 100)) {
     const b = asRecord(block);
     if (b?.type === "text" && typeof b.text === "string") parts.push(b.text);
   }
@@ -23,7 +26,7 @@ export function contentText(content: unknown): string | undefined {
 /** A resource's contents without the payload of binary blobs (`blob` becomes its length). */
 function lightContents(contents: unknown): unknown {
   if (!Array.isArray(contents)) return contents;
-  return contents.slice(0, 100).map((c) => {
+  return dataItems(contents, 100).map((c) => {
     const r = asRecord(c);
     if (!r || typeof r.blob !== "string") return c;
     const { blob, ...rest } = r;

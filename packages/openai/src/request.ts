@@ -2,22 +2,20 @@
  * Request → span: what a call asked for. Every function takes the raw `body` argument the user
  * passed to `create()` (which may be anything at all), never mutates it, and never throws.
  */
+import { dataField, dataRecord } from "@tracium/core";
 import type { OpenAIOperation } from "./instrument.js";
 
-/** A plain-object view of `value`, or undefined when it is not a (non-array) object. */
+/** A plain-object view of `value`, or undefined when it is not a (non-array, non-Proxy) object. */
 export function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return dataRecord(value);
 }
 
-/** Reads `obj[key]` without letting a throwing getter escape. */
+/**
+ * `obj[key]` when it is plain data: a getter is not called and a Proxy is not entered (both give
+ * undefined), so reading the user's body or a parsed response runs none of their code.
+ */
 export function field(obj: unknown, key: string): unknown {
-  const r = asRecord(obj);
-  if (!r) return undefined;
-  try {
-    return r[key];
-  } catch {
-    return undefined;
-  }
+  return dataRecord(obj) ? dataField(obj, key) : undefined;
 }
 
 /** The `model` the request names, if it is a non-empty string. */
@@ -73,9 +71,11 @@ const CONTENT_PARAMS: ReadonlySet<string> = new Set(["stop"]);
 function reduceFormat(format: unknown): unknown {
   const f = asRecord(format);
   if (!f) return format;
-  const out: Record<string, unknown> = { type: f.type };
-  const schema = asRecord(f.json_schema);
-  const name = typeof f.name === "string" ? f.name : typeof schema?.name === "string" ? schema.name : undefined;
+  const out: Record<string, unknown> = { type: field(f, "type") };
+  const schema = field(f, "json_schema");
+  const fName = field(f, "name");
+  const schemaName = field(schema, "name");
+  const name = typeof fName === "string" ? fName : typeof schemaName === "string" ? schemaName : undefined;
   if (name !== undefined) out.name = name;
   return out;
 }
@@ -87,20 +87,23 @@ function reduce(key: string, value: unknown): unknown {
     const t = asRecord(value);
     if (!t) return undefined;
     const out: Record<string, unknown> = {};
-    if (t.format !== undefined) out.format = reduceFormat(t.format);
-    if (t.verbosity !== undefined) out.verbosity = t.verbosity;
+    const format = field(t, "format");
+    const verbosity = field(t, "verbosity");
+    if (format !== undefined) out.format = reduceFormat(format);
+    if (verbosity !== undefined) out.verbosity = verbosity;
     return Object.keys(out).length > 0 ? out : undefined;
   }
   if (key === "tool_choice") {
     const c = asRecord(value);
     if (!c) return value;
-    const fn = asRecord(c.function);
-    const name = typeof fn?.name === "string" ? fn.name : typeof c.name === "string" ? c.name : undefined;
-    return name !== undefined ? { type: c.type, name } : { type: c.type };
+    const fnName = field(field(c, "function"), "name");
+    const cName = field(c, "name");
+    const name = typeof fnName === "string" ? fnName : typeof cName === "string" ? cName : undefined;
+    return name !== undefined ? { type: field(c, "type"), name } : { type: field(c, "type") };
   }
   if (key === "reasoning") {
     const r = asRecord(value);
-    return r ? { effort: r.effort, summary: r.summary } : undefined;
+    return r ? { effort: field(r, "effort"), summary: field(r, "summary") } : undefined;
   }
   return value;
 }

@@ -3,7 +3,7 @@
  * call) and the response the stream accumulators rebuild from chunks. They take `unknown`,
  * tolerate any shape, and never throw (callers also guard them).
  */
-import type { Span, TokenUsage } from "@tracium/core";
+import { dataArray, dataItems, plainRecord, type Span, type TokenUsage } from "@tracium/core";
 import type { OpenAIOperation } from "./instrument.js";
 import { asRecord, field } from "./request.js";
 
@@ -14,11 +14,11 @@ export interface OpenAIToolCall {
   function: { name: unknown; arguments: unknown };
 }
 
+/** The objects of an array, each as a copy of its plain data (a getter of a custom parser never runs). */
 function records(value: unknown): Record<string, unknown>[] {
-  if (!Array.isArray(value)) return [];
   const out: Record<string, unknown>[] = [];
-  for (const item of value) {
-    const r = asRecord(item);
+  for (const item of dataItems(value)) {
+    const r = plainRecord(item);
     if (r) out.push(r);
   }
   return out;
@@ -61,8 +61,8 @@ export function chatToolCalls(response: unknown): OpenAIToolCall[] | undefined {
   const calls: OpenAIToolCall[] = [];
   for (const choice of records(field(response, "choices"))) {
     for (const call of records(field(field(choice, "message"), "tool_calls"))) {
-      const fn = asRecord(field(call, "function"));
-      const custom = asRecord(field(call, "custom"));
+      const fn = plainRecord(field(call, "function"));
+      const custom = plainRecord(field(call, "custom"));
       if (fn) calls.push(toolCall(call.id, call.type, fn.name, fn.arguments));
       else if (custom) calls.push(toolCall(call.id, call.type, custom.name, custom.input));
       else calls.push(toolCall(call.id, call.type, undefined, undefined));
@@ -124,9 +124,9 @@ export function responsesOutput(response: unknown): string | undefined {
 
 /** Embeddings output: `{ embeddings_count, dimensions }` (the vectors are not recorded). */
 export function embeddingsOutput(response: unknown): Record<string, unknown> | undefined {
-  const data = field(response, "data");
-  if (!Array.isArray(data)) return undefined;
-  const first = field(data[0], "embedding");
+  const data = dataArray(field(response, "data"));
+  if (!data) return undefined;
+  const first = field(dataItems(data, 1)[0], "embedding");
   const dimensions = Array.isArray(first) ? first.length : undefined;
   return dimensions !== undefined ? { embeddings_count: data.length, dimensions } : { embeddings_count: data.length };
 }
