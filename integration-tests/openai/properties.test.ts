@@ -246,16 +246,17 @@ describe.each(VERSIONS)("openai v$major", (v) => {
     }
   });
 
-  it("a throwing extractor is logged once (no secret, no throw) and the call goes on", async () => {
+  it("a response part that is a throwing Proxy is not entered: no trap runs, nothing is logged, the call goes on", async () => {
     uninstrument(v.ns);
     const proto = v.OpenAI.Chat.Completions.prototype;
     const real = proto.create;
     const lines: string[] = [];
+    let traps = 0;
     proto.create = function (this: unknown, ...args: unknown[]) {
-      // `choices` is an array whose iteration throws: the chat extractor cannot avoid touching it.
+      // `choices` is an array whose every trap throws: capture reads plain data only, so it never enters it.
       const choices = new Proxy([], {
-        get: (t, k) => {
-          if (k === "length") return 0;
+        get: () => {
+          traps++;
           throw new Error("choices trap");
         },
       });
@@ -274,9 +275,8 @@ describe.each(VERSIONS)("openai v$major", (v) => {
           expect(r.id).toBe("chatcmpl-1");
         }
       });
-      expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(/openai: the onResult extractor failed; the call is unaffected: Error: choices trap/);
-      expect(lines.join("\n")).not.toContain("sk-secret-key-123");
+      expect(traps).toBe(0);
+      expect(lines).toEqual([]);
       expect(memory.spans().map((s) => s.status)).toEqual(["completed", "completed"]);
     } finally {
       logger.setSink(undefined);
