@@ -54,7 +54,7 @@ export interface TraciumOptions {
   defaultTags?: string[];
   /** Metadata merged into every trace. */
   defaultMetadata?: Record<string, unknown>;
-  /** Extra masking applied to every recorded value, after the built-in secret-key redaction. */
+  /** Extra masking applied to every recorded value, in addition to the built-in secret-key and credential-format redaction. */
   redact?: RedactFn;
   /** Maximum records waiting for delivery. Default 10000. */
   maxQueueSize?: number;
