@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { agentTrace, type MemoryExporter, type SpanData } from "@tracium/core";
 import type { FakeProvider } from "../../examples/fake-provider/index.mjs";
+import { subscribeAiTelemetry, unsubscribeAiTelemetry } from "@tracium/ai-sdk";
 import { setupTracing, waitFor } from "../helpers/tracing.js";
 import { VERSIONS, fakeProvider, steps, weatherTools } from "./harness.js";
 
@@ -145,6 +146,51 @@ for (const v of VERSIONS) {
       expect(llm!.metadata.stream_end_reason).toBe("done");
       expect(llm!.metadata.request_params).toMatchObject({ responseFormat: "json" });
       expect(llm!.usage.outputTokens).toBeGreaterThan(0);
+    });
+
+    it("a model stream cut midway by the server: the llm span fails (partial output kept), the reader sees what it sees untraced", async () => {
+      const { ai, raw, openai } = await v.load();
+      // A chat completions stream that sends two words, then drops the connection.
+      const server = createServer((_req, res) => {
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        const chunk = (content: string) =>
+          `data: ${JSON.stringify({ id: "chatcmpl-cut", object: "chat.completion.chunk", created: 1, model: "gpt-4o-mini", choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;
+        res.write(chunk("Hello "));
+        res.write(chunk("there"));
+        setTimeout(() => res.destroy(), 20);
+      });
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      const { port } = server.address() as AddressInfo;
+      const provider = openai({ apiKey: "sk-fake", baseURL: `http://127.0.0.1:${port}/v1` });
+      const consume = async (lib: any): Promise<string> => {
+        let seen = "";
+        try {
+          const r = lib.streamText({ model: provider.chat("gpt-4o-mini"), prompt: "Hi", maxRetries: 0, onError: () => undefined });
+          for await (const part of r.fullStream) seen += part.type === "text-delta" ? (part.text ?? part.delta ?? part.textDelta) : `[${part.type}]`;
+        } catch (err) {
+          seen += `|threw ${(err as Error).name}`;
+        }
+        return seen;
+      };
+      try {
+        if (v.major === 7) unsubscribeAiTelemetry();
+        const untraced = await consume(raw).finally(() => v.major === 7 && subscribeAiTelemetry());
+        memory.reset();
+        const traced = await agentTrace({ agentName: "cut" }, () => consume(ai));
+        expect(traced).toBe(untraced);
+        expect(traced).toContain("Hello there");
+      } finally {
+        server.close();
+      }
+      await waitFor(() => byType(memory.spans(), "llm").length === 1 && byType(memory.spans(), "chain").length === 1, 5000, "the spans");
+      const [llm] = byType(memory.spans(), "llm");
+      const [chain] = byType(memory.spans(), "chain");
+      expect(chain!.endedAt).toBeDefined();
+      expect(llm!.status).toBe("failed");
+      expect(llm!.metadata.stream_end_reason).toBe("error");
+      expect(chain!.status).toBe("failed");
+      // ai 5/6: the stream itself was observed, so the text read before the cut is kept.
+      if (v.major !== 7) expect((llm!.output as { content: string }).content).toBe("Hello there");
     });
 
     it("abandoned midway (break): every span ends (with the trace), none failed, no unhandled rejection", async () => {

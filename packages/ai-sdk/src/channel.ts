@@ -290,6 +290,22 @@ function operationAborted(event: unknown): void {
   }
 }
 
+/** `onError`: an operation failed (a streamed one may still settle normally): its open model calls and its span fail. */
+function operationFailed(event: unknown): void {
+  const callId = str(event, "callId");
+  const error = own(event, "error");
+  const list = callId ? openCalls.get(callId) : undefined;
+  if (list) {
+    openCalls.delete(callId!);
+    for (const entry of list) {
+      if (entry.call?.stream) entry.span.setMetadata({ stream_end_reason: "error" });
+      entry.span.fail(error);
+    }
+  }
+  const op = callId ? operations.get(callId) : undefined;
+  if (op && !op.span.isEnded) op.span.markFailed(error);
+}
+
 /** The integration registered with the SDK (`registerTelemetry` keeps them on this global). */
 function telemetryIntegration(): object {
   const guard = (fn: (event: unknown) => void) => (event: unknown): void => {
@@ -299,7 +315,7 @@ function telemetryIntegration(): object {
       logger.once("warn", "ai-sdk:integration", "ai-sdk: could not record a telemetry event; the call is unaffected", err);
     }
   };
-  return { onLanguageModelCallEnd: guard(modelCallEnded), onAbort: guard(operationAborted) };
+  return { onLanguageModelCallEnd: guard(modelCallEnded), onAbort: guard(operationAborted), onError: guard(operationFailed) };
 }
 
 const REGISTRY = "AI_SDK_TELEMETRY_INTEGRATIONS";
