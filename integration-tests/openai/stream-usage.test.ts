@@ -11,6 +11,7 @@ import { instrumentOpenAI, openaiPlugin, uninstrumentOpenAI } from "@tracium/ope
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { nock, useNock } from "../helpers/nock.js";
+import { startScriptedServer } from "../helpers/server.js";
 import { SSE_HEADERS, sseBody } from "../helpers/sse.js";
 import { setupTracing } from "../helpers/tracing.js";
 import { API, CHAT_TOKENS, MESSAGES, MODEL, chunk, textChunks, usageChunk } from "./fixtures.js";
@@ -138,6 +139,51 @@ describe.each(VERSIONS)("openai v$major", (v) => {
         expect(withTracing.sent).toEqual(plain.sent);
         expect(span).toMatchObject({ output: "Hello", usage: {}, metadata: { stream_usage: "not_requested" } });
       }
+    });
+
+    it("over a real socket: the body the server reads is whole JSON and content-length matches it (non-ASCII text too)", async () => {
+      const received: { length: string | undefined; body: any }[] = [];
+      const server = await startScriptedServer((body, res, req) => {
+        received.push({ length: req.headers["content-length"], body });
+        res.writeHead(200, SSE_HEADERS);
+        const items = (body as any)?.stream_options?.include_usage ? [...textChunks(), usageChunk()] : textChunks();
+        res.end(sseBody(items));
+      });
+      try {
+        const oai = new v.OpenAI({ apiKey: "sk-test", maxRetries: 0, baseURL: `${server.origin}/v1` });
+        const messages = [{ role: "user", content: "Grüße, ça va? 日本語 🙂" }];
+        const seen: unknown[] = [];
+        await traced(async () => {
+          for await (const c of await oai.chat.completions.create({ model: MODEL, messages, stream: true })) seen.push(JSON.parse(JSON.stringify(c)));
+        });
+        expect(seen).toEqual(textChunks());
+        expect(received).toHaveLength(1);
+        const [{ length, body }] = received;
+        expect(body).toMatchObject({ model: MODEL, messages, stream: true });
+        expect(body.stream_options).toEqual(inject ? { include_usage: true } : undefined);
+        if (length !== undefined) expect(Number(length)).toBeGreaterThan(0);
+        expect(onlySpan().usage).toEqual(inject ? CHAT_TOKENS : {});
+      } finally {
+        await server.close();
+      }
+    });
+
+    it("a custom fetch gets the body as sent: whole JSON, and a content-length header (openai 4 sets one) that counts its bytes", async () => {
+      const seenInit: { body: string; length: string | null }[] = [];
+      const fetch = async (_url: unknown, init: { body: string; headers: unknown }): Promise<Response> => {
+        seenInit.push({ body: init.body, length: new Headers(init.headers as HeadersInit).get("content-length") });
+        const asked = JSON.parse(init.body).stream_options?.include_usage === true;
+        return new Response(sseBody(asked ? [...textChunks(), usageChunk()] : textChunks()), { headers: SSE_HEADERS });
+      };
+      const oai = new v.OpenAI({ apiKey: "sk-test", maxRetries: 0, fetch });
+      await traced(async () => {
+        for await (const _ of await oai.chat.completions.create({ model: MODEL, messages: [{ role: "user", content: "Grüße 🙂" }], stream: true })) void _;
+      });
+      expect(seenInit).toHaveLength(1);
+      const [{ body, length }] = seenInit;
+      expect(JSON.parse(body).stream_options).toEqual(inject ? { include_usage: true } : undefined);
+      if (v.major === 4) expect(length).toBe(String(Buffer.byteLength(body, "utf8")));
+      else if (length !== null) expect(length).toBe(String(Buffer.byteLength(body, "utf8")));
     });
 
     it("ChatCompletionStream: a tool whose serialised schema differs from its parser's resolves or rejects exactly as untraced", async () => {
