@@ -168,22 +168,26 @@ describe.each(VERSIONS)("openai v$major", (v) => {
       }
     });
 
-    it("a custom fetch gets the body as sent: whole JSON, and a content-length header (openai 4 sets one) that counts its bytes", async () => {
-      const seenInit: { body: string; length: string | null }[] = [];
-      const fetch = async (_url: unknown, init: { body: string; headers: unknown }): Promise<Response> => {
-        seenInit.push({ body: init.body, length: new Headers(init.headers as HeadersInit).get("content-length") });
-        const asked = JSON.parse(init.body).stream_options?.include_usage === true;
-        return new Response(sseBody(asked ? [...textChunks(), usageChunk()] : textChunks()), { headers: SSE_HEADERS });
-      };
-      const oai = new v.OpenAI({ apiKey: "sk-test", maxRetries: 0, fetch });
-      await traced(async () => {
+    it("a custom fetch gets the request bytes the SDK builds (with include_usage inserted when opted in) and a content-length that counts them", async () => {
+      const observe = async (): Promise<{ body: string; length: string | null }> => {
+        const seenInit: { body: string; length: string | null }[] = [];
+        const fetch = async (_url: unknown, init: { body: string; headers: unknown }): Promise<Response> => {
+          seenInit.push({ body: init.body, length: new Headers(init.headers as HeadersInit).get("content-length") });
+          const asked = JSON.parse(init.body).stream_options?.include_usage === true;
+          return new Response(sseBody(asked ? [...textChunks(), usageChunk()] : textChunks()), { headers: SSE_HEADERS });
+        };
+        const oai = new v.OpenAI({ apiKey: "sk-test", maxRetries: 0, fetch });
         for await (const _ of await oai.chat.completions.create({ model: MODEL, messages: [{ role: "user", content: "Grüße 🙂" }], stream: true })) void _;
-      });
-      expect(seenInit).toHaveLength(1);
-      const [{ body, length }] = seenInit;
-      expect(JSON.parse(body).stream_options).toEqual(inject ? { include_usage: true } : undefined);
-      if (v.major === 4) expect(length).toBe(String(Buffer.byteLength(body, "utf8")));
-      else if (length !== null) expect(length).toBe(String(Buffer.byteLength(body, "utf8")));
+        expect(seenInit).toHaveLength(1);
+        return seenInit[0]!;
+      };
+      const plain = await untraced(observe);
+      const withTracing = await traced(observe);
+      const open = withTracing.body.indexOf("{") + 1;
+      const expected = inject ? `${plain.body.slice(0, open)}"stream_options":{"include_usage":true},${plain.body.slice(open)}` : plain.body;
+      expect(withTracing.body).toBe(expected);
+      if (v.major === 4) expect(withTracing.length).toBe(String(Buffer.byteLength(withTracing.body, "utf8")));
+      else expect(withTracing.length).toBe(plain.length);
     });
 
     it("ChatCompletionStream: a tool whose serialised schema differs from its parser's resolves or rejects exactly as untraced", async () => {
