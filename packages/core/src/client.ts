@@ -11,6 +11,7 @@ import { maskSecrets } from "./secrets.js";
 import { plainOptions } from "./span.js";
 import { Trace, TRACE_OPTION_KEYS, type TraceKind, type TraceOptions } from "./trace.js";
 import { traceFromParent } from "./propagation/w3c.js";
+import { nextTurn } from "./runtime.js";
 
 /** Delivery counters summed over the exporters (see {@link ExporterStats}), with each exporter's own. */
 export interface ClientStats extends ExporterStats {
@@ -53,7 +54,7 @@ export class TraciumClient {
     if (this.closed || this.emitted === this.drainedAt) return;
     // Start on the next turn, once every beforeExit listener has run (the zero-code one ends the
     // open traces first). The immediate is ref'd: it keeps the loop for that one turn.
-    setImmediate(() => void this.drainForExit());
+    nextTurn(() => void this.drainForExit());
   };
 
   constructor(config: ResolvedConfig, exporters?: Exporter[]) {
@@ -63,7 +64,8 @@ export class TraciumClient {
     this.sanitizeOptions = { redact: config.redact, secrets: this.secrets };
     this.cleanDefaultMetadata = sanitizeRecord(config.defaultMetadata, this.sanitizeOptions, "defaultMetadata");
     this.cleanDefaultTags = sanitizeTags(config.defaultTags, [], this.secrets);
-    process.on("beforeExit", this.onBeforeExit);
+    // Workers and edge runtimes have no process events (or no `process`): nothing to drain on exit there.
+    globalThis.process?.on?.("beforeExit", this.onBeforeExit);
     this.pricer = config.cost && config.enabled ? new Pricer(config.prices, config.pricesUpdate) : undefined;
   }
 
@@ -177,7 +179,7 @@ export class TraciumClient {
     if (this.closed) return;
     this.endOpenTraces();
     this.closed = true;
-    process.removeListener("beforeExit", this.onBeforeExit);
+    globalThis.process?.removeListener?.("beforeExit", this.onBeforeExit);
     await Promise.all(this.exporters.map((e) => settleWithin(() => e.shutdown(timeoutMs), timeoutMs, `shutdown:${e.name}`)));
   }
 

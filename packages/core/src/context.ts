@@ -31,5 +31,6 @@ export function runInSpanContext<R>(trace: Trace, span: Span | undefined, fn: ()
 
 /** Runs `fn` with no active trace. */
 export function runOutsideContext<R>(fn: () => R): R {
-  return state.als.exit(fn);
+  // run(undefined) rather than exit(): Workers' AsyncLocalStorage implements run/getStore only reliably.
+  return state.als.run(undefined as unknown as ContextStore, fn);
 }

@@ -1,7 +1,8 @@
-import { AsyncLocalStorage } from "node:async_hooks";
+import type { AsyncLocalStorage } from "node:async_hooks";
 import type { ContextStore } from "./context.js";
 import type { TraciumClient } from "./client.js";
 import type { TraciumPlugin } from "./plugins.js";
+import { createStorage } from "./runtime.js";
 
 /**
  * Process-wide state. It hangs off `globalThis` under a registered symbol so that the ESM and the
@@ -23,10 +24,12 @@ export const state: GlobalState = ((): GlobalState => {
   const existing = g[KEY];
   if (existing) return existing;
   const created: GlobalState = {
-    als: new AsyncLocalStorage<ContextStore>(),
+    // Typed as Node's class for the Node-only helpers (diagnostics_channel binding); on the hot
+    // path only `run`/`getStore` are used, the subset Workers and edge runtimes implement.
+    als: createStorage<ContextStore>() as AsyncLocalStorage<ContextStore>,
     client: undefined,
     plugins: new Map(),
-    suppress: new AsyncLocalStorage<boolean>(),
+    suppress: createStorage<boolean>() as AsyncLocalStorage<boolean>,
   };
   Object.defineProperty(g, KEY, { value: created, enumerable: false, configurable: true });
   return created;

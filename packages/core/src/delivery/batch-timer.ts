@@ -4,11 +4,12 @@
  * detached from the caller's async context; neither keeps the process alive (the immediate holds
  * the loop for one turn).
  */
+import { cancelNextTurn } from "../runtime.js";
 import { detachedImmediate, detachedTimeout } from "./timers.js";
 
 export class BatchTimer {
   private timer: NodeJS.Timeout | undefined;
-  private immediate: NodeJS.Immediate | undefined;
+  private immediate: unknown;
 
   constructor(
     private readonly run: () => void,
@@ -18,7 +19,7 @@ export class BatchTimer {
   /** Runs at once when `full`, else after the interval unless a run is already pending. */
   schedule(full: boolean): void {
     if (full) this.now();
-    else if (!this.timer && !this.immediate) {
+    else if (!this.timer && this.immediate === undefined) {
       this.timer = detachedTimeout(() => {
         this.timer = undefined;
         this.run();
@@ -28,7 +29,7 @@ export class BatchTimer {
 
   /** Runs on the next turn, replacing a pending interval. */
   now(): void {
-    if (this.immediate) return;
+    if (this.immediate !== undefined) return;
     this.cancelInterval();
     this.immediate = detachedImmediate(() => {
       this.immediate = undefined;
@@ -45,7 +46,7 @@ export class BatchTimer {
   /** Drops every pending run. */
   cancel(): void {
     this.cancelInterval();
-    if (this.immediate) clearImmediate(this.immediate);
+    if (this.immediate !== undefined) cancelNextTurn(this.immediate);
     this.immediate = undefined;
   }
 }

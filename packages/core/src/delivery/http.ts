@@ -3,6 +3,7 @@
  * Never rejects: a network error or timeout is an outcome with status 0.
  */
 import { parseRetryAfter } from "./retry.js";
+import { unrefTimer } from "../runtime.js";
 
 /** What came back from one POST. */
 export interface HttpOutcome {
@@ -52,10 +53,12 @@ export async function postJson(
   let timedOut = false;
   // A manual timer rather than AbortSignal.timeout + AbortSignal.any: the latter is missing
   // before Node 20.3, and this timer is unref'd and cleared as soon as the request settles.
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, timeoutMs).unref();
+  const timer = unrefTimer(
+    setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs),
+  );
   const onStop = (): void => controller.abort();
   if (stop.aborted) controller.abort();
   else stop.addEventListener("abort", onStop, { once: true });

@@ -1,23 +1,43 @@
 /**
  * Timers for background delivery. Two rules from the fail-safe contract meet here:
- * they never keep the process alive (`unref`), and they never run inside the user's async context.
+ * they never keep the process alive (`unref` where timers have it), and they never run inside the
+ * user's async context.
  */
-import { AsyncResource } from "node:async_hooks";
+import * as asyncHooks from "node:async_hooks";
+import { runOutsideContext } from "../context.js";
+import { unrefTimer, nextTurn } from "../runtime.js";
 
-// Created when the module loads, normally before any trace exists. A timer scheduled from
-// export(), which runs on the user's path, would otherwise inherit the caller's
-// AsyncLocalStorage context: the exporter's own fetch calls would then look like calls made
-// inside the user's trace to any instrumentation watching fetch.
-const ROOT = new AsyncResource("tracium.delivery");
+type Root = { runInAsyncScope<T>(fn: () => T): T };
+const ROOT_KEY = Symbol.for("tracium.delivery.root.v1");
 
-/** Runs `fn` in the SDK's root async context, outside any trace. */
+// Created on first use (Workers forbid async work at module scope), normally before any trace
+// exists. A timer scheduled from export(), which runs on the user's path, would otherwise inherit
+// the caller's AsyncLocalStorage context: the exporter's own fetch calls would then look like
+// calls made inside the user's trace to any instrumentation watching fetch.
+function root(): Root | undefined {
+  const g = globalThis as Record<symbol, Root | null | undefined>;
+  let r = g[ROOT_KEY];
+  if (r === undefined) {
+    const Resource = (asyncHooks as { AsyncResource?: new (name: string) => Root }).AsyncResource;
+    try {
+      r = typeof Resource === "function" ? new Resource("tracium.delivery") : null;
+    } catch {
+      r = null;
+    }
+    Object.defineProperty(g, ROOT_KEY, { value: r, enumerable: false, configurable: true });
+  }
+  return r ?? undefined;
+}
+
+/** Runs `fn` in the SDK's root async context, outside any trace (outside Tracium's where no AsyncResource exists). */
 export function runDetached<T>(fn: () => T): T {
-  return ROOT.runInAsyncScope(fn);
+  const r = root();
+  return r ? r.runInAsyncScope(fn) : runOutsideContext(fn);
 }
 
 /** A `setTimeout` that neither keeps the process alive nor captures the caller's context. */
 export function detachedTimeout(fn: () => void, ms: number): NodeJS.Timeout {
-  return runDetached(() => setTimeout(fn, ms).unref());
+  return runDetached(() => unrefTimer(setTimeout(fn, ms)));
 }
 
 /**
@@ -25,8 +45,8 @@ export function detachedTimeout(fn: () => void, ms: number): NodeJS.Timeout {
  * for one turn only, and an unref'd immediate would not run until some other event woke the loop
  * (a pending unref'd batch timer, a second later), which delays a flush by that much.
  */
-export function detachedImmediate(fn: () => void): NodeJS.Immediate {
-  return runDetached(() => setImmediate(fn));
+export function detachedImmediate(fn: () => void): unknown {
+  return runDetached(() => nextTurn(fn));
 }
 
 /**
@@ -40,7 +60,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       signal?.removeEventListener("abort", done);
       resolve();
     };
-    const timer = setTimeout(done, Math.max(0, ms)).unref();
+    const timer = unrefTimer(setTimeout(done, Math.max(0, ms)));
     signal?.addEventListener("abort", done, { once: true });
   });
 }

@@ -5,6 +5,7 @@ import { logger } from "../logger.js";
 import type { ExportRecord, Exporter, ExporterStats, SpanData, TraceData } from "../records.js";
 import { intOption } from "../delivery/options.js";
 import { runDetached } from "../delivery/timers.js";
+import { cancelNextTurn, nextTurn } from "../runtime.js";
 import { formatTraceTree } from "./console-tree.js";
 
 /** Options of {@link ConsoleExporter}. */
@@ -41,7 +42,7 @@ export class ConsoleExporter implements Exporter {
   private readonly open = new Map<string, Buffered>();
   private ready: Ready[] = [];
   private spanCount = 0;
-  private immediate: NodeJS.Immediate | undefined;
+  private immediate: unknown;
   private closed = false;
   private sent = 0;
   private failed = 0;
@@ -79,7 +80,7 @@ export class ConsoleExporter implements Exporter {
         this.spanCount -= buffer.spans.length;
         this.ready.push({ ...buffer, trace: record.trace });
         // Rendering a big trace is real work: do it on a later tick, outside the caller's context.
-        this.immediate ??= runDetached(() => setImmediate(() => this.print()));
+        this.immediate ??= runDetached(() => nextTurn(() => this.print()));
       }
     } catch (error) {
       this.dropped++;
@@ -130,7 +131,7 @@ export class ConsoleExporter implements Exporter {
   }
 
   private print(): void {
-    if (this.immediate) clearImmediate(this.immediate);
+    if (this.immediate !== undefined) cancelNextTurn(this.immediate);
     this.immediate = undefined;
     const ready = this.ready;
     this.ready = [];

@@ -1,0 +1,67 @@
+/**
+ * What differs between the JavaScript runtimes Tracium runs on (Node.js, Bun, Deno, Cloudflare
+ * Workers, Vercel's edge runtime). Everything here is looked up when called, never at module
+ * load: Workers forbid timers and I/O at module scope, and an edge runtime may lack `process`.
+ */
+import * as asyncHooks from "node:async_hooks";
+
+/** The subset of `AsyncLocalStorage` Tracium uses: Workers and edge runtimes implement only this much. */
+export interface ContextStorage<T> {
+  run<R>(store: T, fn: () => R): R;
+  getStore(): T | undefined;
+}
+
+type StorageClass = new <T>() => ContextStorage<T>;
+
+/**
+ * The runtime's `AsyncLocalStorage`: `node:async_hooks` (Node, Bun, Deno, Workers with
+ * `nodejs_compat`), else the global one edge runtimes expose.
+ */
+export function storageClass(): StorageClass | undefined {
+  const fromHooks = (asyncHooks as { AsyncLocalStorage?: StorageClass }).AsyncLocalStorage;
+  if (typeof fromHooks === "function") return fromHooks;
+  const global = (globalThis as { AsyncLocalStorage?: StorageClass }).AsyncLocalStorage;
+  return typeof global === "function" ? global : undefined;
+}
+
+/** A context storage; without any `AsyncLocalStorage` in the runtime, one that only sees synchronous nesting. */
+export function createStorage<T>(): ContextStorage<T> {
+  const Storage = storageClass();
+  return Storage ? new Storage<T>() : new SyncStorage<T>();
+}
+
+/** Context across synchronous calls only: the fallback where no `AsyncLocalStorage` exists. */
+class SyncStorage<T> implements ContextStorage<T> {
+  private current: T | undefined;
+  run<R>(store: T, fn: () => R): R {
+    const previous = this.current;
+    this.current = store;
+    try {
+      return fn();
+    } finally {
+      this.current = previous;
+    }
+  }
+  getStore(): T | undefined {
+    return this.current;
+  }
+}
+
+/** `timer.unref()` where timers have it (Node, Bun, Deno); Workers and browsers return a number. */
+export function unrefTimer<T>(timer: T): T {
+  (timer as { unref?: () => unknown } | undefined)?.unref?.();
+  return timer;
+}
+
+/** `setImmediate` where it exists, else a zero-delay timeout. */
+export function nextTurn(fn: () => void): unknown {
+  const immediate = (globalThis as { setImmediate?: (cb: () => void) => unknown }).setImmediate;
+  return typeof immediate === "function" ? immediate(fn) : setTimeout(fn, 0);
+}
+
+/** Cancels what {@link nextTurn} returned. */
+export function cancelNextTurn(handle: unknown): void {
+  const clear = (globalThis as { clearImmediate?: (h: unknown) => void }).clearImmediate;
+  if (typeof clear === "function" && typeof (globalThis as { setImmediate?: unknown }).setImmediate === "function") clear(handle);
+  else clearTimeout(handle as ReturnType<typeof setTimeout>);
+}
