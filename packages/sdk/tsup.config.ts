@@ -10,4 +10,6 @@ export default defineConfig([
   { ...common, entry: { index: "src/index.ts", auto: "src/auto-require.ts" }, format: ["cjs"], dts: true },
   // The `tracium` command.
   { ...common, entry: { cli: "src/cli/main.ts" }, format: ["esm"], dts: false },
+  // The page `tracium ui` serves: one self-contained browser script (no framework, no CDN).
+  { entry: { "ui-page": "src/cli/ui/page/main.ts" }, format: ["iife"], platform: "browser", target: "es2020", minify: true, sourcemap: false, clean: false, dts: false },
 ]);

@@ -3,6 +3,7 @@
  * The `tracium` command:
  *   tracium view [file] [--json] [--last N] [--trace ID] [--follow] [--no-color]
  *   tracium doctor [--timeout MS] [--no-load]
+ *   tracium ui [file] [--port N] [--host H] [--token T]
  */
 import { parseArgs } from "node:util";
 import { DEFAULT_FILE_PATH, SDK_VERSION } from "@tracium/core";
@@ -10,6 +11,7 @@ import "../index.js";
 import { colors, plain, type Style } from "./render.js";
 import { doctor } from "./doctor.js";
 import { view } from "./view.js";
+import { ui } from "./ui/command.js";
 
 const HELP = `tracium ${SDK_VERSION}: look at local traces and check the setup
 
@@ -22,6 +24,10 @@ Usage:
   tracium doctor           check the configuration and say what is wrong
       --timeout MS         endpoint check timeout (default 3000)
       --no-load            do not load the installed provider SDKs to test the patch
+  tracium ui [file]        a local web page of the traces, and a collector for them
+      --port N             port (default 7717, else a free one)
+      --host H             address to listen on (default 127.0.0.1)
+      --token T            require this token to post traces (X-API-Key or Bearer)
   tracium help | --help    this text
   tracium --version
 
@@ -124,6 +130,39 @@ async function main(argv: string[]): Promise<number> {
       loadProviders: !(parsed.values["no-load"] ?? false),
       style: style(parsed.values["no-color"] ?? false),
       out,
+    });
+  }
+  if (command === "ui") {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { port: { type: "string" }, host: { type: "string" }, token: { type: "string" }, "no-color": { type: "boolean", default: false } },
+      });
+    } catch (e) {
+      return usageError((e as Error).message);
+    }
+    const { values, positionals } = parsed;
+    if (positionals.length > 1) return usageError("ui takes at most one file");
+    let port: number | undefined;
+    if (values.port !== undefined) {
+      port = Number(values.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) return usageError(`--port needs a port number, got "${values.port}"`);
+    }
+    if (values.token !== undefined && values.token === "") return usageError("--token needs a value");
+    const stop = new Promise<void>((resolve) => {
+      process.once("SIGINT", () => resolve());
+      process.once("SIGTERM", () => resolve());
+    });
+    return ui({
+      file: positionals[0] ?? (process.env.TRACIUM_FILE?.trim() || DEFAULT_FILE_PATH),
+      host: values.host ?? "127.0.0.1",
+      port,
+      token: values.token,
+      out,
+      err,
+      stop,
     });
   }
   return usageError(`unknown command "${command}"`);

@@ -1,0 +1,125 @@
+/**
+ * The page's JSON API over the {@link TraceStore}: the trace list filtered, searched, sorted and cut
+ * to a page on the server (so a file of 100,000 traces costs the page one screenful), and one trace
+ * in full.
+ */
+import { open } from "node:fs/promises";
+import type { Answer } from "./collector.js";
+import type { TraceRow, TraceStore } from "./store.js";
+
+const SORTS: Record<string, (r: TraceRow) => number> = {
+  time: (r) => (r.started_at ? Date.parse(r.started_at) : 0) || r.seq,
+  duration: (r) => r.duration_ms ?? -1,
+  tokens: (r) => r.total_tokens,
+  cost: (r) => r.cost_usd ?? -1,
+};
+
+/** The distinct values the page offers as filters. */
+function facets(rows: TraceRow[]): Record<string, string[]> {
+  const agents = new Set<string>();
+  const models = new Set<string>();
+  const tags = new Set<string>();
+  const statuses = new Set<string>();
+  for (const r of rows) {
+    agents.add(r.agent_name);
+    statuses.add(r.status);
+    for (const m of r.models) models.add(m);
+    for (const t of r.tags) tags.add(t);
+  }
+  const sorted = (s: Set<string>): string[] => [...s].sort().slice(0, 500);
+  return { agents: sorted(agents), models: sorted(models), tags: sorted(tags), statuses: sorted(statuses) };
+}
+
+/** Trace ids whose lines contain `needle` (case-insensitive), by one streamed pass over the file. */
+async function fullText(store: TraceStore, needle: string): Promise<Set<string>> {
+  const found = new Set<string>();
+  // Searched as it appears inside JSON strings.
+  const want = JSON.stringify(needle.toLowerCase()).slice(1, -1);
+  let fh;
+  try {
+    fh = await open(store.file, "r");
+  } catch {
+    return found;
+  }
+  try {
+    const buf = Buffer.alloc(1 << 20);
+    let carry = "";
+    let at = 0;
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, at);
+      if (bytesRead === 0) break;
+      at += bytesRead;
+      // Cut at the last newline so no line (nor a character) is split between reads.
+      const end = buf.subarray(0, bytesRead).lastIndexOf(0x0a);
+      if (end === -1) {
+        carry += buf.subarray(0, bytesRead).toString("utf8");
+        continue;
+      }
+      const text = carry + buf.subarray(0, end).toString("utf8");
+      carry = buf.subarray(end + 1, bytesRead).toString("utf8");
+      for (const line of text.split("\n")) {
+        if (!line.toLowerCase().includes(want)) continue;
+        const m = /"trace_id":"([^"\\]*)"/.exec(line);
+        if (m?.[1]) found.add(m[1]);
+      }
+    }
+  } finally {
+    await fh.close();
+  }
+  return found;
+}
+
+let searchCache: { key: string; ids: Set<string> } | undefined;
+
+async function listTraces(store: TraceStore, q: URLSearchParams): Promise<Answer> {
+  const since = Number(q.get("since") ?? "-1");
+  if (since === store.version) return { status: 200, body: { version: store.version, unchanged: true } };
+  const all = store.rows();
+  const agent = q.get("agent") ?? "";
+  const status = q.get("status") ?? "";
+  const tag = q.get("tag") ?? "";
+  const model = q.get("model") ?? "";
+  const text = (q.get("q") ?? "").trim();
+  let ids: Set<string> | undefined;
+  if (text) {
+    const key = `${store.version}\u0000${text}`;
+    if (searchCache?.key !== key) searchCache = { key, ids: await fullText(store, text) };
+    ids = searchCache.ids;
+  }
+  const lower = text.toLowerCase();
+  const rows = all.filter(
+    (r) =>
+      (!agent || r.agent_name === agent) &&
+      (!status || r.status === status) &&
+      (!tag || r.tags.includes(tag)) &&
+      (!model || r.models.includes(model)) &&
+      (!text || ids?.has(r.trace_id) || r.trace_id.toLowerCase().includes(lower)),
+  );
+  const key = SORTS[q.get("sort") ?? "time"] ?? SORTS.time!;
+  const asc = q.get("order") === "asc";
+  rows.sort((a, b) => (asc ? key(a) - key(b) : key(b) - key(a)) || (asc ? a.seq - b.seq : b.seq - a.seq));
+  const offset = Math.max(0, Number(q.get("offset") ?? "0") || 0);
+  const limit = Math.min(1000, Math.max(1, Number(q.get("limit") ?? "200") || 200));
+  return {
+    status: 200,
+    body: { version: store.version, total: all.length, matching: rows.length, rows: rows.slice(offset, offset + limit), facets: facets(all), file: store.file },
+  };
+}
+
+/** `GET /api/...`. */
+export async function apiRequest(store: TraceStore, path: string, q: URLSearchParams): Promise<Answer> {
+  await store.refresh();
+  if (path === "/api/traces") return listTraces(store, q);
+  const m = /^\/api\/traces\/([^/]+)$/.exec(path);
+  if (m) {
+    let id: string;
+    try {
+      id = decodeURIComponent(m[1] as string);
+    } catch {
+      return { status: 400, body: { detail: "bad trace id" } };
+    }
+    const trace = await store.trace(id);
+    return trace ? { status: 200, body: { version: store.version, trace } } : { status: 404, body: { detail: "trace not found" } };
+  }
+  return { status: 404, body: { detail: "not found" } };
+}

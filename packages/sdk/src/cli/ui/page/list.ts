@@ -1,0 +1,125 @@
+/** The trace list: filters, search, sort, and the rows (newest first), kept live by polling. */
+import { h, fill } from "./dom.js";
+import { count, ms, time, usd } from "./format.js";
+import type { ListAnswer, Row } from "./types.js";
+
+export interface ListState {
+  agent: string;
+  status: string;
+  tag: string;
+  model: string;
+  q: string;
+  sort: string;
+  order: string;
+  limit: number;
+}
+
+export const initialList = (): ListState => ({ agent: "", status: "", tag: "", model: "", q: "", sort: "time", order: "desc", limit: 200 });
+
+export function listQuery(s: ListState): string {
+  const p = new URLSearchParams();
+  for (const k of ["agent", "status", "tag", "model", "q", "sort", "order"] as const) if (s[k]) p.set(k, s[k]);
+  p.set("limit", String(s.limit));
+  return p.toString();
+}
+
+function select(name: string, value: string, options: string[], onChange: (v: string) => void): HTMLSelectElement {
+  const el = h("select", { testid: `filter-${name}`, onchange: (e) => onChange((e.target as HTMLSelectElement).value) }, h("option", { value: "" }, `all ${name}s`));
+  for (const o of options) el.appendChild(h("option", { value: o }, o));
+  el.value = value;
+  return el;
+}
+
+function row(r: Row, picked: Set<string>, onPick: () => void): HTMLElement {
+  const check = h("input", {
+    type: "checkbox",
+    checked: picked.has(r.trace_id),
+    title: "pick two to compare",
+    onclick: (e) => e.stopPropagation(),
+    onchange: (e) => {
+      if ((e.target as HTMLInputElement).checked) picked.add(r.trace_id);
+      else picked.delete(r.trace_id);
+      onPick();
+    },
+  });
+  const tr = h(
+    "tr",
+    { class: `status-${r.status.replace(/[^a-z_]/g, "")}`, testid: "trace-row", onclick: () => (location.hash = `#/trace/${encodeURIComponent(r.trace_id)}`) },
+    h("td", null, check),
+    h("td", { testid: "col-agent" }, h("a", { href: `#/trace/${encodeURIComponent(r.trace_id)}` }, r.agent_name)),
+    h("td", { testid: "col-status" }, h("span", { class: `status ${r.status === "failed" ? "failed" : ""}` }, r.status)),
+    h("td", null, time(r.started_at)),
+    h("td", { class: "num" }, ms(r.duration_ms)),
+    h("td", { class: "num", testid: "col-llm" }, count(r.llm_calls)),
+    h("td", { class: "num", testid: "col-tokens" }, count(r.total_tokens)),
+    h("td", { class: "num" }, usd(r.cost_usd)),
+    h("td", { testid: "col-models" }, r.models.join(", ")),
+    h("td", { testid: "col-tags" }, r.tags.join(", ")),
+  );
+  tr.dataset.traceId = r.trace_id;
+  return tr;
+}
+
+/** The list page; `state` is kept by the caller across visits. */
+export function listPage(state: ListState, picked: Set<string>): { el: HTMLElement; update(answer: ListAnswer): void; changed: () => void } {
+  const head = h("div", { class: "filters" });
+  const body = h("tbody");
+  const info = h("div", { class: "muted", testid: "list-info" });
+  const more = h("div");
+  const compare = h("div", { class: "compare-bar" });
+  let onChanged = (): void => undefined;
+  const set = <K extends keyof ListState>(k: K, v: ListState[K]): void => {
+    state[k] = v;
+    if (k !== "limit") state.limit = 200;
+    onChanged();
+  };
+  const search = h("input", { type: "search", placeholder: "search names, inputs, outputs…", value: state.q, testid: "search" });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  search.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => set("q", search.value.trim()), 250);
+  });
+  const sort = h("select", { testid: "sort", onchange: (e) => set("sort", (e.target as HTMLSelectElement).value) }, ["time", "duration", "tokens", "cost"].map((s) => h("option", { value: s }, `by ${s}`)));
+  sort.value = state.sort;
+  const order = h("button", { testid: "order", onclick: () => set("order", state.order === "desc" ? "asc" : "desc") }, state.order === "desc" ? "↓" : "↑");
+  const renderCompare = (): void => {
+    const ids = [...picked];
+    fill(
+      compare,
+      ids.length === 2
+        ? h("a", { href: `#/compare/${encodeURIComponent(ids[0]!)}/${encodeURIComponent(ids[1]!)}`, class: "button", testid: "compare" }, "Compare the two picked traces")
+        : h("span", { class: "muted" }, ids.length > 2 ? "pick exactly two traces to compare" : "tick two traces to compare them"),
+    );
+  };
+  renderCompare();
+  const table = h(
+    "table",
+    { class: "traces", testid: "trace-list" },
+    h("thead", null, h("tr", null, ["", "agent", "status", "start", "duration", "llm calls", "tokens", "cost", "models", "tags"].map((c) => h("th", null, c)))),
+    body,
+  );
+  const el = h("div", { class: "list-page" }, head, compare, info, table, more);
+  return {
+    el,
+    changed: () => undefined,
+    update(answer: ListAnswer): void {
+      onChanged = this.changed;
+      fill(
+        head,
+        select("agent", state.agent, answer.facets.agents, (v) => set("agent", v)),
+        select("status", state.status, answer.facets.statuses, (v) => set("status", v)),
+        select("model", state.model, answer.facets.models, (v) => set("model", v)),
+        select("tag", state.tag, answer.facets.tags, (v) => set("tag", v)),
+        search,
+        sort,
+        order,
+      );
+      fill(body, answer.rows.map((r) => row(r, picked, renderCompare)));
+      fill(info, `${answer.matching} of ${answer.total} traces · ${answer.file}`);
+      fill(
+        more,
+        answer.matching > answer.rows.length ? h("button", { testid: "more", onclick: () => set("limit", state.limit + 200) }, `show more (${answer.matching - answer.rows.length} left)`) : null,
+      );
+    },
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * The `tracium ui` page: a hash-routed single page (`#/`, `#/trace/ID`, `#/compare/A/B`) over the
+ * server's JSON API. Plain DOM and no framework: the page is a list, a waterfall and a panel, which
+ * a few hundred lines of DOM code draw; a framework would add a dependency, a build step of its
+ * own and most of the bundle's size, and nothing here needs its diffing.
+ */
+import { comparePage } from "./compare.js";
+import { h, fill } from "./dom.js";
+import { initialList, listPage, listQuery } from "./list.js";
+import { tracePage } from "./trace-page.js";
+import type { ListAnswer, Trace } from "./types.js";
+
+const app = document.getElementById("app")!;
+const listState = initialList();
+const picked = new Set<string>();
+let stopPolling: (() => void) | undefined;
+
+async function getJson<T>(path: string): Promise<T> {
+  const res = await fetch(path, { headers: { Accept: "application/json" } });
+  if (!res.ok) throw new Error(`${res.status} ${res.statusText}`);
+  return (await res.json()) as T;
+}
+
+function poll(tick: () => Promise<void>, everyMs: number): () => void {
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const loop = async (): Promise<void> => {
+    try {
+      await tick();
+    } catch {
+      // the server may be restarting: try again next tick
+    }
+    if (!stopped) timer = setTimeout(() => void loop(), everyMs);
+  };
+  void loop();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
+}
+
+function showList(): void {
+  const page = listPage(listState, picked);
+  let version = -1;
+  let query = "";
+  page.changed = () => {
+    version = -1;
+    void tick();
+  };
+  const tick = async (): Promise<void> => {
+    const q = listQuery(listState);
+    if (q !== query) version = -1;
+    query = q;
+    const answer = await getJson<ListAnswer>(`/api/traces?${q}&since=${version}`);
+    if (answer.unchanged || q !== listQuery(listState)) return;
+    version = answer.version;
+    page.update(answer);
+  };
+  fill(app, header(), page.el);
+  stopPolling = poll(tick, 1000);
+}
+
+function showTrace(id: string): void {
+  fill(app, header(), h("div", { class: "muted" }, "loading…"));
+  let shown = "";
+  let selected: string | undefined;
+  stopPolling = poll(async () => {
+    const { trace } = await getJson<{ version: number; trace: Trace }>(`/api/traces/${encodeURIComponent(id)}`);
+    // Redrawn only when the trace changed (a live trace gains spans), so scrolling is kept.
+    const key = `${trace.status}|${trace.completed_at}|${trace.spans.length}|${trace.spans.filter((x) => x.status === "in_progress").length}`;
+    if (key === shown) return;
+    shown = key;
+    selected = (app.querySelector(".wf-row.selected") as HTMLElement | null)?.dataset.spanId ?? selected;
+    fill(app, header(), tracePage(trace, selected));
+  }, 1500);
+}
+
+function showCompare(a: string, b: string): void {
+  fill(app, header(), h("div", { class: "muted" }, "loading…"));
+  void Promise.all([getJson<{ trace: Trace }>(`/api/traces/${encodeURIComponent(a)}`), getJson<{ trace: Trace }>(`/api/traces/${encodeURIComponent(b)}`)]).then(
+    ([x, y]) => fill(app, header(), comparePage(x.trace, y.trace)),
+    (e: unknown) => fill(app, header(), h("div", { class: "error" }, String(e))),
+  );
+}
+
+function header(): HTMLElement {
+  return h("header", null, h("a", { href: "#/", class: "brand" }, "Tracium"), h("span", { class: "muted" }, " local traces"));
+}
+
+function route(): void {
+  stopPolling?.();
+  stopPolling = undefined;
+  const parts = location.hash.replace(/^#\/?/, "").split("/").map((p) => {
+    try {
+      return decodeURIComponent(p);
+    } catch {
+      return p;
+    }
+  });
+  if (parts[0] === "trace" && parts[1]) showTrace(parts[1]);
+  else if (parts[0] === "compare" && parts[1] && parts[2]) showCompare(parts[1], parts[2]);
+  else showList();
+}
+
+window.addEventListener("hashchange", route);
+route();

@@ -1,0 +1,303 @@
+/**
+ * The UI's index over the trace file: one small row per trace (what the list shows) and the byte
+ * ranges of its lines, so a trace is read back from the file only when it is opened. The file is
+ * read as a stream from where the last read stopped, so memory follows the number of traces and
+ * lines, never the size of their content, and a file that grows (another process's file exporter,
+ * or this server's collector) is followed.
+ */
+import { open, stat, mkdir, appendFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { MAX_LINE_BYTES } from "../lines.js";
+import { TraceReader, type FileTrace } from "../traces.js";
+
+/** One trace in the list. */
+export interface TraceRow {
+  trace_id: string;
+  agent_name: string;
+  status: string;
+  started_at: string | null;
+  completed_at: string | null;
+  duration_ms: number | null;
+  spans: number;
+  failed_spans: number;
+  llm_calls: number;
+  input_tokens: number;
+  output_tokens: number;
+  total_tokens: number;
+  cost_usd: number | null;
+  models: string[];
+  tags: string[];
+  error: string | null;
+  /** Order of first appearance in the file (larger is newer). */
+  seq: number;
+  /** {@link TraceStore.version} when the row last changed. */
+  version: number;
+}
+
+interface Entry {
+  row: TraceRow;
+  /** Start offset and byte length of each of the trace's lines, interleaved. */
+  ranges: number[];
+  /** Span ids already counted (a span has a start and an end line). */
+  ended: Set<string>;
+  /** Whether a trace_end summary set the totals (span sums no longer apply). */
+  summarised: boolean;
+}
+
+type Rec = Record<string, unknown>;
+const isObject = (v: unknown): v is Rec => typeof v === "object" && v !== null && !Array.isArray(v);
+const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+const CHUNK = 1 << 20;
+
+/** Follows one JSONL trace file. */
+export class TraceStore {
+  private readonly entries = new Map<string, Entry>();
+  /** Bytes of the file indexed so far (always at a line boundary). */
+  private position = 0;
+  private seq = 0;
+  private reading: Promise<void> | undefined;
+  private writing: Promise<void> = Promise.resolve();
+  /** Bumped whenever a row changes; the page polls with it. */
+  version = 0;
+  /** Lines that were not trace records. */
+  badLines = 0;
+
+  constructor(readonly file: string) {}
+
+  /** Whether a trace with this id is in the file. */
+  has(traceId: string): boolean {
+    return this.entries.has(traceId);
+  }
+
+  /** The list row of a trace. */
+  row(traceId: string): TraceRow | undefined {
+    return this.entries.get(traceId)?.row;
+  }
+
+  /** Every row (in file order). */
+  rows(): TraceRow[] {
+    return [...this.entries.values()].map((e) => e.row);
+  }
+
+  /** Reads whatever was appended since the last call (concurrent calls share one read). */
+  refresh(): Promise<void> {
+    this.reading ??= this.readNew().finally(() => {
+      this.reading = undefined;
+    });
+    return this.reading;
+  }
+
+  /** Appends JSONL lines to the file (one write at a time), then indexes them. */
+  append(lines: string[]): Promise<void> {
+    const write = this.writing.then(async () => {
+      await mkdir(dirname(this.file), { recursive: true });
+      await appendFile(this.file, lines.map((l) => `${l}\n`).join(""));
+      await this.refresh();
+    });
+    this.writing = write.catch(() => undefined);
+    return write;
+  }
+
+  /** The whole trace, read back from its lines in the file. */
+  async trace(traceId: string): Promise<FileTrace | undefined> {
+    const entry = this.entries.get(traceId);
+    if (!entry) return undefined;
+    const reader = new TraceReader();
+    const fh = await open(this.file, "r");
+    try {
+      const r = entry.ranges;
+      let i = 0;
+      while (i < r.length) {
+        // Neighbouring lines are read in one go (a trace's lines are often written together).
+        const start = r[i] as number;
+        let end = start + (r[i + 1] as number) + 1;
+        let j = i + 2;
+        while (j < r.length && r[j] === end && end - start < 8 * CHUNK) {
+          end += (r[j + 1] as number) + 1;
+          j += 2;
+        }
+        const buf = Buffer.alloc(end - start);
+        await fh.read(buf, 0, buf.length, start);
+        for (const line of buf.toString("utf8").split("\n")) reader.addLine(line);
+        i = j;
+      }
+    } finally {
+      await fh.close();
+    }
+    const trace = reader.all()[0];
+    if (trace && entry.row.status !== "in_progress") trace.status = entry.row.status;
+    return trace;
+  }
+
+  private async readNew(): Promise<void> {
+    let size: number;
+    try {
+      size = (await stat(this.file)).size;
+    } catch {
+      return; // no file yet: the collector creates it
+    }
+    if (size < this.position) this.reset(); // truncated or replaced: index it again
+    if (size === this.position) return;
+    const fh = await open(this.file, "r");
+    try {
+      let carry: Buffer | undefined;
+      let carryStart = this.position;
+      let at = this.position;
+      while (at < size) {
+        const buf = Buffer.alloc(Math.min(CHUNK, size - at));
+        const { bytesRead } = await fh.read(buf, 0, buf.length, at);
+        if (bytesRead === 0) break;
+        const chunk = carry ? Buffer.concat([carry, buf.subarray(0, bytesRead)]) : buf.subarray(0, bytesRead);
+        let lineStart = 0;
+        for (;;) {
+          const nl = chunk.indexOf(0x0a, lineStart);
+          if (nl === -1) break;
+          this.addLine(chunk.subarray(lineStart, nl), carryStart + lineStart);
+          lineStart = nl + 1;
+        }
+        at += bytesRead;
+        carryStart += lineStart;
+        carry = chunk.subarray(lineStart);
+        if (carry.length > MAX_LINE_BYTES) {
+          // A line too long to hold: skip to its end without keeping it.
+          this.badLines++;
+          const skipped = await skipLine(fh, at, size);
+          if (skipped === undefined) {
+            at = size;
+            carryStart = size;
+          } else {
+            at = skipped;
+            carryStart = skipped;
+          }
+          carry = undefined;
+        }
+      }
+      // A last line without its newline may still be being written: read it next time.
+      this.position = carryStart;
+    } finally {
+      await fh.close();
+    }
+  }
+
+  private reset(): void {
+    this.entries.clear();
+    this.position = 0;
+    this.badLines = 0;
+    this.version++;
+  }
+
+  private addLine(bytes: Buffer, offset: number): void {
+    if (bytes.length === 0) return;
+    let rec: unknown;
+    try {
+      rec = JSON.parse(bytes.toString("utf8"));
+    } catch {
+      this.badLines++;
+      return;
+    }
+    if (!isObject(rec) || typeof rec.trace_id !== "string" || !["trace_start", "span", "trace_end"].includes(rec.type as string)) {
+      this.badLines++;
+      return;
+    }
+    const entry = this.entry(rec.trace_id);
+    entry.ranges.push(offset, bytes.length);
+    const row = entry.row;
+    this.version++;
+    row.version = this.version;
+    if (rec.type === "trace_start") {
+      if (typeof rec.agent_name === "string") row.agent_name = rec.agent_name;
+      if (Array.isArray(rec.tags)) row.tags = rec.tags.filter((t): t is string => typeof t === "string");
+      return;
+    }
+    if (rec.type === "span") {
+      this.addSpan(entry, rec);
+      return;
+    }
+    row.status = typeof rec.status === "string" ? rec.status : "completed";
+    if (typeof rec.agent_name === "string") row.agent_name = rec.agent_name;
+    if (typeof rec.started_at === "string") row.started_at = rec.started_at;
+    if (typeof rec.completed_at === "string") row.completed_at = rec.completed_at;
+    if (Array.isArray(rec.tags)) row.tags = rec.tags.filter((t): t is string => typeof t === "string");
+    if (typeof rec.error === "string") row.error = rec.error;
+    if (typeof rec.model === "string") for (const m of rec.model.split(" | ")) if (m && !row.models.includes(m)) row.models.push(m);
+    const s = isObject(rec.summary) ? rec.summary : undefined;
+    if (s && num(s.total_tokens) !== undefined) {
+      entry.summarised = true;
+      row.input_tokens = (num(s.input_tokens) ?? 0) + (num(s.cached_input_tokens) ?? 0) + (num(s.cache_creation_input_tokens) ?? 0);
+      row.output_tokens = num(s.output_tokens) ?? 0;
+      row.total_tokens = num(s.total_tokens) ?? row.input_tokens + row.output_tokens;
+      row.llm_calls = num(s.llm_calls) ?? row.llm_calls;
+      row.cost_usd = num(s.cost_usd) ?? row.cost_usd;
+    }
+    if (row.started_at && row.completed_at) {
+      const ms = Date.parse(row.completed_at) - Date.parse(row.started_at);
+      row.duration_ms = Number.isFinite(ms) ? Math.max(0, ms) : null;
+    }
+  }
+
+  private addSpan(entry: Entry, rec: Rec): void {
+    const row = entry.row;
+    if (typeof rec.started_at === "string" && (!row.started_at || rec.started_at < row.started_at)) row.started_at = rec.started_at;
+    if (typeof rec.id !== "string" || rec.status === "in_progress" || entry.ended.has(rec.id)) return;
+    entry.ended.add(rec.id);
+    row.spans++;
+    if (rec.status === "failed") row.failed_spans++;
+    if (rec.span_type === "llm" && typeof rec.model_id === "string" && !row.models.includes(rec.model_id)) row.models.push(rec.model_id);
+    if (entry.summarised) return;
+    if (rec.span_type === "llm") row.llm_calls++;
+    const input = (num(rec.input_tokens) ?? 0) + (num(rec.cached_input_tokens) ?? 0) + (num(rec.cache_creation_input_tokens) ?? 0);
+    const output = num(rec.output_tokens) ?? 0;
+    row.input_tokens += input;
+    row.output_tokens += output;
+    row.total_tokens += input + output;
+    const cost = isObject(rec.metadata) && isObject(rec.metadata.cost) ? num(rec.metadata.cost.total) : undefined;
+    if (cost !== undefined) row.cost_usd = (row.cost_usd ?? 0) + cost;
+  }
+
+  private entry(traceId: string): Entry {
+    let entry = this.entries.get(traceId);
+    if (!entry) {
+      entry = {
+        row: {
+          trace_id: traceId,
+          agent_name: "?",
+          status: "in_progress",
+          started_at: null,
+          completed_at: null,
+          duration_ms: null,
+          spans: 0,
+          failed_spans: 0,
+          llm_calls: 0,
+          input_tokens: 0,
+          output_tokens: 0,
+          total_tokens: 0,
+          cost_usd: null,
+          models: [],
+          tags: [],
+          error: null,
+          seq: this.seq++,
+          version: this.version,
+        },
+        ranges: [],
+        ended: new Set(),
+        summarised: false,
+      };
+      this.entries.set(traceId, entry);
+    }
+    return entry;
+  }
+}
+
+/** The offset just past the next newline at or after `from`, or undefined at the end of the file. */
+async function skipLine(fh: import("node:fs/promises").FileHandle, from: number, size: number): Promise<number | undefined> {
+  const buf = Buffer.alloc(CHUNK);
+  let at = from;
+  while (at < size) {
+    const { bytesRead } = await fh.read(buf, 0, buf.length, at);
+    if (bytesRead === 0) return undefined;
+    const nl = buf.subarray(0, bytesRead).indexOf(0x0a);
+    if (nl !== -1) return at + nl + 1;
+    at += bytesRead;
+  }
+  return undefined;
+}
