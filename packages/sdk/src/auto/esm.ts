@@ -38,10 +38,10 @@ export function registerEsmHooks(modules: readonly WatchedModule[], parentURL: s
   }
 }
 
-/** Whether Tracium was loaded by a preload flag (--import, -r, --loader) rather than by the app's own code. */
+/** Whether Tracium was loaded by a preload flag (--import, -r, --loader, Bun's --preload) rather than by the app's own code. */
 export function loadedByPreloadFlag(): boolean {
   const args = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)];
-  return args.some((a) => /^(--import|--require|-r|--loader|--experimental-loader)(=|$)/.test(a));
+  return args.some((a) => /^(--import|--require|-r|--loader|--experimental-loader|--preload)(=|$)/.test(a));
 }
 
 /** Whether the main script will be loaded as an ES module (.mjs, or .js in a "type": "module" package). */
