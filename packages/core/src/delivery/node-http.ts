@@ -50,7 +50,8 @@ export class NodeHttpTransport {
       }, timeoutMs).unref();
       if (signal.aborted) return onAbort();
       signal.addEventListener("abort", onAbort, { once: true });
-      try {
+      let staleRetried = false;
+      const open = (): void => {
         const target = new URL(url);
         const payload = typeof body === "string" ? Buffer.from(body, "utf8") : body;
         const secure = target.protocol === "https:";
@@ -59,8 +60,10 @@ export class NodeHttpTransport {
           headers: { ...headers, "Content-Length": String(payload.byteLength) },
           agent: secure ? this.httpsAgent : this.httpAgent,
         };
+        let answered = false;
         // http.request never follows redirects: a 3xx is reported, and X-API-Key never goes elsewhere.
-        req = (secure ? https : http).request(target, options, (res) => {
+        const request = (secure ? https : http).request(target, options, (res) => {
+          answered = true;
           readText(res, (text) =>
             finish({
               status: res.statusCode ?? 0,
@@ -72,9 +75,22 @@ export class NodeHttpTransport {
             }),
           );
         });
-        req.on("socket", unrefSocket);
-        req.on("error", fail);
-        req.end(payload);
+        req = request;
+        request.on("socket", unrefSocket);
+        request.on("error", (error) => {
+          // A kept-alive connection the server closed while idle (or that a frozen serverless
+          // instance lost) fails at once, before any answer: send again on a fresh connection,
+          // once, rather than count it as the API failing.
+          if (!settled && !answered && !staleRetried && request.reusedSocket && isStaleSocketError(error)) {
+            staleRetried = true;
+            return open();
+          }
+          fail(error);
+        });
+        request.end(payload);
+      };
+      try {
+        open();
       } catch (error) {
         fail(error);
       }
@@ -85,6 +101,11 @@ export class NodeHttpTransport {
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
   }
+}
+
+function isStaleSocketError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "ECONNRESET" || code === "EPIPE";
 }
 
 function unrefSocket(socket: Socket): void {
