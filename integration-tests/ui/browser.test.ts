@@ -1,0 +1,229 @@
+/**
+ * The `tracium ui` page in real headless Chromium (Debian's `chromium`, driven by playwright-core):
+ * the support-bot example's traces in the list and as a waterfall with a chat view, traces sent live
+ * over the Tracium API and over OTLP appearing without a reload, filters and search, a hostile-data
+ * corpus rendered inert, and a 10,000-span trace drawn with virtualised rows. Screenshots of the
+ * list, a waterfall, a span panel and the compare view go to `artifacts/` (git-ignored).
+ */
+import { spawnSync } from "node:child_process";
+import { appendFileSync, existsSync, mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as tracium from "@tracium/core";
+import { startUi, tempFile, type RunningUi } from "./server.js";
+import type { Browser, Page } from "playwright-core";
+
+const CHROMIUM = "/usr/bin/chromium";
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.log(`[tracium ui] browser tests skipped: ${CHROMIUM} is not installed (apt-get install chromium)`);
+
+const ARTIFACTS = fileURLToPath(new URL("./artifacts/", import.meta.url));
+const EXAMPLES = fileURLToPath(new URL("../../examples/", import.meta.url));
+
+let browser: Browser;
+let ui: RunningUi;
+
+/** The support-bot example, run as the demo runs it (fake provider, file exporter). */
+function runExample(file: string): void {
+  const env = { ...process.env, FAKE_PROVIDER: "1", TRACIUM_FILE: file, TRACIUM_EXPORTER: "file", TRACIUM_API_KEY: "" };
+  const run = spawnSync(process.execPath, [join(EXAMPLES, "support-bot", "index.mjs")], { cwd: EXAMPLES, env, encoding: "utf8", timeout: 60_000 });
+  if (run.status !== 0) throw new Error(`support-bot example failed: ${run.stderr}`);
+}
+
+const HOSTILE = [
+  "<script>window.__xss = 1</script>",
+  '<img src=x onerror="window.__xss = 2">',
+  '<a href="javascript:window.__xss = 3">click me</a>',
+  "\u001b[31mred\u001b[0m \u001b]8;;javascript:alert(1)\u0007link\u001b]8;;\u0007",
+];
+
+/** A trace whose every string is hostile, as raw JSONL lines. */
+function hostileLines(): string[] {
+  const id = "xss-trace";
+  const span = (sid: string, type: string, extra: Record<string, unknown>) =>
+    JSON.stringify({ type: "span", trace_id: id, id: sid, span_type: type, status: "completed", started_at: "2026-01-01T00:00:00.000Z", completed_at: "2026-01-01T00:00:01.000Z", latency_ms: 1000, parent_span_id: null, metadata: { note: HOSTILE[1] }, tags: [HOSTILE[2]], ...extra });
+  return [
+    JSON.stringify({ type: "trace_start", trace_id: id, agent_name: HOSTILE[1], tags: [HOSTILE[0]] }),
+    span("x1", "llm", { name: HOSTILE[0], model_id: HOSTILE[1], input: { messages: [{ role: "user", content: HOSTILE[1] }, { role: "<b>x</b>", content: HOSTILE[0] }] }, output: HOSTILE[2], tool_calls: [{ id: "c", function: { name: HOSTILE[0], arguments: HOSTILE[1] } }], tools: [{ name: HOSTILE[2] }] }),
+    span("x2", "tool", { name: HOSTILE[3], input: HOSTILE[2], output: HOSTILE[3], error: HOSTILE[0], status: "failed" }),
+    JSON.stringify({ type: "trace_end", trace_id: id, status: "failed", agent_name: HOSTILE[1], started_at: "2026-01-01T00:00:00.000Z", completed_at: "2026-01-01T00:00:01.000Z", error: HOSTILE[0], summary: {}, tags: [HOSTILE[0]] }),
+  ];
+}
+
+/** A trace of `n` spans: a root and, under it, groups of 100 (a group head with 99 children). */
+function bigTraceLines(n: number): string[] {
+  const id = "big-trace";
+  const lines = [JSON.stringify({ type: "trace_start", trace_id: id, agent_name: "big-agent" })];
+  const t0 = Date.parse("2026-01-01T00:00:00.000Z");
+  for (let i = 0; i < n; i++) {
+    lines.push(
+      JSON.stringify({
+        type: "span", trace_id: id, id: `s${i}`, span_type: i % 2 ? "tool" : "llm", name: `step ${i}`, status: "completed",
+        started_at: new Date(t0 + i).toISOString(), completed_at: new Date(t0 + i + 5).toISOString(), latency_ms: 5,
+        parent_span_id: i === 0 ? null : (i - 1) % 100 === 0 ? "s0" : `s${i - ((i - 1) % 100)}`, metadata: {}, tags: [],
+      }),
+    );
+  }
+  lines.push(JSON.stringify({ type: "trace_end", trace_id: id, status: "completed", agent_name: "big-agent", started_at: new Date(t0).toISOString(), completed_at: new Date(t0 + n + 5).toISOString(), summary: {}, tags: [] }));
+  return lines;
+}
+
+async function open(path = "/"): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.on("pageerror", (e) => {
+    throw e;
+  });
+  await page.goto(`${ui.url}${path}`);
+  return page;
+}
+
+const rowOf = (page: Page, agent: string) => page.locator('[data-testid="trace-row"]', { has: page.locator('[data-testid="col-agent"]', { hasText: agent }) });
+
+describe.skipIf(!hasChromium)("tracium ui in Chromium", () => {
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const file = tempFile();
+    runExample(file);
+    ui = await startUi(file);
+    const { chromium } = await import("playwright-core");
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await tracium.shutdown();
+    await browser?.close();
+    await ui?.stop();
+  });
+
+  it("lists the example's traces and shows one as a waterfall with the chat of each llm span", async () => {
+    const page = await open();
+    const rows = rowOf(page, "support-bot");
+    await expect.poll(() => rows.count()).toBe(2);
+    await expect.poll(() => page.locator('[data-testid="col-models"]').first().textContent()).toBe("gpt-4o-mini");
+    const llmCalls = await page.locator('[data-testid="col-llm"]').allTextContents();
+    expect(llmCalls.every((c) => Number(c) >= 2)).toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, "list.png"), fullPage: true });
+
+    await rows.last().click();
+    await page.waitForSelector('[data-testid="waterfall"] [data-testid="span-row"]');
+    const types = await page.locator('[data-testid="span-row"] .badge').allTextContents();
+    expect(types).toEqual(["llm", "tool", "llm"]);
+    expect(await page.locator('[data-testid="sum-models"]').textContent()).toContain("gpt-4o-mini");
+    await page.screenshot({ path: join(ARTIFACTS, "waterfall.png") });
+
+    // The first span (the llm call that asked for the tool) is selected: its chat and tools.
+    const panel = page.locator('[data-testid="span-panel"]');
+    await expect.poll(() => panel.locator('[data-testid="chat-message"]').count()).toBeGreaterThanOrEqual(3);
+    const chat = await panel.locator('[data-testid="chat"]').textContent();
+    expect(chat).toContain("Where is my order A-1001?");
+    expect(chat).toContain("lookup_order");
+    expect(await panel.locator('[data-testid="tools"] li.called').allTextContents()).toEqual([expect.stringContaining("lookup_order")]);
+    expect(await panel.locator('[data-testid="tokens-input"]').textContent()).toContain("47");
+    await page.screenshot({ path: join(ARTIFACTS, "span-panel.png") });
+
+    // The streamed call has its first token marked.
+    await page.locator('[data-testid="span-row"]').nth(2).click();
+    expect(await page.locator('[data-testid="span-row"]').nth(2).locator('[data-testid="ttft"]').count()).toBe(1);
+    await page.close();
+  });
+
+  it("shows a trace sent over the Tracium API and one over OTLP without a reload", async () => {
+    const page = await open();
+    await expect.poll(() => rowOf(page, "support-bot").count()).toBe(2);
+    const run = async (agentName: string) =>
+      tracium.agentTrace({ agentName }, async (trace) => {
+        await trace.span({ spanType: "llm", name: "chat", metadata: { request_model: "gpt-live" }, input: { messages: [{ role: "user", content: "hi" }] } }, (s) => {
+          s.setModelId("gpt-live");
+          s.setTokenUsage({ inputTokens: 11, outputTokens: 7 });
+          s.recordOutput("hello");
+        });
+      });
+    tracium.init({ exporter: "tracium", apiKey: "local", baseUrl: ui.url, logLevel: "silent" });
+    await run("live-tracium");
+    await tracium.shutdown();
+    tracium.init({ exporter: "otlp", otlp: { endpoint: `${ui.url}/v1/traces`, protocol: "http/protobuf" }, logLevel: "silent" });
+    await run("live-otlp");
+    await tracium.shutdown();
+    for (const agent of ["live-tracium", "live-otlp"]) {
+      await expect.poll(() => rowOf(page, agent).count(), { timeout: 10_000 }).toBe(1);
+      expect(await rowOf(page, agent).locator('[data-testid="col-tokens"]').textContent()).toBe("18");
+      expect(await rowOf(page, agent).locator('[data-testid="col-models"]').textContent()).toBe("gpt-live");
+    }
+    // Newest first.
+    expect(await page.locator('[data-testid="col-agent"]').first().textContent()).toBe("live-otlp");
+    await page.close();
+  });
+
+  it("filters by agent and model, and searches inside inputs and outputs", async () => {
+    const page = await open();
+    await expect.poll(() => page.locator('[data-testid="trace-row"]').count()).toBeGreaterThanOrEqual(2);
+    await page.selectOption('[data-testid="filter-agent"]', "support-bot");
+    await expect.poll(async () => new Set(await page.locator('[data-testid="col-agent"]').allTextContents())).toEqual(new Set(["support-bot"]));
+    await page.selectOption('[data-testid="filter-agent"]', "");
+    await page.fill('[data-testid="search"]', "A-1001");
+    await expect.poll(() => page.locator('[data-testid="trace-row"]').count()).toBe(1);
+    await page.fill('[data-testid="search"]', "no such text anywhere");
+    await expect.poll(() => page.locator('[data-testid="trace-row"]').count()).toBe(0);
+    await page.fill('[data-testid="search"]', "");
+    await expect.poll(() => page.locator('[data-testid="trace-row"]').count()).toBeGreaterThanOrEqual(2);
+    await page.close();
+  });
+
+  it("compares two traces side by side", async () => {
+    const page = await open();
+    const rows = rowOf(page, "support-bot");
+    await expect.poll(() => rows.count()).toBe(2);
+    await rows.nth(0).locator('input[type="checkbox"]').check();
+    await rows.nth(1).locator('input[type="checkbox"]').check();
+    await page.click('[data-testid="compare"]');
+    await page.waitForSelector('[data-testid="compare-page"]');
+    expect(await page.locator('[data-testid="compare-row"]').count()).toBeGreaterThanOrEqual(3);
+    await page.screenshot({ path: join(ARTIFACTS, "compare.png"), fullPage: true });
+    await page.close();
+  });
+
+  it("renders hostile trace data as inert text", async () => {
+    // Written to the file by another process, as a file exporter would: the server follows it.
+    appendFileSync(ui.file, `${hostileLines().join("\n")}\n`);
+    const page = await open();
+    await expect.poll(() => page.locator('[data-testid="trace-row"][data-trace-id="xss-trace"]').count(), { timeout: 10_000 }).toBe(1);
+    expect(await page.locator('[data-trace-id="xss-trace"] [data-testid="col-agent"]').textContent()).toBe(HOSTILE[1]);
+    await page.locator('[data-trace-id="xss-trace"] [data-testid="col-agent"] a').click();
+    await page.waitForSelector('[data-testid="span-panel"]');
+    for (const i of [0, 1]) {
+      await page.locator('[data-testid="span-row"]').nth(i).click();
+      await page.waitForTimeout(100);
+    }
+    const text = await page.locator("#app").textContent();
+    expect(text).toContain(HOSTILE[0]);
+    expect(text).toContain("␛[31mred␛[0m");
+    const state = await page.evaluate(() => ({
+      flag: (window as unknown as { __xss?: number }).__xss,
+      scripts: document.querySelectorAll("#app script").length,
+      images: document.querySelectorAll("#app img").length,
+      jsLinks: [...document.querySelectorAll("a")].filter((a) => !a.getAttribute("href")?.startsWith("#")).length,
+      handlers: [...document.querySelectorAll("#app *")].filter((el) => [...el.attributes].some((a) => a.name.startsWith("on"))).length,
+    }));
+    expect(state).toEqual({ flag: undefined, scripts: 0, images: 0, jsLinks: 0, handlers: 0 });
+    await page.screenshot({ path: join(ARTIFACTS, "hostile.png") });
+    await page.close();
+  });
+
+  it("draws a 10,000-span trace with only the rows in view in the DOM", async () => {
+    appendFileSync(ui.file, `${bigTraceLines(10_000).join("\n")}\n`);
+    const page = await open("/#/trace/big-trace");
+    await page.waitForSelector('[data-testid="span-row"]', { timeout: 20_000 });
+    expect(await page.locator('[data-testid="sum-spans"]').textContent()).toContain("10,000");
+    const inDom = await page.locator('[data-testid="span-row"]').count();
+    expect(inDom).toBeGreaterThan(10);
+    expect(inDom).toBeLessThan(200);
+    await page.locator('[data-testid="waterfall"]').evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await expect.poll(() => page.locator('[data-testid="span-row"]', { hasText: "step 9999" }).count()).toBe(1);
+    expect(await page.locator('[data-testid="span-row"]').count()).toBeLessThan(200);
+    await page.close();
+  });
+});
