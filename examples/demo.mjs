@@ -3,7 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -20,4 +20,9 @@ if (run.status !== 0) process.exit(run.status ?? 1);
 const sdkDir = dirname(createRequire(import.meta.url).resolve("@tracium/sdk/package.json"));
 show("tracium view .tracium/demo.jsonl");
 const view = spawnSync(process.execPath, [join(sdkDir, "dist", "cli.js"), "view", file], { cwd: here, env, stdio: "inherit" });
+if (view.status === 0) {
+  console.log(`\nSee these traces in your browser (a waterfall, and each llm call as a chat):`);
+  console.log(`  node ${relative(process.env.INIT_CWD ?? process.cwd(), join(sdkDir, "dist", "cli.js")) || "."} ui ${relative(process.env.INIT_CWD ?? process.cwd(), file)}`);
+  console.log(`In a project that installed @tracium/sdk: npx @tracium/sdk ui`);
+}
 process.exit(view.status ?? 1);

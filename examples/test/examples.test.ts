@@ -140,10 +140,14 @@ describe("examples", () => {
     expect(t!.end!.summary).toMatchObject({ llm_calls: 12, documents: 12, workers: 4 });
   });
 
-  it("demo: runs the support bot offline and ends by printing its traces with tracium view", async () => {
+  it("demo: runs the support bot offline, prints its traces with tracium view, ends by telling how to open the UI", async () => {
     const r = await run(["demo.mjs"]);
     expect(r.code, r.stderr).toBe(0);
-    const view = r.stdout.slice(r.stdout.indexOf("$ tracium view"));
+    const hint = r.stdout.indexOf("\nSee these traces in your browser");
+    expect(hint).toBeGreaterThan(0);
+    expect(r.stdout.slice(hint)).toMatch(/\n  node \S*packages\/sdk\/dist\/cli\.js ui \S*demo\.jsonl\n/);
+    expect(r.stdout.trim().split("\n").at(-1)).toBe("In a project that installed @tracium/sdk: npx @tracium/sdk ui");
+    const view = r.stdout.slice(r.stdout.indexOf("$ tracium view"), hint);
     expect(view).toContain("support-bot  completed");
     expect(view).toContain("├─ ✓  llm  openai.chat.completions  gpt-4o-mini");
     // Each llm call priced from the price table (gpt-4o-mini), per span and per trace.
