@@ -78,9 +78,24 @@ const openCalls = new Map<string, Entry[]>();
 /** The latest model call of each running operation (`callId`), ended or not. */
 const lastCalls = new Map<string, Entry>();
 
+/**
+ * Operations whose stream was abandoned never settle: these tables keep at most this many
+ * operations, the oldest forgotten first (their spans still end with their trace).
+ */
+const MAX_TRACKED = 10_000;
+
+function bound<V>(map: Map<string, V>): void {
+  for (const key of map.keys()) {
+    if (map.size <= MAX_TRACKED) return;
+    map.delete(key);
+  }
+}
+
 function addOpenCall(callId: string | undefined, entry: Entry): void {
   if (!callId) return;
   lastCalls.set(callId, entry);
+  bound(lastCalls);
+  bound(openCalls);
   const list = openCalls.get(callId);
   if (list) list.push(entry);
   else openCalls.set(callId, [entry]);
@@ -149,7 +164,10 @@ function open(message: unknown): ChannelContextChoice | undefined {
     });
     const operation: Operation = { kind, span, capture };
     const callId = str(event, "callId");
-    if (callId && (kind === "generateText" || kind === "streamText")) operations.set(callId, operation);
+    if (callId && (kind === "generateText" || kind === "streamText")) {
+      operations.set(callId, operation);
+      bound(operations);
+    }
     entries.set(message as object, { type, span, capture, operation, startTime: performance.now() });
     // Embeddings and reranking are recorded on this span: a patched provider client records nothing more.
     return { span, suppressProviderSpans: kind === "embed" || kind === "embedMany" || kind === "rerank" ? true : undefined };
@@ -395,4 +413,9 @@ interface TracingChannelLike {
   readonly start: { bindStore(store: unknown, transform?: (m: unknown) => unknown): void; unbindStore(store: unknown): boolean };
   subscribe(handlers: Record<string, (message: unknown) => void>): void;
   unsubscribe(handlers: Record<string, (message: unknown) => void>): boolean;
+}
+
+/** @internal Sizes of the tables that follow running operations (tests). */
+export function channelTableSizes(): { operations: number; openCalls: number; lastCalls: number } {
+  return { operations: operations.size, openCalls: openCalls.size, lastCalls: lastCalls.size };
 }
