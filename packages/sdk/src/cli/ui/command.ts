@@ -36,6 +36,7 @@ export async function ui(options: UiOptions): Promise<number> {
     server = await startUiServer({ ...base, port: 0 });
   }
   options.out(`Tracium UI: ${server.url}`);
+  if (server.reusedIndex) options.err(`tracium: reused the saved index ${server.store.indexFile}`);
   options.err(
     `tracium: reading ${options.file}; collector at ${server.url.replace(/\/$/, "")} (Tracium API: TRACIUM_BASE_URL=${server.url.replace(/\/$/, "")}; OTLP/HTTP: ${server.url}v1/traces). Ctrl-C to stop.`,
   );

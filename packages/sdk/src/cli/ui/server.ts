@@ -34,6 +34,8 @@ export interface UiServer {
   url: string;
   port: number;
   store: TraceStore;
+  /** Whether a saved index of the file was reused. */
+  reusedIndex: boolean;
   close(): Promise<void>;
 }
 
@@ -98,7 +100,9 @@ function tokenMatches(req: IncomingMessage, token: string): boolean {
 /** Starts the server; resolves once it listens. */
 export async function startUiServer(options: UiServerOptions): Promise<UiServer> {
   const store = new TraceStore(options.file);
+  const reusedIndex = await store.loadIndex();
   await store.refresh();
+  void store.saveIndex();
   let allowedHosts = new Set<string>();
   let allowedOrigins = new Set<string>();
   let origin = "";
@@ -186,12 +190,13 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
   }
   allowedOrigins = new Set([...allowedHosts].map((h) => `http://${h}`));
   origin = `http://${bound}`;
-  const timer = setInterval(() => void store.refresh().catch(() => undefined), options.pollMs ?? 500);
+  const timer = setInterval(() => void store.refresh().then(() => store.saveIndex()).catch(() => undefined), options.pollMs ?? 500);
   timer.unref();
   return {
     url: `${origin}/`,
     port,
     store,
+    reusedIndex,
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(timer);

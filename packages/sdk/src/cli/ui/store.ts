@@ -5,7 +5,8 @@
  * lines, never the size of their content, and a file that grows (another process's file exporter,
  * or this server's collector) is followed.
  */
-import { open, stat, mkdir, appendFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { open, stat, mkdir, appendFile, readFile, writeFile, rename } from "node:fs/promises";
 import { dirname } from "node:path";
 import { MAX_LINE_BYTES } from "../lines.js";
 import { TraceReader, type FileTrace } from "../traces.js";
@@ -48,6 +49,19 @@ type Rec = Record<string, unknown>;
 const isObject = (v: unknown): v is Rec => typeof v === "object" && v !== null && !Array.isArray(v);
 const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
 const CHUNK = 1 << 20;
+/** Below this many indexed bytes, indexing again is faster than reading a saved index. */
+const SAVE_FROM_BYTES = 16 * 1024 * 1024;
+const INDEX_FORMAT = 1;
+
+/** The saved index (`<file>.ui-index`): rows and line ranges up to `position`. */
+interface SavedIndex {
+  format: number;
+  position: number;
+  /** Hash of the file's first and last 4 KiB before `position`: the file it was built from. */
+  fingerprint: string;
+  seq: number;
+  entries: Array<{ row: TraceRow; ranges: number[]; ended?: string[]; summarised: boolean }>;
+}
 
 /** Follows one JSONL trace file. */
 export class TraceStore {
@@ -61,8 +75,73 @@ export class TraceStore {
   version = 0;
   /** Lines that were not trace records. */
   badLines = 0;
+  private savedAt = 0;
 
   constructor(readonly file: string) {}
+
+  /** Where the index of a big file is saved, so the next start does not read the whole file again. */
+  get indexFile(): string {
+    return `${this.file}.ui-index`;
+  }
+
+  /** Loads the saved index when it was built from this file (else the file is indexed from the start). */
+  async loadIndex(): Promise<boolean> {
+    try {
+      const saved = JSON.parse(await readFile(this.indexFile, "utf8")) as SavedIndex;
+      if (saved.format !== INDEX_FORMAT || typeof saved.position !== "number" || !Array.isArray(saved.entries)) return false;
+      if ((await stat(this.file)).size < saved.position || (await this.fingerprint(saved.position)) !== saved.fingerprint) return false;
+      this.entries.clear();
+      for (const e of saved.entries) {
+        this.entries.set(e.row.trace_id, { row: e.row, ranges: e.ranges, ended: new Set(e.ended ?? []), summarised: e.summarised });
+      }
+      this.position = saved.position;
+      this.savedAt = saved.position;
+      this.seq = saved.seq;
+      this.version++;
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Saves the index when enough was indexed since the last save (errors ignored: it is a cache). */
+  async saveIndex(): Promise<void> {
+    if (this.position < SAVE_FROM_BYTES || this.position - this.savedAt < SAVE_FROM_BYTES / 4) return;
+    try {
+      const position = this.position;
+      const saved: SavedIndex = {
+        format: INDEX_FORMAT,
+        position,
+        fingerprint: await this.fingerprint(position),
+        seq: this.seq,
+        // A finished trace's span ids are not kept: late lines for it are rare.
+        entries: [...this.entries.values()].map((e) => ({ row: e.row, ranges: e.ranges, summarised: e.summarised, ...(e.row.status === "in_progress" ? { ended: [...e.ended] } : {}) })),
+      };
+      const tmp = `${this.indexFile}.${process.pid}.tmp`;
+      await writeFile(tmp, JSON.stringify(saved));
+      await rename(tmp, this.indexFile);
+      this.savedAt = position;
+    } catch {
+      // a read-only directory: index again next time
+    }
+  }
+
+  private async fingerprint(position: number): Promise<string> {
+    const fh = await open(this.file, "r");
+    try {
+      const hash = createHash("sha256");
+      const size = Math.min(4096, position);
+      for (const at of [0, Math.max(0, position - 4096)]) {
+        const buf = Buffer.alloc(size);
+        await fh.read(buf, 0, size, at);
+        hash.update(buf);
+      }
+      hash.update(String(position));
+      return hash.digest("hex");
+    } finally {
+      await fh.close();
+    }
+  }
 
   /** Whether a trace with this id is in the file. */
   has(traceId: string): boolean {
@@ -182,6 +261,7 @@ export class TraceStore {
   private reset(): void {
     this.entries.clear();
     this.position = 0;
+    this.savedAt = 0;
     this.badLines = 0;
     this.version++;
   }
