@@ -82,18 +82,11 @@ export function plainRecord(value: unknown, limit = 256): Record<string, unknown
   const obj = dataRecord(value);
   if (!obj) return undefined;
   const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-  let n = 0;
-  const proto = Object.getPrototypeOf(obj) as object | null;
-  // for…in stops early on a huge object, but walks the prototype chain: only for plain objects.
-  const keys: Iterable<string> = proto === Object.prototype || proto === null ? ownKeysOfPlain(obj) : Object.keys(obj);
-  for (const key of keys) {
-    if (n++ >= limit) break;
-    const d = getDescriptor(obj, key);
-    if (d && "value" in d) out[key] = d.value;
+  const keys = Object.keys(obj);
+  const n = Math.min(keys.length, limit);
+  for (let i = 0; i < n; i++) {
+    const d = getDescriptor(obj, keys[i]!);
+    if (d && "value" in d) out[keys[i]!] = d.value;
   }
   return out;
-}
-
-function* ownKeysOfPlain(value: object): Generator<string> {
-  for (const key in value) if (hasOwn.call(value, key)) yield key;
 }

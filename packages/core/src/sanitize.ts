@@ -66,7 +66,6 @@ interface Walk {
 }
 
 const BASE64_RE = /^[A-Za-z0-9+/=\r\n]+$/;
-const hasOwn = Object.prototype.hasOwnProperty;
 const getDescriptor = Object.getOwnPropertyDescriptor;
 
 function sanitizeString(s: string, depth: number, w: Walk): string {
@@ -163,11 +162,11 @@ function functionLabel(fn: Function): string {
 function walkObject(obj: object, path: string[], depth: number, w: Walk): unknown {
   if (Array.isArray(obj)) return walkArray(obj, path, depth, w);
   const proto = Object.getPrototypeOf(obj) as object | null;
-  // A plain object (the common case) is neither a built-in nor has a Proxy on its chain.
-  if (proto === Object.prototype || proto === null) return walkProperties(obj, true, path, depth, w);
+  // A plain object (the common case) is not a built-in.
+  if (proto === Object.prototype || proto === null) return walkProperties(obj, path, depth, w);
   const builtIn = builtInValue(obj, path, depth, w);
   if (builtIn !== NOT_BUILT_IN) return builtIn;
-  return walkProperties(obj, chainHasNoProxy(obj), path, depth, w);
+  return walkProperties(obj, path, depth, w);
 }
 
 function walkArray(items: readonly unknown[], path: string[], depth: number, w: Walk): unknown[] {
@@ -184,46 +183,23 @@ function walkArray(items: readonly unknown[], path: string[], depth: number, w: 
   return out;
 }
 
-/** Own enumerable string-keyed properties, read through their descriptors, stopping at the limit. */
-function walkProperties(obj: object, safeChain: boolean, path: string[], depth: number, w: Walk): Record<string, unknown> {
+/**
+ * Own enumerable string-keyed properties, read through their descriptors, stopping at the limit.
+ * Listing the keys is the engine's own O(size) step (for…in materialises them just the same, and
+ * is slower on the small objects every span records); everything per entry stops at the limit.
+ */
+function walkProperties(obj: object, path: string[], depth: number, w: Walk): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  let n = 0;
-  let more = false;
-  if (safeChain) {
-    // for…in with hasOwn stops at the limit (Object.keys would copy every key of a huge object
-    // first); it also walks the prototype chain, hence the Proxy check above.
-    for (const k in obj) {
-      if (!hasOwn.call(obj, k)) continue;
-      if (n >= MAX_ITEMS) {
-        more = true;
-        break;
-      }
-      n++;
-      writeProperty(out, obj, k, path, depth, w);
-    }
-  } else {
-    const keys = Object.keys(obj);
-    more = keys.length > MAX_ITEMS;
-    for (n = 0; n < keys.length && n < MAX_ITEMS; n++) writeProperty(out, obj, keys[n]!, path, depth, w);
-  }
-  if (more) out["…"] = "more keys";
+  const keys = Object.keys(obj);
+  const n = Math.min(keys.length, MAX_ITEMS);
+  for (let i = 0; i < n; i++) writeProperty(out, obj, keys[i]!, path, depth, w);
+  if (keys.length > MAX_ITEMS) out["…"] = `${keys.length - MAX_ITEMS} more keys`;
   return out;
 }
 
 function writeProperty(out: Record<string, unknown>, obj: object, key: string, path: string[], depth: number, w: Walk): void {
   const d = getDescriptor(obj, key);
   if (d) writeEntry(out, key, "value" in d ? d.value : GETTER_ENTRY, path, depth, w);
-}
-
-/** Whether no Proxy sits on `obj`'s prototype chain (walking it then runs no trap). */
-function chainHasNoProxy(obj: object): boolean {
-  let p = Object.getPrototypeOf(obj) as object | null;
-  for (let i = 0; p !== null; i++) {
-    if (p === Object.prototype) return true;
-    if (i >= 64 || types.isProxy(p)) return false;
-    p = Object.getPrototypeOf(p) as object | null;
-  }
-  return true;
 }
 
 /** `proto` is on `obj`'s prototype chain (like instanceof, but never through a Proxy trap). */

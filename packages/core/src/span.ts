@@ -32,8 +32,6 @@ export interface SpanOptions {
   startedAt?: Date | number;
 }
 
-const SPAN_OPTION_KEYS: ReadonlyArray<keyof SpanOptions> = ["spanType", "name", "input", "metadata", "tags", "modelId", "spanId", "parentSpanId", "startedAt"];
-
 const TOKEN_KEYS: ReadonlyArray<keyof TokenUsage> = [
   "inputTokens",
   "outputTokens",
@@ -61,7 +59,9 @@ export class Span {
 
   /** @internal Create spans with `trace.span()`, `span.span()` or `tracium.startSpan()`. */
   constructor(owner: Trace, parent: Span | undefined, options: SpanOptions | undefined) {
-    const o: SpanOptions = plainOptions<SpanOptions>(options, SPAN_OPTION_KEYS, "span options");
+    // Read in place (a copy costs every span); a Proxy is never entered, and options whose reading
+    // throws are replaced by defaults in openSpan.
+    const o: SpanOptions = options !== null && typeof options === "object" && !isProxy(options) ? options : badOptions(options);
     this.owner = owner;
     const explicitStart = startTime(o.startedAt);
     const now = Date.now();
@@ -301,6 +301,13 @@ function toolNames(tools: unknown): unknown[] {
       ...(typeof fnName === "string" ? { function: { name: fnName } } : {}),
     };
   });
+}
+
+function badOptions(value: unknown): SpanOptions {
+  if (value !== undefined && value !== null) {
+    logger.once("warn", "bad-options:span options", `span options must be a plain object; got ${isProxy(value) ? "a Proxy" : typeof value}, using defaults`);
+  }
+  return {};
 }
 
 /**

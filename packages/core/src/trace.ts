@@ -246,7 +246,14 @@ export class Trace {
 
   /** @internal */
   openSpan(parent: Span | undefined, options: SpanOptions): Span {
-    const span = new Span(this, parent, options);
+    let span: Span;
+    try {
+      span = new Span(this, parent, options);
+    } catch (err) {
+      // options whose getters throw: the span starts with defaults
+      logger.once("warn", "span-options-read", "span options could not be read; using defaults", err);
+      span = new Span(this, parent, {});
+    }
     if (this.data.endedAt !== undefined) {
       logger.once("debug", "span-after-trace-end", "a span started after its trace ended; it is still exported");
     }
