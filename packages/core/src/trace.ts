@@ -232,7 +232,8 @@ export class Trace {
     // as few stack frames as possible, so deep synchronous recursion goes nearly as deep as untraced.
     let result: R;
     try {
-      result = state.als.run(spanContext(this, span), fn, span);
+      // A closure, not run()'s extra arguments: the context storages of edge runtimes take none.
+      result = state.als.run(spanContext(this, span), () => fn(span));
     } catch (err) {
       endSpan(span, err, true);
       throw err;
