@@ -22,7 +22,8 @@ function text(value: unknown, max = 256): string | undefined {
 /**
  * Who the client talks to: `mcp_server_name` / `mcp_server_version` (the server's `serverInfo`,
  * known after `connect()`), `mcp_transport` (the transport class: `StdioClientTransport`,
- * `StreamableHTTPClientTransport`, `InMemoryTransport`…) and `mcp_session_id` when the transport has one.
+ * `StreamableHTTPClientTransport`, `InMemoryTransport`…). The transport's session id is not recorded:
+ * over Streamable HTTP it lets whoever holds it post into the session, so it is a credential.
  */
 export function serverMetadata(client: unknown): Obj {
   const out: Obj = {};
@@ -39,8 +40,6 @@ export function serverMetadata(client: unknown): Obj {
   const transport = field(client, "transport");
   const cls = text(field(field(transport, "constructor"), "name"), 128);
   if (cls && cls !== "Object") out.mcp_transport = cls;
-  const session = text(field(transport, "sessionId"));
-  if (session) out.mcp_session_id = session;
   return out;
 }
 

@@ -107,10 +107,11 @@ describe("spans", () => {
         mcp_server_name: "fake-server",
         mcp_server_version: "2.1.0",
         mcp_transport: "FakeTransport",
-        mcp_session_id: "sess-1",
         request_timeout_ms: 500,
       },
     });
+    // The transport's session id is a credential (it lets its holder post into the session).
+    expect(JSON.stringify(byName("add"))).not.toContain("sess-1");
     expect(byName("add").latencyMs).toBeGreaterThan(0);
   });
 
