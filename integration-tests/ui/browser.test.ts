@@ -213,6 +213,33 @@ describe.skipIf(!hasChromium)("tracium ui in Chromium", () => {
     await page.close();
   });
 
+  it("lists the tool-call links: which llm asked, which tool ran, which llm read the result", async () => {
+    const id = "links-trace";
+    const span = (sid: string, type: string, name: string, start: number, extra: Record<string, unknown>) =>
+      JSON.stringify({ type: "span", trace_id: id, id: sid, span_type: type, name, status: "completed", started_at: new Date(Date.UTC(2026, 0, 1, 0, 0, start)).toISOString(), completed_at: new Date(Date.UTC(2026, 0, 1, 0, 0, start + 1)).toISOString(), latency_ms: 1000, parent_span_id: null, tags: [], ...extra });
+    appendFileSync(
+      ui.file,
+      [
+        JSON.stringify({ type: "trace_start", trace_id: id, agent_name: "links-agent" }),
+        span("l1", "llm", "plan call", 0, { metadata: {}, tool_calls: [{ id: "call_9", type: "function", function: { name: "get_weather", arguments: "{}" } }] }),
+        span("t1", "tool", "get_weather", 1, { metadata: { tool_call_id: "call_9", llm_span_id: "l1" }, output: "sunny" }),
+        span("l2", "llm", "answer call", 2, { metadata: { tool_results_for: ["call_9"], tool_span_ids: ["t1"] } }),
+        JSON.stringify({ type: "trace_end", trace_id: id, status: "completed", agent_name: "links-agent", summary: {}, tags: [] }),
+      ].join("\n") + "\n",
+    );
+    const page = await open(`/#/trace/${id}`);
+    await page.waitForSelector('[data-testid="span-panel"]');
+    const links = () => page.locator('[data-testid="tool-links"] [data-testid="span-link"]').allTextContents();
+    await expect.poll(links).toEqual(["ran: get_weather"]);
+    await page.locator('[data-testid="span-row"]').nth(1).click();
+    await expect.poll(links).toEqual(["asked by: plan call", "result read by: answer call"]);
+    // Following a link selects that span.
+    await page.locator('[data-testid="span-link"]', { hasText: "answer call" }).click();
+    await expect.poll(() => page.locator('[data-testid="span-name"]').textContent()).toBe("answer call");
+    await expect.poll(links).toEqual(["reads the result of: get_weather"]);
+    await page.close();
+  });
+
   it("draws a 10,000-span trace with only the rows in view in the DOM", async () => {
     appendFileSync(ui.file, `${bigTraceLines(10_000).join("\n")}\n`);
     const page = await open("/#/trace/big-trace");

@@ -57,10 +57,20 @@ function links(span: Span, byId: Map<string, Span>, select: (id: string) => void
   if (typeof meta.tool_call_id === "string") items.push(h("li", null, `tool call id ${meta.tool_call_id}`));
   if (Array.isArray(meta.tool_span_ids)) for (const id of meta.tool_span_ids) if (typeof id === "string") items.push(h("li", null, go(id, "reads the result of")));
   if (Array.isArray(meta.tool_results_for)) items.push(h("li", null, `tool results for ${meta.tool_results_for.map(String).join(", ")}`));
-  // The reverse links: who answered this span's calls, and who read this tool's result.
+  // The reverse links, and links by call id when no span ids were recorded: the tools that ran
+  // this span's calls, the llm span that asked for this tool, the one that read its result.
+  const myCalls = new Set((span.tool_calls ?? []).map((c) => (c as { id?: unknown })?.id).filter((id): id is string => typeof id === "string"));
+  const myCallId = typeof meta.tool_call_id === "string" ? meta.tool_call_id : undefined;
+  const linked = new Set<string>([...(typeof meta.llm_span_id === "string" ? [meta.llm_span_id] : []), ...(Array.isArray(meta.tool_span_ids) ? meta.tool_span_ids.map(String) : [])]);
   for (const other of byId.values()) {
-    if (other.metadata?.llm_span_id === span.id) items.push(h("li", null, go(other.id, "ran")));
-    if (Array.isArray(other.metadata?.tool_span_ids) && other.metadata.tool_span_ids.includes(span.id)) items.push(h("li", null, go(other.id, "result read by")));
+    if (other.id === span.id || linked.has(other.id)) continue;
+    const m = other.metadata ?? {};
+    const otherCalls = (other.tool_calls ?? []).map((c) => (c as { id?: unknown })?.id);
+    if (m.llm_span_id === span.id || (typeof m.tool_call_id === "string" && myCalls.has(m.tool_call_id))) items.push(h("li", null, go(other.id, "ran")));
+    else if (myCallId !== undefined && otherCalls.includes(myCallId)) items.push(h("li", null, go(other.id, "asked by")));
+    else if ((Array.isArray(m.tool_span_ids) && m.tool_span_ids.includes(span.id)) || (myCallId !== undefined && Array.isArray(m.tool_results_for) && m.tool_results_for.includes(myCallId))) {
+      items.push(h("li", null, go(other.id, "result read by")));
+    }
   }
   return items.length > 0 ? section("Tool-call links", h("ul", { class: "links", testid: "tool-links" }, items)) : null;
 }
