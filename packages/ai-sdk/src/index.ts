@@ -48,6 +48,7 @@ export function uninstrumentAiSdk(target: unknown): boolean {
 export const aiSdkPlugin: TraciumPlugin = {
   name: "ai-sdk",
   modules: ["ai"],
+  testedVersions: { ai: ">=5 <8" },
   detect(target: unknown): boolean {
     return isAiTarget(target);
   },

@@ -26,6 +26,7 @@ export { PATCHED_METHODS, PROVIDER, type PatchedMethod } from "./instrument.js";
 export const anthropicPlugin: TraciumPlugin = {
   name: "anthropic",
   modules: ["@anthropic-ai/sdk"],
+  testedVersions: { "@anthropic-ai/sdk": ">=0.30 <2" },
   detect(target: unknown): boolean {
     try {
       return targetKind(target) !== undefined;

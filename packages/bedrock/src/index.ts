@@ -27,6 +27,7 @@ export { PROVIDER, TRACED_COMMANDS, type TracedCommand } from "./instrument.js";
 export const bedrockPlugin: TraciumPlugin = {
   name: "bedrock",
   modules: ["@aws-sdk/client-bedrock-runtime"],
+  testedVersions: { "@aws-sdk/client-bedrock-runtime": ">=3 <4" },
   detect(target: unknown): boolean {
     try {
       return targetKind(target) !== undefined;

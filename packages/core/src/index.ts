@@ -9,6 +9,8 @@ export { activeContext, runInSpanContext, runOutsideContext, type ContextStore }
 export { logger, type LogLevel, type LogSink, type TraciumLogger } from "./logger.js";
 export { registerPlugin, registeredPlugins, instrument, uninstrument, type TraciumPlugin } from "./plugins.js";
 export { wrapMethod, unwrapMethod, isWrapped } from "./patch.js";
+export { patchProviderModule, packageOfModule, testedRangeOf, versionOfValue, type ProviderModuleVerdict } from "./compat.js";
+export { versionInRange, parseVersion } from "./versions.js";
 export { captureContext, runInContext, bindContext, type CapturedContext } from "./propagation.js";
 export type { SpanData, TraceData, TraceLink, TokenUsage, Status, ExportRecord, Exporter, ExporterStats, FlushOptions } from "./records.js";
 export { inject, extract, type ExtractedContext, type ExtractOptions, type HeaderCarrier, type TraceParent } from "./propagation/w3c.js";

@@ -1,5 +1,7 @@
+import { packageOfModule, testedRangeOf, versionOfValue } from "./compat.js";
 import { logger } from "./logger.js";
 import { state } from "./state.js";
+import { versionInRange } from "./versions.js";
 
 /**
  * A plugin patches one family of client libraries (an LLM SDK, a tool client) so its calls become
@@ -24,6 +26,18 @@ export interface TraciumPlugin {
    * uses it; `patch` is then called on it). Return `exports` itself to keep it.
    */
   replaceExports?(exports: unknown): unknown;
+  /**
+   * Per watched package, the versions the plugin is tested with (`{ openai: ">=4 <8" }`). A version
+   * outside is still patched when its shape matches (with one `info` line naming it); a module
+   * whose shape does not match is left alone with one `warn` line. Never silence either way.
+   */
+  readonly testedVersions?: Readonly<Record<string, string>>;
+  /**
+   * Why `target` cannot be patched, when it looks like this plugin's SDK but lacks what the plugin
+   * needs (`"Chat.Completions.prototype.create is missing"`); undefined when it does not look like
+   * this SDK at all. Optional: it makes the `warn` line say what is missing. Must not throw.
+   */
+  shapeProblem?(target: unknown): string | undefined;
 }
 
 /** Adds a plugin to the registry (replacing one with the same name). */
@@ -58,16 +72,47 @@ function find(target: unknown): TraciumPlugin | undefined {
 export function instrument(target: unknown): boolean {
   const plugin = find(target);
   if (!plugin) {
-    logger.warn("instrument(): no registered plugin recognises this value; nothing was patched");
+    logger.warn(`instrument(): ${unrecognised(target)}; nothing was patched`);
     return false;
   }
   try {
     plugin.patch(target);
     logger.debug(`instrumented with plugin "${plugin.name}"`);
+    noteVersion(plugin, target);
     return true;
   } catch (err) {
     logger.error(`plugin "${plugin.name}" failed to patch; the SDK is left as it was`, err);
     return false;
+  }
+}
+
+/** Why no plugin took `target`: the SDK and version it looks like, and what it lacks, when a plugin can tell. */
+function unrecognised(target: unknown): string {
+  for (const plugin of state.plugins.values()) {
+    let problem: string | undefined;
+    try {
+      problem = plugin.shapeProblem?.(target);
+    } catch {
+      problem = undefined;
+    }
+    if (typeof problem !== "string" || !problem) continue;
+    const pkg = packageOfModule(plugin.modules[0] ?? plugin.name);
+    const version = versionOfValue(target);
+    return `this looks like ${version ? `${pkg} ${version}` : pkg} but it is not traced: plugin "${plugin.name}" does not recognise its shape: ${problem}`;
+  }
+  return "no registered plugin recognises this value";
+}
+
+/** One `info` line when the SDK value says it is a version outside the plugin's tested range. */
+function noteVersion(plugin: TraciumPlugin, target: unknown): void {
+  try {
+    const version = versionOfValue(target);
+    const pkg = packageOfModule(plugin.modules[0] ?? plugin.name);
+    const range = testedRangeOf(plugin, pkg);
+    if (!version || !range || versionInRange(version, range) !== false) return;
+    logger.once("info", `compat:${pkg}:${version}:outside`, `${pkg} ${version} is outside the range plugin "${plugin.name}" is tested with (${range}); its shape matches, so it is traced`);
+  } catch {
+    // a note only
   }
 }
 

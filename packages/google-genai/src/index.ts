@@ -27,6 +27,7 @@ export { PATCHED_METHODS, PROVIDER, VERTEX_PROVIDER, type PatchedMethod } from "
 export const googleGenAIPlugin: TraciumPlugin = {
   name: "google-genai",
   modules: ["@google/genai"],
+  testedVersions: { "@google/genai": ">=1 <4" },
   detect(target: unknown): boolean {
     try {
       return targetKind(target) !== undefined;

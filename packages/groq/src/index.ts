@@ -13,7 +13,7 @@
  * methods, and where streamed usage arrives (`x_groq.usage` on the last chunk; the API takes no
  * `stream_options`).
  */
-import type { TraciumPlugin } from "@tracium/core";
+import { safeGet, type TraciumPlugin } from "@tracium/core";
 import { createCompatiblePlugin, type ChunkUsage, type CompatibleDialect, type OpenAIPluginOptions } from "@tracium/openai";
 import { GROQ_SHAPE, PATCHED_METHODS } from "./shape.js";
 
@@ -41,6 +41,8 @@ const groq = createCompatiblePlugin({
   shape: GROQ_SHAPE,
   methods: PATCHED_METHODS,
   dialect: GROQ_DIALECT,
+  testedVersions: { "groq-sdk": ">=1 <2" },
+  looksLike: (cls) => typeof safeGet(cls, "GroqError") === "function",
 });
 
 /**

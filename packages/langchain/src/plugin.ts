@@ -77,6 +77,7 @@ export const langchainPlugin: TraciumPlugin = {
     "@langchain/core/language_models/llms",
     "@langchain/core/tools",
   ],
+  testedVersions: { "@langchain/core": ">=0.3 <2" },
   detect(target: unknown): boolean {
     const f = find(target);
     return f.managers.length + f.models.length + f.tools.length > 0;

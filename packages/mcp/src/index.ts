@@ -64,6 +64,7 @@ export function isMcpInstrumented(target: unknown): boolean {
 export const mcpPlugin: TraciumPlugin = {
   name: "mcp",
   modules: MODULES,
+  testedVersions: { "@modelcontextprotocol/sdk": ">=1 <2" },
   detect(target: unknown): boolean {
     return targetKind(target) !== undefined;
   },

@@ -14,7 +14,7 @@
  */
 import { logger, type TraciumPlugin } from "@tracium/core";
 import { isTargetPatched, patchTarget, unpatchTarget } from "./instrument.js";
-import { targetKind } from "./targets.js";
+import { mistralShapeProblem, targetKind } from "./targets.js";
 
 export { PATCHED_METHODS, type PatchedMethod } from "./targets.js";
 export { PROVIDER } from "./call.js";
@@ -60,6 +60,8 @@ export function isMistralInstrumented(target: unknown): boolean {
 export const mistralPlugin: TraciumPlugin = {
   name: "mistral",
   modules: ["@mistralai/mistralai"],
+  testedVersions: { "@mistralai/mistralai": ">=2 <3" },
+  shapeProblem: mistralShapeProblem,
   detect: (target) => targetKind(target) !== undefined,
   patch: (target) => {
     instrumentMistral(target);

@@ -89,3 +89,16 @@ export function clientClasses(target: unknown): Function[] {
       return [];
   }
 }
+
+/**
+ * For `TraciumPlugin.shapeProblem`: when `target` holds a class named `Mistral` (or is one, or an
+ * instance of one) that lacks a resource getter the plugin wraps, which ones; else undefined.
+ */
+export function mistralShapeProblem(target: unknown): string | undefined {
+  const candidates = [target, safeGet(target, "Mistral"), safeGet(target, "default"), safeGet(target, "constructor")];
+  const cls = candidates.find((c): c is Function => typeof c === "function" && safeGet(c, "name") === "Mistral");
+  if (!cls) return undefined;
+  const proto = safeGet(cls, "prototype");
+  const missing = ["chat", "embeddings", "fim"].filter((key) => getterOwner(proto, key) === undefined).map((key) => `Mistral.prototype.${key} (getter)`);
+  return missing.length > 0 ? `${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} missing` : undefined;
+}

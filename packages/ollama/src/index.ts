@@ -14,7 +14,7 @@
  */
 import { isWrapped, logger, unwrapMethod, wrapMethod, wrapProviderMethod, type TraciumPlugin } from "@tracium/core";
 import { planCall } from "./call.js";
-import { clientClasses, resolveMethods } from "./targets.js";
+import { clientClasses, ollamaShapeProblem, resolveMethods } from "./targets.js";
 
 export { PATCHED_METHODS, type PatchedMethod, type OllamaOperation } from "./targets.js";
 export { PROVIDER } from "./call.js";
@@ -60,6 +60,8 @@ export function isOllamaInstrumented(target: unknown): boolean {
 export const ollamaPlugin: TraciumPlugin = {
   name: "ollama",
   modules: ["ollama", "ollama/browser"],
+  testedVersions: { ollama: "0.6.x" },
+  shapeProblem: ollamaShapeProblem,
   detect: (target) => clientClasses(target).length > 0,
   patch: (target) => {
     instrumentOllama(target);

@@ -24,7 +24,7 @@ export const PATCHED_METHODS: readonly PatchedMethod[] = [
 ];
 
 /** The methods whose presence makes a class an Ollama client. */
-const SHAPE_METHODS = ["chat", "generate", "embed", "pull"] as const;
+export const SHAPE_METHODS = ["chat", "generate", "embed", "pull"] as const;
 
 /** Is `value` the `Ollama` client class (or a subclass)? */
 export function isClientClass(value: unknown): boolean {
@@ -82,4 +82,18 @@ export function resolveMethods(target: unknown): ResolvedMethod[] {
     }
   }
   return out;
+}
+
+/**
+ * For `TraciumPlugin.shapeProblem`: when `target` holds a class named `Ollama` (the module's
+ * export, the default client's class, or the value itself) that lacks a method the plugin needs,
+ * which ones; else undefined.
+ */
+export function ollamaShapeProblem(target: unknown): string | undefined {
+  const candidates = [target, safeGet(target, "Ollama"), safeGet(target, "constructor"), safeGet(safeGet(target, "default"), "constructor")];
+  const cls = candidates.find((c): c is Function => typeof c === "function" && safeGet(c, "name") === "Ollama");
+  if (!cls) return undefined;
+  const proto = safeGet(cls, "prototype");
+  const missing = SHAPE_METHODS.filter((m) => methodOwner(proto, m) === undefined).map((m) => `Ollama.prototype.${m}`);
+  return missing.length > 0 ? `${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} missing` : undefined;
 }

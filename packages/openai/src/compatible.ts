@@ -4,7 +4,7 @@
  * response bodies. Another SDK is a declarative description (its client shape, patched methods and
  * dialect); the patching, the span planning and the extractors are this package's.
  */
-import { isWrapped, logger, unwrapMethod, wrapMethod, wrapProviderMethod, type TraciumPlugin } from "@tracium/core";
+import { isWrapped, logger, methodOwner, safeGet, safeWalk, unwrapMethod, wrapMethod, wrapProviderMethod, type TraciumPlugin } from "@tracium/core";
 import { planner, type CompatibleDialect, type OpenAIPluginOptions } from "./call.js";
 import { clientPrototypes, resolveMethods, targetKind, type ClientShape, type PatchedMethod } from "./instrument.js";
 import { hookSerializer, resolveStreamUsageOption, unhookSerializer } from "./stream-usage.js";
@@ -21,6 +21,53 @@ export interface CompatibleSdk {
   readonly methods: readonly PatchedMethod[];
   /** Provider name, stream usage support and location. */
   readonly dialect: CompatibleDialect;
+  /** Per watched package, the versions the plugin is tested with (`TraciumPlugin.testedVersions`). */
+  readonly testedVersions?: Readonly<Record<string, string>>;
+  /**
+   * Whether a class is this SDK's client class, loosely (e.g. it has the SDK's error class as a
+   * static): what lets `shapeProblem` name the SDK when its resources moved in a new major.
+   */
+  looksLike?(cls: Function): boolean;
+}
+
+/** The functions `target` holds under the module keys (or `target` itself, or its constructor). */
+function candidateClasses(target: unknown, keys: readonly string[]): Function[] {
+  const out: Function[] = [];
+  const add = (v: unknown): void => {
+    if (typeof v === "function" && !out.includes(v)) out.push(v);
+  };
+  if (typeof target === "function") add(target);
+  else if (target !== null && typeof target === "object") {
+    add(safeGet(target, "constructor") === Object ? undefined : safeGet(target, "constructor"));
+    for (const key of keys) {
+      const v = safeGet(target, key);
+      add(v);
+      if (v !== null && typeof v === "object") for (const inner of keys) add(safeGet(v, inner));
+    }
+  }
+  return out;
+}
+
+/**
+ * For `TraciumPlugin.shapeProblem`: when `target` holds a class that looks like the SDK's client,
+ * the patched methods it lacks; undefined when it does not look like the SDK at all.
+ */
+function shapeProblem(sdk: CompatibleSdk, target: unknown): string | undefined {
+  const looksLike = sdk.looksLike;
+  if (!looksLike) return undefined;
+  const cls = candidateClasses(target, sdk.shape.moduleKeys).find((c) => {
+    try {
+      return looksLike(c);
+    } catch {
+      return false;
+    }
+  });
+  if (!cls) return undefined;
+  const missing = sdk.methods
+    .filter((m) => !methodOwner(safeGet(safeWalk(cls, m.path), "prototype"), m.method))
+    .map((m) => `${[...m.path, "prototype", m.method].join(".")}`);
+  if (missing.length === 0) return "its client class does not have the expected resources";
+  return `${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} missing on its client class`;
 }
 
 /** The plugin and the direct entry points for one SDK. */
@@ -73,6 +120,8 @@ export function createCompatiblePlugin(sdk: CompatibleSdk): CompatiblePlugin {
   const plugin: TraciumPlugin = {
     name,
     modules: sdk.modules,
+    ...(sdk.testedVersions ? { testedVersions: sdk.testedVersions } : {}),
+    shapeProblem: (target) => shapeProblem(sdk, target),
     detect: (target) => targetKind(target, shape) !== undefined,
     patch: (target) => {
       instrument(target);

@@ -17,7 +17,7 @@
  * The same machinery traces OpenAI-compatible Stainless SDKs (`createCompatiblePlugin`): that is
  * how `@tracium/groq` is built.
  */
-import type { TraciumPlugin } from "@tracium/core";
+import { safeGet, type TraciumPlugin } from "@tracium/core";
 import { OPENAI_DIALECT, type OpenAIPluginOptions } from "./call.js";
 import { createCompatiblePlugin } from "./compatible.js";
 import { OPENAI_SHAPE, PATCHED_METHODS } from "./instrument.js";
@@ -34,6 +34,8 @@ const openai = createCompatiblePlugin({
   shape: OPENAI_SHAPE,
   methods: PATCHED_METHODS,
   dialect: OPENAI_DIALECT,
+  testedVersions: { openai: ">=4 <8" },
+  looksLike: (cls) => typeof safeGet(cls, "OpenAIError") === "function",
 });
 
 /**

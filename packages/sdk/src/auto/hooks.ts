@@ -9,9 +9,10 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import * as workerThreads from "node:worker_threads";
 import { isMainThread } from "node:worker_threads";
-import { getClient, isInitialized, logger, registeredPlugins, type TraciumClient, type TraciumPlugin } from "@tracium/core";
+import { getClient, isInitialized, logger, packageOfModule, patchProviderModule, registeredPlugins, type TraciumClient, type TraciumPlugin } from "@tracium/core";
 import { Hook as RequireHook } from "require-in-the-middle";
 import { autoStatus } from "./status.js";
+import { packageVersionAt } from "./version.js";
 
 export { autoStatus, type AutoStatus } from "./status.js";
 
@@ -135,13 +136,25 @@ function safeFileUrlPath(url: string): string {
   }
 }
 
-/** Patches one module copy with one plugin; never throws. */
+/**
+ * Patches one module copy with one plugin, by shape: a module the plugin does not recognise (a new
+ * major that changed its API) is left alone with one warning, one outside the plugin's tested
+ * versions but of the right shape is patched with one info line (core `patchProviderModule`).
+ * Never throws.
+ */
 export function patchModule(plugin: TraciumPlugin, exports: unknown, module: string, where: string, via: "import" | "require" | "late"): void {
   try {
     if (exports === null || (typeof exports !== "object" && typeof exports !== "function")) return;
-    plugin.patch(exports);
-    autoStatus().patched.push({ plugin: plugin.name, module, where: shortPath(where), via });
-    logger.debug(`zero-code: patched ${module} (${via}) at ${shortPath(where)} with plugin "${plugin.name}"`);
+    const pkg = packageOfModule(module);
+    const version = packageVersionAt(where, pkg);
+    const verdict = patchProviderModule(plugin, exports, module, version);
+    const entry = { plugin: plugin.name, module, where: shortPath(where), via, ...(version ? { version } : {}) };
+    if (!verdict.patched) {
+      (autoStatus().skipped ??= []).push({ ...entry, reason: verdict.reason ?? "not recognised" });
+      return;
+    }
+    autoStatus().patched.push(entry);
+    logger.debug(`zero-code: patched ${module} (${via}) at ${shortPath(where)} with plugin "${plugin.name}"${version ? ` (${pkg} ${version})` : ""}`);
   } catch (err) {
     logger.once("error", `auto-patch:${plugin.name}:${where}`, `plugin "${plugin.name}" failed to patch ${module}; it is left as it was`, err);
   }

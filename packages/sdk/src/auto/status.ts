@@ -7,8 +7,10 @@ export interface AutoStatus {
   cjs: boolean;
   /** Watched module names. */
   modules: string[];
-  /** One entry per module copy patched: plugin, module, where it was found and how. */
-  patched: Array<{ plugin: string; module: string; where: string; via: "import" | "require" | "late" }>;
+  /** One entry per module copy patched: plugin, module, its version, where it was found and how. */
+  patched: Array<{ plugin: string; module: string; version?: string; where: string; via: "import" | "require" | "late" }>;
+  /** Module copies left unpatched because their shape did not match (a new major), and why. */
+  skipped: Array<{ plugin: string; module: string; version?: string; where: string; via: "import" | "require" | "late"; reason: string }>;
   /** Modules that were already loaded when Tracium started. */
   loadedBefore: string[];
 }
@@ -20,7 +22,7 @@ export function autoStatus(): AutoStatus {
   const g = globalThis as Record<symbol, AutoStatus | undefined>;
   let s = g[STATUS_KEY];
   if (!s) {
-    s = { started: false, esm: false, cjs: false, modules: [], patched: [], loadedBefore: [] };
+    s = { started: false, esm: false, cjs: false, modules: [], patched: [], skipped: [], loadedBefore: [] };
     Object.defineProperty(g, STATUS_KEY, { value: s, enumerable: false, configurable: true });
   }
   return s;

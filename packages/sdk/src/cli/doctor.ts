@@ -6,7 +6,7 @@
 import { accessSync, constants, existsSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
-import { DEFAULT_BASE_URL, logger, registeredPlugins, resolveConfig, type ResolvedConfig, type TraciumPlugin } from "@tracium/core";
+import { DEFAULT_BASE_URL, logger, patchProviderModule, registeredPlugins, resolveConfig, testedRangeOf, versionInRange, type ResolvedConfig, type TraciumPlugin } from "@tracium/core";
 import { currentNodeFeatures, nodeFindings } from "./node-support.js";
 import { plain, type Style } from "./render.js";
 
@@ -235,12 +235,15 @@ export async function doctor(opts: DoctorOptions): Promise<number> {
         continue;
       }
       installed++;
-      const version = info.version ? ` ${info.version}` : "";
+      const range = testedRangeOf(plugin, pkg);
+      const inRange = info.version && range ? versionInRange(info.version, range) : undefined;
+      const name = `${pkg}${info.version ? ` ${info.version}` : " (version unknown)"}`;
+      const where = range ? (inRange === undefined ? ` (tested range ${range})` : inRange ? ` (inside the tested range ${range})` : ` (outside the tested range ${range})`) : "";
       if (!opts.loadProviders) {
-        add("ok", pkg, `${pkg}${version} installed; plugin "${plugin.name}" patches it`);
+        add(inRange === false ? "warn" : "ok", pkg, `${name} installed; plugin "${plugin.name}"; patch not checked (--no-load)${where}`);
         continue;
       }
-      add(...checkPatch(plugin, pkg, modules, version, cwd));
+      add(...checkPatch(plugin, pkg, modules, { version: info.version, name, where, inRange }, cwd));
     }
   }
   if (plugins.length === 0) add("fail", "providers", "no plugin is registered (is @tracium/sdk installed correctly?)");
@@ -262,26 +265,39 @@ export async function doctor(opts: DoctorOptions): Promise<number> {
   return 1;
 }
 
-/** Loads the modules the app would load (from `cwd`), patches them, and checks the plugin took them. */
-function checkPatch(plugin: TraciumPlugin, pkg: string, modules: readonly string[], version: string, cwd: string): [Level, string, string] {
+/**
+ * Loads the modules the app would load (from `cwd`) and patches them the way zero code does (by
+ * shape, core `patchProviderModule`), reporting whether the patch took. The log lines that verdict
+ * would print are left out: the report says the same.
+ */
+function checkPatch(
+  plugin: TraciumPlugin,
+  pkg: string,
+  modules: readonly string[],
+  found: { version: string | undefined; name: string; where: string; inRange: boolean | undefined },
+  cwd: string,
+): [Level, string, string] {
   const req = createRequire(join(cwd, "noop.js"));
-  let recognised = 0;
-  for (const name of modules) {
-    let mod: unknown;
-    try {
-      mod = req(name);
-    } catch (err) {
-      return ["fail", pkg, `${pkg}${version} is installed but ${name} fails to load: ${(err as Error).message}`];
+  const { version, name, where, inRange } = found;
+  const previousLevel = logger.getLevel();
+  logger.setSink(() => undefined);
+  try {
+    let patched = 0;
+    for (const module of modules) {
+      let mod: unknown;
+      try {
+        mod = req(module);
+      } catch (err) {
+        return ["fail", pkg, `${name} is installed but ${module} fails to load: ${(err as Error).message}${where}`];
+      }
+      const verdict = patchProviderModule(plugin, mod, module, version);
+      if (!verdict.patched) return ["fail", pkg, `${name} is not traced: ${verdict.reason ?? "not recognised"}${where}`];
+      patched++;
     }
-    try {
-      if (!plugin.detect(mod)) continue;
-      recognised++;
-      plugin.patch(mod);
-      if (plugin.isPatched && !plugin.isPatched(mod)) return ["fail", pkg, `${pkg}${version}: plugin "${plugin.name}" could not patch ${name}`];
-    } catch (err) {
-      return ["fail", pkg, `${pkg}${version}: plugin "${plugin.name}" failed on ${name}: ${(err as Error).message}`];
-    }
+    if (patched === 0) return ["fail", pkg, `${name}: plugin "${plugin.name}" found nothing to patch${where}`];
+    return [inRange === false ? "warn" : "ok", pkg, `${name} installed; plugin "${plugin.name}" patches it${where}${inRange === false ? ": its shape matches" : ""}`];
+  } finally {
+    logger.setSink(undefined);
+    logger.setLevel(previousLevel);
   }
-  if (recognised === 0) return ["fail", pkg, `${pkg}${version}: plugin "${plugin.name}" does not recognise this version`];
-  return ["ok", pkg, `${pkg}${version} installed; plugin "${plugin.name}" patches it`];
 }
