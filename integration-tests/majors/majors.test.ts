@@ -20,6 +20,8 @@ import { SCENARIOS } from "./scenarios.js";
 
 const AUTO = pathToFileURL(createRequire(import.meta.url).resolve("@tracium/sdk/auto")).href;
 const VERSION = "99.0.0";
+/** Copying a large SDK and starting Node processes on a loaded machine can take a while. */
+const SLOW = 180_000;
 
 let provider: FakeProvider;
 const dirs: Array<ReturnType<typeof tempDir>> = [];
@@ -50,15 +52,13 @@ function providerEnv(dir: string): Record<string, string> {
 async function runBoth(dir: string, source: string) {
   writeFileSync(join(dir, "app.mjs"), source);
   const env = providerEnv(dir);
-  const plain = await runNode(["app.mjs"], { cwd: dir, env });
-  const traced = await runNode(["--import", AUTO, "app.mjs"], { cwd: dir, env });
+  const plain = await runNode(["app.mjs"], { cwd: dir, env, timeoutMs: SLOW / 2 });
+  const traced = await runNode(["--import", AUTO, "app.mjs"], { cwd: dir, env, timeoutMs: SLOW / 2 });
   return { plain, traced, env };
 }
 
 const count = (text: string, fragment: string) => text.split(fragment).length - 1;
 
-/** Copying a large SDK and starting two Node processes on a loaded machine can take a while. */
-const SLOW = 180_000;
 
 describe.each(SCENARIOS)("plugin $plugin ($pkg)", (s) => {
   it(`a next major (${VERSION}) of the same shape is traced, with one info line naming the version`, async () => {
@@ -99,7 +99,7 @@ describe("tracium doctor", () => {
     installNextMajor(d.dir, "openai", VERSION);
     installNextMajor(d.dir, "groq-sdk", "1.6.0");
     installBroken(d.dir, "ollama", VERSION, SCENARIOS.find((x) => x.plugin === "ollama")!.broken);
-    const r = await runNode([CLI, "doctor"], { cwd: d.dir, env: { TRACIUM_FILE: join(d.dir, "t.jsonl") } });
+    const r = await runNode([CLI, "doctor"], { cwd: d.dir, env: { TRACIUM_FILE: join(d.dir, "t.jsonl") }, timeoutMs: SLOW / 2 });
     expect(r.stdout).toMatch(/! openai +openai 99\.0\.0 installed; plugin "openai" patches it \(outside the tested range >=4 <8\): its shape matches/);
     expect(r.stdout).toMatch(/✓ groq-sdk +groq-sdk 1\.6\.0 installed; plugin "groq" patches it \(inside the tested range >=1 <2\)/);
     expect(r.stdout).toMatch(/✗ ollama +ollama 99\.0\.0 is not traced: plugin "ollama" does not recognise its shape: Ollama\.prototype\.chat.* \(outside the tested range 0\.6\.x\)/);
