@@ -4,7 +4,7 @@
  * the JSON API then gives the same span tree, tokens, models and content for each, and the lines
  * are in the file (so they survive a restart).
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import * as tracium from "@tracium/core";
 import { runScenario } from "../otel/scenario.js";
@@ -125,5 +125,33 @@ describe("tracium ui: collector", () => {
     expect(trace.status).toBe("failed");
     expect(trace.error).toBe("boom");
     expect(trace.spans.map((s) => s.name)).toEqual(["x"]);
+  });
+
+  it("filters the list by agent, status, model, tag, start time and text", async () => {
+    const file = tempFile();
+    const trace = (id: string, agent: string, started: string, extra: Record<string, unknown>, text: string) =>
+      [
+        JSON.stringify({ type: "trace_start", trace_id: id, agent_name: agent, tags: [extra.tag] }),
+        JSON.stringify({ type: "span", trace_id: id, id: `${id}-s`, span_type: "llm", name: "chat", status: "completed", started_at: started, completed_at: started, latency_ms: 0, parent_span_id: null, model_id: extra.model, input: { messages: [{ role: "user", content: text }] } }),
+        JSON.stringify({ type: "trace_end", trace_id: id, status: extra.status, agent_name: agent, started_at: started, completed_at: started, summary: {}, tags: [extra.tag] }),
+      ].join("\n");
+    const now = new Date().toISOString();
+    writeFileSync(
+      file,
+      `${[
+        trace("old", "a", "2020-01-01T00:00:00.000Z", { model: "m1", tag: "x", status: "completed" }, "about penguins"),
+        trace("new", "b", now, { model: "m2", tag: "y", status: "failed" }, "about otters"),
+      ].join("\n")}\n`,
+    );
+    ui = await startUi(file);
+    const ids = async (query: string) => (await api<{ rows: Array<{ trace_id: string }> }>(ui!, `/api/traces?${query}`)).rows.map((r) => r.trace_id);
+    expect(await ids("")).toEqual(["new", "old"]);
+    expect(await ids("agent=a")).toEqual(["old"]);
+    expect(await ids("status=failed")).toEqual(["new"]);
+    expect(await ids("model=m1")).toEqual(["old"]);
+    expect(await ids("tag=y")).toEqual(["new"]);
+    expect(await ids("within=3600")).toEqual(["new"]);
+    expect(await ids("q=PENGUINS")).toEqual(["old"]);
+    expect(await ids("sort=time&order=asc")).toEqual(["old", "new"]);
   });
 });

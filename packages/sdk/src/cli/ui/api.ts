@@ -80,6 +80,9 @@ async function listTraces(store: TraceStore, q: URLSearchParams): Promise<Answer
   const tag = q.get("tag") ?? "";
   const model = q.get("model") ?? "";
   const text = (q.get("q") ?? "").trim();
+  // `within`: only traces started in the last so many seconds.
+  const within = Number(q.get("within") ?? "0");
+  const cutoff = Number.isFinite(within) && within > 0 ? Date.now() - within * 1000 : 0;
   let ids: Set<string> | undefined;
   if (text) {
     const key = `${store.version}\u0000${text}`;
@@ -93,6 +96,7 @@ async function listTraces(store: TraceStore, q: URLSearchParams): Promise<Answer
       (!status || r.status === status) &&
       (!tag || r.tags.includes(tag)) &&
       (!model || r.models.includes(model)) &&
+      (!cutoff || (r.started_at !== null && Date.parse(r.started_at) >= cutoff)) &&
       (!text || ids?.has(r.trace_id) || r.trace_id.toLowerCase().includes(lower)),
   );
   const key = SORTS[q.get("sort") ?? "time"] ?? SORTS.time!;

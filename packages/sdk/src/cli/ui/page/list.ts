@@ -9,16 +9,18 @@ export interface ListState {
   tag: string;
   model: string;
   q: string;
+  /** Seconds back from now ("" for any time). */
+  within: string;
   sort: string;
   order: string;
   limit: number;
 }
 
-export const initialList = (): ListState => ({ agent: "", status: "", tag: "", model: "", q: "", sort: "time", order: "desc", limit: 200 });
+export const initialList = (): ListState => ({ agent: "", status: "", tag: "", model: "", q: "", within: "", sort: "time", order: "desc", limit: 200 });
 
 export function listQuery(s: ListState): string {
   const p = new URLSearchParams();
-  for (const k of ["agent", "status", "tag", "model", "q", "sort", "order"] as const) if (s[k]) p.set(k, s[k]);
+  for (const k of ["agent", "status", "tag", "model", "q", "within", "sort", "order"] as const) if (s[k]) p.set(k, s[k]);
   p.set("limit", String(s.limit));
   return p.toString();
 }
@@ -81,6 +83,12 @@ export function listPage(state: ListState, picked: Set<string>): { el: HTMLEleme
   });
   const sort = h("select", { testid: "sort", onchange: (e) => set("sort", (e.target as HTMLSelectElement).value) }, ["time", "duration", "tokens", "cost"].map((s) => h("option", { value: s }, `by ${s}`)));
   sort.value = state.sort;
+  const within = h(
+    "select",
+    { testid: "filter-within", onchange: (e) => set("within", (e.target as HTMLSelectElement).value) },
+    [["", "any time"], ["3600", "last hour"], ["86400", "last day"], ["604800", "last week"]].map(([v, label]) => h("option", { value: v! }, label!)),
+  );
+  within.value = state.within;
   const order = h("button", { testid: "order", onclick: () => set("order", state.order === "desc" ? "asc" : "desc") }, state.order === "desc" ? "↓" : "↑");
   const renderCompare = (): void => {
     const ids = [...picked];
@@ -110,6 +118,7 @@ export function listPage(state: ListState, picked: Set<string>): { el: HTMLEleme
         select("status", state.status, answer.facets.statuses, (v) => set("status", v)),
         select("model", state.model, answer.facets.models, (v) => set("model", v)),
         select("tag", state.tag, answer.facets.tags, (v) => set("tag", v)),
+        within,
         search,
         sort,
         order,
