@@ -9,4 +9,6 @@ export default defineConfig({
   clean: true,
   target: "node20",
   platform: "node",
+  // Keep `node:` specifiers: Workers (nodejs_compat), Deno and Bun resolve built-ins only by them.
+  removeNodeProtocol: false,
 });

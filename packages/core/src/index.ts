@@ -3,6 +3,7 @@
  * Users install `@tracium/sdk`, which re-exports everything here and registers the built-in plugins.
  */
 export { init, getClient, isInitialized, agentTrace, startTrace, span, startSpan, currentTrace, currentSpan, flush, shutdown, stats } from "./api.js";
+export { withTraceFlush, flushInBackground, type WaitUntilContext } from "./flush-hooks.js";
 export { TraciumClient, type ClientStats } from "./client.js";
 export { resolveConfig, DEFAULT_BASE_URL, DEFAULT_FILE_PATH, type TraciumOptions, type ResolvedConfig, type ExporterName, type RedactFn } from "./config.js";
 export { activeContext, runInSpanContext, runOutsideContext, type ContextStore } from "./context.js";

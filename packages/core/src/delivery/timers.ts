@@ -32,7 +32,20 @@ function root(): Root | undefined {
 /** Runs `fn` in the SDK's root async context, outside any trace (outside Tracium's where no AsyncResource exists). */
 export function runDetached<T>(fn: () => T): T {
   const r = root();
-  return r ? r.runInAsyncScope(fn) : runOutsideContext(fn);
+  if (!r) return runOutsideContext(fn);
+  let entered = false;
+  try {
+    return r.runInAsyncScope(() => {
+      entered = true;
+      return fn();
+    });
+  } catch (err) {
+    if (entered) throw err;
+    // The runtime refused the scope: Workers bind an AsyncResource to the request that created it.
+    // From then on only Tracium's own context is left.
+    Object.defineProperty(globalThis, ROOT_KEY, { value: null, enumerable: false, configurable: true });
+    return runOutsideContext(fn);
+  }
 }
 
 /** A `setTimeout` that neither keeps the process alive nor captures the caller's context. */
