@@ -36,6 +36,7 @@ export async function traciumIngest(store: TraceStore, path: string, body: Buffe
     const rec = parseJson(body);
     if (!rec || typeof rec.agent_name !== "string") return bad("expected a JSON object with agent_name");
     const traceId = typeof rec.trace_id === "string" && rec.trace_id ? rec.trace_id : randomUUID();
+    await store.refresh();
     // Creating a trace again (the exporter does after a 404) keeps the one in the file.
     if (!store.has(traceId)) await store.append([line("trace_start", traceId, rec)]);
     return { status: 201, body: { id: traceId, trace_id: traceId, agent_name: rec.agent_name } };

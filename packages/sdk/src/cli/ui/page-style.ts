@@ -24,9 +24,10 @@ table.traces tr { cursor:pointer; } table.traces tbody tr:hover { background:var
 .summary { display:flex; flex-wrap:wrap; gap:14px; padding:8px 0; border-bottom:1px solid var(--line); margin-bottom:8px; }
 .sum-item .label, .field .label { color:var(--muted); font-size:11px; }
 .sum-item .value { font-weight:600; }
-.scale { display:flex; justify-content:space-between; margin-left:40%; color:var(--muted); font-size:11px; width:calc(60% - min(40vw, 520px)); }
+.wf-col { flex:1 1 auto; min-width:0; }
+.scale { display:flex; justify-content:space-between; margin-left:40%; color:var(--muted); font-size:11px; }
 .split { display:flex; gap:12px; align-items:flex-start; }
-.wf { position:relative; flex:1 1 auto; height:calc(100vh - 190px); min-height:300px; overflow:auto; border:1px solid var(--line); border-radius:4px; }
+.wf { position:relative; height:calc(100vh - 200px); min-height:300px; overflow:auto; border:1px solid var(--line); border-radius:4px; }
 .wf-inner { position:relative; }
 .wf-row { position:absolute; left:0; right:0; height:26px; display:flex; align-items:center; cursor:pointer; border-bottom:1px solid rgba(127,127,127,.08); }
 .wf-row:hover { background:rgba(127,127,127,.08); } .wf-row.selected { background:var(--sel); }

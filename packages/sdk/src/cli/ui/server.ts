@@ -101,8 +101,12 @@ function tokenMatches(req: IncomingMessage, token: string): boolean {
 export async function startUiServer(options: UiServerOptions): Promise<UiServer> {
   const store = new TraceStore(options.file);
   const reusedIndex = await store.loadIndex();
-  await store.refresh();
-  void store.saveIndex();
+  // Indexed while the server starts listening: the URL is printed at once, and the first API
+  // request waits for this read (concurrent refreshes share it).
+  void store
+    .refresh()
+    .then(() => store.saveIndex())
+    .catch(() => undefined);
   let allowedHosts = new Set<string>();
   let allowedOrigins = new Set<string>();
   let origin = "";

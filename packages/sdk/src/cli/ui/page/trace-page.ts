@@ -46,8 +46,7 @@ export function tracePage(trace: Trace, selectedId?: string): HTMLElement {
     { class: "trace-page" },
     h("div", { class: "crumbs" }, h("a", { href: "#/" }, "← traces"), " ", h("span", { class: "muted" }, trace.trace_id)),
     summaryBar(trace),
-    h("div", { class: "scale" }, h("span", null, "0"), h("span", null, ms(end - start))),
-    h("div", { class: "split" }, wf.el, panel),
+    h("div", { class: "split" }, h("div", { class: "wf-col" }, h("div", { class: "scale" }, h("span", null, "0"), h("span", null, ms(end - start))), wf.el), panel),
   );
   const first = selectedId && byId.has(selectedId) ? selectedId : rows[0]?.span.id;
   if (first) queueMicrotask(() => select(first));
