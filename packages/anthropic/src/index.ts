@@ -15,39 +15,26 @@
  * instrument(Anthropic);            // or the module namespace, or a client instance
  * ```
  */
-import type { TraciumPlugin } from "@tracium/core";
-import { logger } from "@tracium/core";
+import { definePatchingPlugin, type TraciumPlugin } from "@tracium/core";
 import { isTargetPatched, patchTarget, unpatchTarget } from "./instrument.js";
 import { targetKind } from "./targets.js";
 
 export { PATCHED_METHODS, PROVIDER, type PatchedMethod } from "./instrument.js";
 
-/** The plugin, for `registerPlugin(anthropicPlugin)` (the `@tracium/sdk` package registers it). */
-export const anthropicPlugin: TraciumPlugin = {
+const anthropic = definePatchingPlugin({
   name: "anthropic",
   modules: ["@anthropic-ai/sdk"],
   testedVersions: { "@anthropic-ai/sdk": ">=0.30 <2" },
-  detect(target: unknown): boolean {
-    try {
-      return targetKind(target) !== undefined;
-    } catch {
-      return false;
-    }
-  },
-  patch(target: unknown): void {
-    patchTarget(target);
-  },
-  unpatch(target: unknown): void {
-    unpatchTarget(target);
-  },
-  isPatched(target: unknown): boolean {
-    try {
-      return isTargetPatched(target);
-    } catch {
-      return false;
-    }
-  },
-};
+  sdk: "Anthropic",
+  recognises: (target) => targetKind(target) !== undefined,
+  patch: patchTarget,
+  unpatch: unpatchTarget,
+  isPatched: isTargetPatched,
+  notRecognised: () => "instrumentAnthropic(): not an @anthropic-ai/sdk module, class or client; nothing was patched",
+});
+
+/** The plugin, for `registerPlugin(anthropicPlugin)` (the `@tracium/sdk` package registers it). */
+export const anthropicPlugin: TraciumPlugin = anthropic.plugin;
 
 /**
  * Patches `@anthropic-ai/sdk` directly, without the plugin registry: pass the module namespace
@@ -55,28 +42,7 @@ export const anthropicPlugin: TraciumPlugin = {
  * per SDK build (prototype), so it covers every client of that build. Idempotent; never throws.
  * Returns true when `target` is an Anthropic SDK value (patched now or already).
  */
-export function instrumentAnthropic(target: unknown): boolean {
-  try {
-    if (targetKind(target) === undefined) {
-      logger.warn("instrumentAnthropic(): not an @anthropic-ai/sdk module, class or client; nothing was patched");
-      return false;
-    }
-    patchTarget(target);
-    return true;
-  } catch (err) {
-    logger.error("instrumentAnthropic() failed; the SDK is left as it was", err);
-    return false;
-  }
-}
+export const instrumentAnthropic: (target: unknown) => boolean = anthropic.instrument;
 
 /** Removes the patches `instrumentAnthropic(target)` made. Returns true when `target` is an Anthropic SDK value. */
-export function uninstrumentAnthropic(target: unknown): boolean {
-  try {
-    if (targetKind(target) === undefined) return false;
-    unpatchTarget(target);
-    return true;
-  } catch (err) {
-    logger.error("uninstrumentAnthropic() failed", err);
-    return false;
-  }
-}
+export const uninstrumentAnthropic: (target: unknown) => boolean = anthropic.uninstrument;

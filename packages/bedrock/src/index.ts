@@ -16,39 +16,26 @@
  * instrument(bedrock);              // or BedrockRuntimeClient, or a client instance
  * ```
  */
-import type { TraciumPlugin } from "@tracium/core";
-import { logger } from "@tracium/core";
+import { definePatchingPlugin, type TraciumPlugin } from "@tracium/core";
 import { isTargetPatched, patchTarget, unpatchTarget } from "./instrument.js";
 import { targetKind } from "./targets.js";
 
 export { PROVIDER, TRACED_COMMANDS, type TracedCommand } from "./instrument.js";
 
-/** The plugin, for `registerPlugin(bedrockPlugin)` (the `@tracium/sdk` package registers it). */
-export const bedrockPlugin: TraciumPlugin = {
+const bedrock = definePatchingPlugin({
   name: "bedrock",
   modules: ["@aws-sdk/client-bedrock-runtime"],
   testedVersions: { "@aws-sdk/client-bedrock-runtime": ">=3 <4" },
-  detect(target: unknown): boolean {
-    try {
-      return targetKind(target) !== undefined;
-    } catch {
-      return false;
-    }
-  },
-  patch(target: unknown): void {
-    patchTarget(target);
-  },
-  unpatch(target: unknown): void {
-    unpatchTarget(target);
-  },
-  isPatched(target: unknown): boolean {
-    try {
-      return isTargetPatched(target);
-    } catch {
-      return false;
-    }
-  },
-};
+  sdk: "Bedrock",
+  recognises: (target) => targetKind(target) !== undefined,
+  patch: patchTarget,
+  unpatch: unpatchTarget,
+  isPatched: isTargetPatched,
+  notRecognised: () => "instrumentBedrock(): not an @aws-sdk/client-bedrock-runtime module, client class or client; nothing was patched",
+});
+
+/** The plugin, for `registerPlugin(bedrockPlugin)` (the `@tracium/sdk` package registers it). */
+export const bedrockPlugin: TraciumPlugin = bedrock.plugin;
 
 /**
  * Patches `@aws-sdk/client-bedrock-runtime` directly, without the plugin registry: pass the module
@@ -56,28 +43,7 @@ export const bedrockPlugin: TraciumPlugin = {
  * Patching is per SDK build (prototype), so it covers every client of that build. Idempotent; never
  * throws. Returns true when `target` is a Bedrock Runtime value (patched now or already).
  */
-export function instrumentBedrock(target: unknown): boolean {
-  try {
-    if (targetKind(target) === undefined) {
-      logger.warn("instrumentBedrock(): not an @aws-sdk/client-bedrock-runtime module, client class or client; nothing was patched");
-      return false;
-    }
-    patchTarget(target);
-    return true;
-  } catch (err) {
-    logger.error("instrumentBedrock() failed; the SDK is left as it was", err);
-    return false;
-  }
-}
+export const instrumentBedrock: (target: unknown) => boolean = bedrock.instrument;
 
 /** Removes the patches `instrumentBedrock(target)` made. Returns true when `target` is a Bedrock Runtime value. */
-export function uninstrumentBedrock(target: unknown): boolean {
-  try {
-    if (targetKind(target) === undefined) return false;
-    unpatchTarget(target);
-    return true;
-  } catch (err) {
-    logger.error("uninstrumentBedrock() failed", err);
-    return false;
-  }
-}
+export const uninstrumentBedrock: (target: unknown) => boolean = bedrock.uninstrument;

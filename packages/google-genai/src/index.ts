@@ -16,39 +16,29 @@
  * instrument(genai);                // or the Models class, or a GoogleGenAI client instance
  * ```
  */
-import type { TraciumPlugin } from "@tracium/core";
-import { logger } from "@tracium/core";
+import { definePatchingPlugin, type TraciumPlugin } from "@tracium/core";
 import { isTargetPatched, patchTarget, unpatchTarget } from "./instrument.js";
 import { isClientClass, targetKind } from "./targets.js";
 
 export { PATCHED_METHODS, PROVIDER, VERTEX_PROVIDER, type PatchedMethod } from "./instrument.js";
 
-/** The plugin, for `registerPlugin(googleGenAIPlugin)` (the `@tracium/sdk` package registers it). */
-export const googleGenAIPlugin: TraciumPlugin = {
+const googleGenAI = definePatchingPlugin({
   name: "google-genai",
   modules: ["@google/genai"],
   testedVersions: { "@google/genai": ">=1 <4" },
-  detect(target: unknown): boolean {
-    try {
-      return targetKind(target) !== undefined;
-    } catch {
-      return false;
-    }
-  },
-  patch(target: unknown): void {
-    patchTarget(target);
-  },
-  unpatch(target: unknown): void {
-    unpatchTarget(target);
-  },
-  isPatched(target: unknown): boolean {
-    try {
-      return isTargetPatched(target);
-    } catch {
-      return false;
-    }
-  },
-};
+  sdk: "GoogleGenAI",
+  recognises: (target) => targetKind(target) !== undefined,
+  patch: patchTarget,
+  unpatch: unpatchTarget,
+  isPatched: isTargetPatched,
+  notRecognised: (target) =>
+    isClientClass(target)
+      ? "instrumentGoogleGenAI(): the GoogleGenAI class gives no access to its models; pass the module (import * as genai) or a client instance"
+      : "instrumentGoogleGenAI(): not a @google/genai module, Models class or client; nothing was patched",
+});
+
+/** The plugin, for `registerPlugin(googleGenAIPlugin)` (the `@tracium/sdk` package registers it). */
+export const googleGenAIPlugin: TraciumPlugin = googleGenAI.plugin;
 
 /**
  * Patches `@google/genai` directly, without the plugin registry: pass the module namespace
@@ -57,32 +47,7 @@ export const googleGenAIPlugin: TraciumPlugin = {
  * Idempotent; never throws. Returns true when `target` is a `@google/genai` value (patched now or
  * already). The `GoogleGenAI` class alone does not reach the methods: pass the module instead.
  */
-export function instrumentGoogleGenAI(target: unknown): boolean {
-  try {
-    if (targetKind(target) === undefined) {
-      logger.warn(
-        isClientClass(target)
-          ? "instrumentGoogleGenAI(): the GoogleGenAI class gives no access to its models; pass the module (import * as genai) or a client instance"
-          : "instrumentGoogleGenAI(): not a @google/genai module, Models class or client; nothing was patched",
-      );
-      return false;
-    }
-    patchTarget(target);
-    return true;
-  } catch (err) {
-    logger.error("instrumentGoogleGenAI() failed; the SDK is left as it was", err);
-    return false;
-  }
-}
+export const instrumentGoogleGenAI: (target: unknown) => boolean = googleGenAI.instrument;
 
 /** Removes the patches `instrumentGoogleGenAI(target)` made. Returns true when `target` is a `@google/genai` value. */
-export function uninstrumentGoogleGenAI(target: unknown): boolean {
-  try {
-    if (targetKind(target) === undefined) return false;
-    unpatchTarget(target);
-    return true;
-  } catch (err) {
-    logger.error("uninstrumentGoogleGenAI() failed", err);
-    return false;
-  }
-}
+export const uninstrumentGoogleGenAI: (target: unknown) => boolean = googleGenAI.uninstrument;

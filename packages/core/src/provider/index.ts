@@ -18,6 +18,7 @@ export {
   DEFAULT_PROVIDER_IDLE_TIMEOUT_MS,
 } from "./tap.js";
 export { safeGet, safeWalk, methodOwner, classesInModule } from "./reflect.js";
+export { definePatchingPlugin, type PatchingPlugin, type PatchingPluginSpec } from "./patching-plugin.js";
 export type {
   ProviderCallHooks,
   ProviderTapOptions,
