@@ -1,11 +1,22 @@
 /**
- * 1. Span cost: start + end of nested spans (root → child → grandchild) with 5 attributes each,
- * synchronous and across `await`, Tracium against the OpenTelemetry JS SDK (BasicTracerProvider +
- * BatchSpanProcessor + a no-op exporter, `startActiveSpan`, AsyncLocalStorage context manager).
- * A "no tracing" variant runs the same code without spans; its time is subtracted (net ns/span).
- * Both tracers export through a counting no-op exporter: every span is checked to be exported.
+ * 1. Span cost: start + end of spans with 5 attributes each, Tracium against the OpenTelemetry JS
+ * SDK (BasicTracerProvider + BatchSpanProcessor + a no-op exporter, `startActiveSpan`,
+ * AsyncLocalStorage context manager). A "no tracing" variant runs the same code without spans;
+ * its time is subtracted (net ns/span). Both tracers export through a counting no-op exporter:
+ * every span is checked to be exported.
+ *
+ * Two families of shapes:
+ * - short traces (1a, 1b): nested ×3 (root → child → leaf), sync and across `await`, one trace
+ *   per chunk of 100 units;
+ * - one long-lived trace (1c–1e), the usual agent shape: every sample of a variant runs inside the
+ *   same trace (OTel: the same active root span), created before the first round and pushed into
+ *   old space by forced major GCs. Flat (10 sibling spans per unit), nested 10 deep sync, nested
+ *   10 deep across `await`. Anything the trace keeps per open span that the old trace points at
+ *   (a Set of open spans) makes every short-lived span survive minor GCs: this is where it shows.
  */
 import { setImmediate as tick } from "node:timers/promises";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { context, trace as otelTrace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
@@ -19,6 +30,12 @@ const CHUNK = 100; // units between yields to the event loop (lets the OTel batc
 const ROUNDS = smoke ? 2 : 40;
 const WARMUP = smoke ? 1 : 5;
 const UNITS = smoke ? 50 : 2000; // units per sample
+const LONG = 10; // spans per unit in the long-lived trace shapes
+const LONG_CHUNK = 20; // units between yields there (200 spans: within the OTel batch queue)
+const LONG_UNITS = smoke ? 20 : 600;
+
+setFlagsFromString("--expose-gc");
+const gc = runInNewContext("gc");
 
 // --- OpenTelemetry JS SDK -----------------------------------------------------------------------
 let otelExported = 0;
@@ -120,12 +137,67 @@ function traciumAsync(i) {
   });
 }
 
+// Long-lived trace shapes: flat (10 siblings), nested 10 deep sync, nested 10 deep across await.
+function plainFlat(i) {
+  for (let k = 0; k < LONG; k++) sink += attrs(i, k)["app.level"];
+}
+function otelFlat(i) {
+  for (let k = 0; k < LONG; k++) {
+    tracer.startActiveSpan("step", { attributes: attrs(i, k) }, (s) => {
+      sink++;
+      s.end();
+    });
+  }
+}
+function traciumFlat(i) {
+  for (let k = 0; k < LONG; k++) {
+    tracium.span({ name: "step", metadata: attrs(i, k) }, () => {
+      sink++;
+    });
+  }
+}
+function plainDeep(i, level = 0) {
+  sink += attrs(i, level)["app.level"];
+  if (level + 1 < LONG) plainDeep(i, level + 1);
+}
+function otelDeep(i, level = 0) {
+  tracer.startActiveSpan("level", { attributes: attrs(i, level) }, (s) => {
+    if (level + 1 < LONG) otelDeep(i, level + 1);
+    else sink++;
+    s.end();
+  });
+}
+function traciumDeep(i, level = 0) {
+  tracium.span({ name: "level", metadata: attrs(i, level) }, () => {
+    if (level + 1 < LONG) traciumDeep(i, level + 1);
+    else sink++;
+  });
+}
+async function plainDeepAsync(i, level = 0) {
+  sink += attrs(i, level)["app.level"];
+  if (level + 1 < LONG) await plainDeepAsync(i, level + 1);
+  else await null;
+}
+function otelDeepAsync(i, level = 0) {
+  return tracer.startActiveSpan("level", { attributes: attrs(i, level) }, async (s) => {
+    if (level + 1 < LONG) await otelDeepAsync(i, level + 1);
+    else await null;
+    s.end();
+  });
+}
+function traciumDeepAsync(i, level = 0) {
+  return tracium.span({ name: "level", metadata: attrs(i, level) }, async () => {
+    if (level + 1 < LONG) await traciumDeepAsync(i, level + 1);
+    else await null;
+  });
+}
+
 /** Runs `units` units in chunks, yielding to the event loop between chunks. */
-function sampler(unit, isAsync, wrap = (fn) => fn(), flush = () => undefined) {
+function sampler(unit, isAsync, wrap = (fn) => fn(), flush = () => undefined, chunk = CHUNK) {
   return async (units) => {
     let done = 0;
     while (done < units) {
-      const n = Math.min(CHUNK, units - done);
+      const n = Math.min(chunk, units - done);
       if (isAsync) {
         await wrap(async () => {
           for (let i = 0; i < n; i++) await unit(done + i);
@@ -175,17 +247,7 @@ async function measure(mode) {
   const perUnit = await runRounds(variants, { rounds: ROUNDS, warmup: WARMUP, ops: UNITS, log });
   await provider.forceFlush();
   const expected = (ROUNDS + WARMUP) * UNITS * DEPTH;
-  const result = { mode, rounds: ROUNDS, unitsPerSample: UNITS, spansPerUnit: DEPTH };
-  for (const metric of ["cpu", "wall"]) {
-    const perSpan = Object.fromEntries(Object.entries(perUnit).map(([k, v]) => [k, v[metric].map((x) => x / DEPTH)]));
-    const netOtel = pairedDiff(perSpan.otel, perSpan.none);
-    const netTracium = pairedDiff(perSpan.tracium, perSpan.none);
-    result[metric] = {
-      rawNsPerSpan: { none: summary(perSpan.none), otel: summary(perSpan.otel), tracium: summary(perSpan.tracium) },
-      netNsPerSpan: { otel: summary(netOtel), tracium: summary(netTracium) },
-      ratio: ratioOfMedians(netTracium, netOtel),
-    };
-  }
+  const result = { mode, rounds: ROUNDS, unitsPerSample: UNITS, spansPerUnit: DEPTH, ...perSpanFigures(perUnit, DEPTH) };
   return {
     ...result,
     exported: {
@@ -196,8 +258,68 @@ async function measure(mode) {
   };
 }
 
+/** Per-span figures of one shape from the rounds: net of the untraced variant, ratio to OTel. */
+function perSpanFigures(perUnit, spansPerUnit) {
+  const out = {};
+  for (const metric of ["cpu", "wall"]) {
+    const perSpan = Object.fromEntries(Object.entries(perUnit).map(([k, v]) => [k, v[metric].map((x) => x / spansPerUnit)]));
+    const netOtel = pairedDiff(perSpan.otel, perSpan.none);
+    const netTracium = pairedDiff(perSpan.tracium, perSpan.none);
+    out[metric] = {
+      rawNsPerSpan: { none: summary(perSpan.none), otel: summary(perSpan.otel), tracium: summary(perSpan.tracium) },
+      netNsPerSpan: { otel: summary(netOtel), tracium: summary(netTracium) },
+      ratio: ratioOfMedians(netTracium, netOtel),
+    };
+  }
+  return out;
+}
+
+/**
+ * The long-lived shapes: one Tracium trace and one OTel root span, each active around every sample
+ * of its variant for the whole run, promoted to old space by major GCs before the first round.
+ */
+async function measureLongLived() {
+  const longTrace = client.startTrace({ agentName: "bench-long-lived" });
+  const otelRoot = tracer.startSpan("long-lived");
+  const otelCtx = otelTrace.setSpan(context.active(), otelRoot);
+  const inLongTrace = (fn) => longTrace.run(fn);
+  const inOtelRoot = (fn) => context.with(otelCtx, fn);
+  gc();
+  gc();
+  const shapes = [
+    ["flat", plainFlat, otelFlat, traciumFlat, false],
+    ["nested", plainDeep, otelDeep, traciumDeep, false],
+    ["await", plainDeepAsync, otelDeepAsync, traciumDeepAsync, true],
+  ];
+  const out = {};
+  for (const [shape, plain, otel, tr, isAsync] of shapes) {
+    const variants = [
+      { name: "none", sample: sampler(plain, isAsync, undefined, undefined, LONG_CHUNK) },
+      { name: "otel", sample: sampler(otel, isAsync, inOtelRoot, otelFlush, LONG_CHUNK) },
+      { name: "tracium", sample: sampler(tr, isAsync, inLongTrace, undefined, LONG_CHUNK) },
+    ];
+    const otelBefore = otelExported;
+    const traciumBefore = traciumExported;
+    log(`spans (long-lived trace, ${shape}): ${ROUNDS} rounds × ${LONG_UNITS} units × ${LONG} spans`);
+    const perUnit = await runRounds(variants, { rounds: ROUNDS, warmup: WARMUP, ops: LONG_UNITS, log });
+    await provider.forceFlush();
+    out[shape] = {
+      mode: shape,
+      rounds: ROUNDS,
+      unitsPerSample: LONG_UNITS,
+      spansPerUnit: LONG,
+      ...perSpanFigures(perUnit, LONG),
+      exported: { expected: (ROUNDS + WARMUP) * LONG_UNITS * LONG, otel: otelExported - otelBefore, tracium: traciumExported - traciumBefore },
+    };
+  }
+  longTrace.end();
+  otelRoot.end();
+  return out;
+}
+
 const sync = await measure("sync");
 const awaited = await measure("await");
-emit({ bench: "spans", sync, await: awaited, sink: sink > 0 });
+const longLived = await measureLongLived();
+emit({ bench: "spans", sync, await: awaited, longLived, sink: sink > 0 });
 await client.shutdown();
 await provider.shutdown();
