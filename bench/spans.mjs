@@ -317,8 +317,10 @@ async function measureLongLived() {
   return out;
 }
 
-const sync = await measure("sync");
-const awaited = await measure("await");
+// --long-only: just the long-lived trace shapes (a quicker run while working on the engine).
+const longOnly = process.argv.includes("--long-only");
+const sync = longOnly ? undefined : await measure("sync");
+const awaited = longOnly ? undefined : await measure("await");
 const longLived = await measureLongLived();
 emit({ bench: "spans", sync, await: awaited, longLived, sink: sink > 0 });
 await client.shutdown();

@@ -56,6 +56,10 @@ export class Span {
   readonly owner: Trace;
   private readonly perfStart: number;
   private failed = false;
+  /** @internal The trace's list of open spans (see `Trace.openHead`). */
+  openPrev: Span | undefined = undefined;
+  /** @internal */
+  openNext: Span | undefined = undefined;
 
   /** @internal Create spans with `trace.span()`, `span.span()` or `tracium.startSpan()`. */
   constructor(owner: Trace, parent: Span | undefined, options: SpanOptions | undefined) {

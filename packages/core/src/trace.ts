@@ -73,7 +73,12 @@ export class Trace {
   private userModelId: boolean;
   private failedReason: string | undefined;
   private readonly userSummary: Record<string, unknown> = {};
-  private readonly open = new Set<Span>();
+  /**
+   * The newest open span; open spans are linked through `Span.openPrev`/`openNext`. Not a `Set`:
+   * a long-lived trace sits in old space, and a collection it owns that young spans are written
+   * into keeps them alive through minor GCs (bench/, long-lived trace shapes).
+   */
+  private openHead: Span | undefined;
   private readonly totals = new SummaryAccumulator();
   private implicitRoot: Span | undefined;
 
@@ -261,7 +266,10 @@ export class Trace {
     if (this.implicit && !this.implicitRoot) this.implicitRoot = span;
     if (this.recording) {
       this.ensureStarted();
-      this.open.add(span);
+      const head = this.openHead;
+      if (head !== undefined) head.openPrev = span;
+      span.openNext = head;
+      this.openHead = span;
       this.client.emit({ kind: "span_start", trace: this.data, span: span.data });
     }
     return span;
@@ -270,7 +278,7 @@ export class Trace {
   /** @internal */
   onSpanEnd(span: Span): void {
     if (this.recording) {
-      this.open.delete(span);
+      this.unlinkOpen(span);
       this.client.priceSpan(span.data);
       if (this.data.endedAt === undefined) this.rollUp(span);
       this.client.emit({ kind: "span_end", trace: this.data, span: span.data });
@@ -279,6 +287,17 @@ export class Trace {
       if (span.status === "failed") this.failedReason = span.data.error ?? "failed";
       this.end();
     }
+  }
+
+  private unlinkOpen(span: Span): void {
+    const prev = span.openPrev;
+    const next = span.openNext;
+    if (prev !== undefined) prev.openNext = next;
+    else if (this.openHead === span) this.openHead = next;
+    else return; // not linked
+    if (next !== undefined) next.openPrev = prev;
+    span.openPrev = undefined;
+    span.openNext = undefined;
   }
 
   private rollUp(span: Span): void {
@@ -303,7 +322,11 @@ export class Trace {
     if (this.data.endedAt !== undefined) return;
     try {
       this.data.endedAt = Date.now();
-      for (const span of [...this.open]) {
+      const open: Span[] = [];
+      for (let s = this.openHead; s !== undefined; s = s.openNext) open.push(s);
+      // Oldest first, as a Set iterated them.
+      for (let i = open.length - 1; i >= 0; i--) {
+        const span = open[i]!;
         span.setMetadata({ ended_with_trace: true });
         span.end();
       }

@@ -174,6 +174,18 @@ describe("trace lifecycle", () => {
     expect(memory.records.at(-1)!.kind).toBe("trace_end");
   });
 
+  it("ends exactly the spans still open, oldest first, whatever order the others ended in", async () => {
+    const memory = setup();
+    await agentTrace({ agentName: "open-list" }, (trace) => {
+      const spans = ["a", "b", "c", "d", "e", "f"].map((name) => trace.startSpan({ name }));
+      // end the newest, the oldest and one in the middle; ending twice is a no-op
+      for (const i of [5, 0, 3, 3]) spans[i]!.end();
+    });
+    const ends = memory.records.filter((r) => r.kind === "span_end").map((r) => (r.kind === "span_end" ? r.span : undefined)!);
+    expect(ends.map((s) => s.name)).toEqual(["f", "a", "d", "b", "c", "e"]);
+    expect(ends.filter((s) => s.metadata.ended_with_trace === true).map((s) => s.name)).toEqual(["b", "c", "e"]);
+  });
+
   it("a span outside any trace gets an implicit trace that ends with it", async () => {
     const memory = setup({ defaultAgentName: "implicit-agent" });
     const s = startSpan({ spanType: "llm", name: "lonely", modelId: "gpt-4o" });
