@@ -6,8 +6,8 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { appPackageName } from "../src/app-name.js";
-import { resolveConfig } from "../src/config.js";
+import { appPackageName } from "../src/util/app-name.js";
+import { resolveConfig } from "../src/config/config.js";
 
 let root: string;
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { instrument, logger, patchProviderModule, registerPlugin, versionInRange, type TraciumPlugin } from "../src/index.js";
-import { state } from "../src/state.js";
+import { state } from "../src/context/state.js";
 
 describe("versionInRange", () => {
   it.each([
@@ -43,7 +43,7 @@ function sdkPlugin(patched: Set<unknown>): TraciumPlugin {
 
 describe("patching by shape, never silently", () => {
   const lines: string[] = [];
-  let saved: Map<string, TraciumPlugin>;
+  let saved: Map<string, object>;
   beforeEach(() => {
     lines.length = 0;
     saved = new Map(state.plugins);

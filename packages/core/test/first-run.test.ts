@@ -7,10 +7,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { resolveConfig } from "../src/config.js";
-import { createExporters } from "../src/exporter-factory.js";
-import { FileExporter } from "../src/exporters/file.js";
-import { logger } from "../src/logger.js";
+import { resolveConfig } from "../src/config/config.js";
+import { createExporters } from "../src/export/exporter-factory.js";
+import { FileExporter } from "../src/export/exporters/file.js";
+import { logger } from "../src/util/logger.js";
 import { T0, endSpan, finishedTraceRecords, makeSpan, makeTrace } from "./exporters/fixtures.js";
 
 let dir: string;

@@ -1,6 +1,6 @@
 import { init, type TraciumOptions } from "../src/index.js";
-import { MemoryExporter } from "../src/exporters/memory.js";
-import type { SpanData, TraceData } from "../src/records.js";
+import { MemoryExporter } from "../src/export/exporters/memory.js";
+import type { SpanData, TraceData } from "../src/model/records.js";
 
 /** Inits the global client with a memory exporter and returns it. */
 export function setup(options: TraciumOptions = {}): MemoryExporter {

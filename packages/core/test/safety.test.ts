@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { agentTrace, init, logger, resolveConfig, sanitize, span } from "../src/index.js";
-import { MemoryExporter } from "../src/exporters/memory.js";
+import { MemoryExporter } from "../src/export/exporters/memory.js";
 import { onlyTrace, setup } from "./helpers.js";
 
 let lines: string[] = [];

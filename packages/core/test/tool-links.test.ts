@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { agentTrace, configureToolLinks, resetToolLinks, span, startSpan, tool, toolLinkStats, type SpanData } from "../src/index.js";
-import { normalizeToolCalls, toolArgsKey, toolResultIds, ToolCallTable } from "../src/tool-links.js";
+import { normalizeToolCalls, toolArgsKey, toolResultIds, ToolCallTable } from "../src/tracing/tool-links/index.js";
 import { setup, tick } from "./helpers.js";
 
 afterEach(() => {

@@ -2,10 +2,10 @@
  * Planning the next API call of a trace from its lane.
  */
 import { describe, expect, it } from "vitest";
-import { planNext } from "../../src/delivery/batch.js";
-import type { QueueEntry } from "../../src/delivery/lanes.js";
-import { LlmStepCollector } from "../../src/delivery/llm-steps.js";
-import type { ExportRecord } from "../../src/records.js";
+import { planNext } from "../../src/export/delivery/batch.js";
+import type { QueueEntry } from "../../src/export/delivery/lanes.js";
+import { LlmStepCollector } from "../../src/export/delivery/llm-steps.js";
+import type { ExportRecord } from "../../src/model/records.js";
 import { T0, endSpan, makeSpan, makeTrace } from "../exporters/fixtures.js";
 
 const entries = (records: ExportRecord[]): QueueEntry[] => records.map((record, i) => ({ seq: i + 1, record, bytes: 1 }));

@@ -2,7 +2,7 @@
  * The serverless circuit breaker: when a flush on the caller's path may wait for delivery.
  */
 import { describe, expect, it } from "vitest";
-import { CircuitBreaker } from "../../src/delivery/breaker.js";
+import { CircuitBreaker } from "../../src/export/delivery/breaker.js";
 
 describe("circuit breaker", () => {
   it("lets the caller wait while healthy, not after a failure, once per cool-down, and again after a success", () => {

@@ -2,8 +2,8 @@
  * Base URL checks and the cheap record size estimate.
  */
 import { describe, expect, it } from "vitest";
-import { checkBaseUrl, isLoopbackHost } from "../../src/delivery/endpoint.js";
-import { estimateJsonBytes, estimateRecordBytes } from "../../src/delivery/size.js";
+import { checkBaseUrl, isLoopbackHost } from "../../src/export/delivery/endpoint.js";
+import { estimateJsonBytes, estimateRecordBytes } from "../../src/export/delivery/size.js";
 import { T0, endSpan, makeSpan, makeTrace } from "../exporters/fixtures.js";
 
 describe("base URL check", () => {

@@ -2,8 +2,8 @@
  * The per-trace lane queue: bounds, readiness, and flush waiters.
  */
 import { describe, expect, it } from "vitest";
-import { LaneQueue } from "../../src/delivery/lanes.js";
-import type { ExportRecord } from "../../src/records.js";
+import { LaneQueue } from "../../src/export/delivery/lanes.js";
+import type { ExportRecord } from "../../src/model/records.js";
 import { makeTrace } from "../exporters/fixtures.js";
 
 const start = (trace = makeTrace()): ExportRecord => ({ kind: "trace_start", trace });

@@ -6,8 +6,8 @@
 import { createServer, type Server } from "node:http";
 import type { Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { MAX_RESPONSE_CHARS } from "../../src/delivery/http.js";
-import { NodeHttpTransport } from "../../src/delivery/node-http.js";
+import { MAX_RESPONSE_CHARS } from "../../src/export/delivery/http.js";
+import { NodeHttpTransport } from "../../src/export/delivery/node-http.js";
 
 let server: Server | undefined;
 let transport: NodeHttpTransport | undefined;

@@ -2,7 +2,7 @@
  * Retry policy: status classification, Retry-After, backoff with full jitter.
  */
 import { describe, expect, it } from "vitest";
-import { MAX_RETRY_AFTER_MS, backoffDelay, classifyStatus, parseRetryAfter } from "../../src/delivery/retry.js";
+import { MAX_RETRY_AFTER_MS, backoffDelay, classifyStatus, parseRetryAfter } from "../../src/export/delivery/retry.js";
 
 describe("retry policy", () => {
   it("retries network errors, 408, 429 and 5xx; stops on auth; re-creates on 404; rejects other statuses", () => {

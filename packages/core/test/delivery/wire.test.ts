@@ -10,7 +10,7 @@ import {
   toLlmStep,
   toSpanBody,
   toTraceCreateBody,
-} from "../../src/wire.js";
+} from "../../src/export/wire.js";
 import { T0, endSpan, endTrace, makeSpan, makeTrace } from "../exporters/fixtures.js";
 
 describe("wire mapping", () => {

@@ -2,8 +2,8 @@
  * The console exporter prints a readable tree per trace when it ends.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ConsoleExporter } from "../../src/exporters/console.js";
-import type { ExportRecord } from "../../src/records.js";
+import { ConsoleExporter } from "../../src/export/exporters/console.js";
+import type { ExportRecord } from "../../src/model/records.js";
 import { T0, captureLogs, endSpan, endTrace, makeSpan, makeTrace } from "./fixtures.js";
 
 let logs: ReturnType<typeof captureLogs>;

@@ -8,9 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { FileExporter } from "../../src/exporters/file.js";
-import type { ExportRecord } from "../../src/records.js";
-import { toSpanBody } from "../../src/wire.js";
+import { FileExporter } from "../../src/export/exporters/file.js";
+import type { ExportRecord } from "../../src/model/records.js";
+import { toSpanBody } from "../../src/export/wire.js";
 import { T0, captureLogs, endSpan, endTrace, finishedTraceRecords, makeSpan, makeTrace } from "./fixtures.js";
 
 let dir: string;
@@ -188,7 +188,7 @@ describe("file exporter", () => {
     const esbuild = (await import(esbuildPath!)) as { build: (o: Record<string, unknown>) => Promise<unknown> };
     const bundle = join(dir, "file-exporter.mjs");
     await esbuild.build({
-      entryPoints: [fileURLToPath(new URL("../../src/exporters/file.ts", import.meta.url))],
+      entryPoints: [fileURLToPath(new URL("../../src/export/exporters/file.ts", import.meta.url))],
       bundle: true,
       platform: "node",
       format: "esm",

@@ -1,7 +1,7 @@
 /** Record builders for the exporter and delivery tests. */
 import { randomUUID } from "node:crypto";
-import { logger } from "../../src/logger.js";
-import type { ExportRecord, SpanData, TraceData } from "../../src/records.js";
+import { logger } from "../../src/util/logger.js";
+import type { ExportRecord, SpanData, TraceData } from "../../src/model/records.js";
 
 /** 2026-03-01T12:00:00.000Z */
 export const T0 = Date.UTC(2026, 2, 1, 12, 0, 0, 0);

@@ -4,7 +4,7 @@
  * exporter pointed at the collector with fast retries (shut down after each test).
  */
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
-import { TraciumHttpExporter, type TraciumHttpExporterOptions } from "../../src/exporters/tracium-http.js";
+import { TraciumHttpExporter, type TraciumHttpExporterOptions } from "../../src/export/exporters/tracium-http.js";
 import { Collector } from "./collector.js";
 import { API_KEY, captureLogs, keyLeaks } from "./fixtures.js";
 

@@ -1,6 +1,6 @@
 /** Line-aligned chunks: what one write(2) of the file exporter carries. */
 import { describe, expect, it } from "vitest";
-import { lineChunks } from "../../src/exporters/jsonl-append.js";
+import { lineChunks } from "../../src/export/exporters/jsonl-append.js";
 
 describe("lineChunks", () => {
   it("packs whole lines up to the limit, in order, with each line's end offset", () => {

@@ -2,8 +2,8 @@
  * The memory and none exporters.
  */
 import { describe, expect, it } from "vitest";
-import { MemoryExporter } from "../../src/exporters/memory.js";
-import { NoopExporter } from "../../src/exporters/none.js";
+import { MemoryExporter } from "../../src/export/exporters/memory.js";
+import { NoopExporter } from "../../src/export/exporters/none.js";
 import { finishedTraceRecords, makeSpan, makeTrace } from "./fixtures.js";
 
 describe("memory exporter", () => {

@@ -3,7 +3,7 @@
  * succeed, gives up on what cannot, never throws, never blocks the caller, never leaks the key.
  */
 import { describe, expect, it } from "vitest";
-import type { ExportRecord } from "../../src/records.js";
+import type { ExportRecord } from "../../src/model/records.js";
 import { deadUrl, type Received } from "./collector.js";
 import { T0, endSpan, endTrace, finishedTraceRecords, makeSpan, makeTrace } from "./fixtures.js";
 import { useHttpHarness } from "./http-harness.js";

@@ -3,7 +3,7 @@
  * semantics (what was queued at call time, not what keeps arriving).
  */
 import { describe, expect, it } from "vitest";
-import type { ExportRecord } from "../../src/records.js";
+import type { ExportRecord } from "../../src/model/records.js";
 import { deadUrl } from "./collector.js";
 import { T0, endSpan, endTrace, makeSpan, makeTrace } from "./fixtures.js";
 import { useHttpHarness } from "./http-harness.js";

@@ -2,9 +2,9 @@
  * The exact requests the Tracium HTTP exporter sends, checked on a real local HTTP server.
  */
 import { describe, expect, it } from "vitest";
-import type { ExportRecord } from "../../src/records.js";
+import type { ExportRecord } from "../../src/model/records.js";
 import { API_KEY, T0, endSpan, endTrace, finishedTraceRecords, makeSpan, makeTrace } from "./fixtures.js";
-import type { TraciumHttpExporter } from "../../src/exporters/tracium-http.js";
+import type { TraciumHttpExporter } from "../../src/export/exporters/tracium-http.js";
 import { useHttpHarness } from "./http-harness.js";
 
 const harness = useHttpHarness();

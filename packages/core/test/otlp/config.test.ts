@@ -1,8 +1,8 @@
 /** `exporter: "otlp"` / `"otel"` and the OTEL_* environment. */
 import { afterEach, describe, expect, it } from "vitest";
 import { logger, resolveConfig, shutdown } from "../../src/index.js";
-import { resolveOtlpConfig } from "../../src/otlp/config.js";
-import { createExporters } from "../../src/exporter-factory.js";
+import { resolveOtlpConfig } from "../../src/config/otlp.js";
+import { createExporters } from "../../src/export/exporter-factory.js";
 
 afterEach(async () => {
   await shutdown();

@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { gunzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { agentTrace, init, shutdown, stats } from "../../src/index.js";
-import { OtlpHttpExporter } from "../../src/otlp/exporter.js";
+import { OtlpHttpExporter } from "../../src/export/otlp/exporter.js";
 import { deadUrl } from "../exporters/collector.js";
 
 interface Got {

@@ -6,9 +6,9 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { agentTrace, shutdown, type SpanData, type TraceData } from "../../src/index.js";
-import { inputContent, outputContent } from "../../src/otlp/content.js";
-import { mapSpan, mapTrace } from "../../src/otlp/mapping.js";
-import type { AttrValue, OtlpSpan } from "../../src/otlp/model.js";
+import { inputContent, outputContent } from "../../src/export/otlp/content.js";
+import { mapSpan, mapTrace } from "../../src/export/otlp/mapping.js";
+import type { AttrValue, OtlpSpan } from "../../src/export/otlp/model.js";
 import { setup } from "../helpers.js";
 
 afterEach(async () => {

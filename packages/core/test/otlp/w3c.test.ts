@@ -1,8 +1,8 @@
 /** The W3C id rule, traceparent/tracestate handling, inject/extract and agentTrace({ parent }). */
 import { afterEach, describe, expect, it } from "vitest";
 import { agentTrace, captureContext, extract, inject, runInContext, shutdown, span, startTrace, type SpanData } from "../../src/index.js";
-import { hexId, spanIdFromW3C, uuidFromHex32, w3cRootSpanId, w3cSpanId, w3cTraceId } from "../../src/otlp/ids.js";
-import { parseTraceparent, parseTracestate } from "../../src/propagation/w3c.js";
+import { hexId, spanIdFromW3C, uuidFromHex32, w3cRootSpanId, w3cSpanId, w3cTraceId } from "../../src/export/otlp/ids.js";
+import { parseTraceparent, parseTracestate } from "../../src/tracing/w3c.js";
 import { setup } from "../helpers.js";
 
 afterEach(async () => {

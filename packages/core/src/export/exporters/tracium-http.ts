@@ -1,0 +1,589 @@
+/**
+ * The `tracium` exporter: delivers records to the Tracium ingestion API over HTTP, in the
+ * background, in order per trace, batched, with retries, within bounded memory.
+ * See DESIGN.md "Wire protocol" and "Delivery".
+ */
+import { DEFAULT_BASE_URL } from "../../config/config.js";
+import { logger } from "../../util/logger.js";
+import type { ExportRecord, Exporter, ExporterStats, FlushOptions, TraceData } from "../../model/records.js";
+import { endsAsFailure, toCompleteBody, toFailBody, toTraceCreateBody } from "../wire.js";
+import { planNext, spansBody, type Plan } from "../delivery/batch.js";
+import { CircuitBreaker } from "../delivery/breaker.js";
+import { checkBaseUrl } from "../delivery/endpoint.js";
+import type { HttpOutcome } from "../delivery/http.js";
+import { Interrupt } from "../delivery/interrupt.js";
+import { LaneQueue, type Lane } from "../delivery/lanes.js";
+import { LlmStepCollector } from "../delivery/llm-steps.js";
+import { intOption } from "../delivery/options.js";
+import { backoffDelay, classifyStatus, type CallKind } from "../delivery/retry.js";
+import { shrinkRecordJson } from "../delivery/shrink.js";
+import { estimateRecordBytes } from "../delivery/size.js";
+import { Slots } from "../delivery/slots.js";
+import { BatchTimer } from "../delivery/batch-timer.js";
+import { sleep, withTimeout } from "../delivery/timers.js";
+import { createTransport, type Transport } from "../delivery/transport.js";
+
+/** Options of {@link TraciumHttpExporter}. */
+export interface TraciumHttpExporterOptions {
+  /** Sent as `X-API-Key`; never logged. */
+  apiKey: string;
+  /** API root without `/v1`. Default `https://api.tracium.ai`. */
+  baseUrl?: string;
+  /** This SDK's version, for `User-Agent: tracium-js/<v>` and `X-Tracium-SDK-Version`. */
+  sdkVersion: string;
+  /**
+   * Sends through this `fetch` (tests, proxies) instead of the built-in `node:http` transport.
+   * Its connections may then hold the process while a request is in flight (up to `timeoutMs`).
+   */
+  fetch?: typeof fetch;
+  /** Per-request timeout, ms. Default 10000. */
+  timeoutMs?: number;
+  /** Records queued at most (including in flight); more are dropped and counted. Default 10000. */
+  maxQueueSize?: number;
+  /** Estimated bytes queued at most. Default 50 MB. */
+  maxQueueBytes?: number;
+  /** Spans per request. Default and maximum 1000 (the API's limit). */
+  maxBatchSize?: number;
+  /** How long records may wait to be batched, ms. Default 1000. */
+  flushIntervalMs?: number;
+  /** Retries of a request after the first attempt. Default 5. */
+  maxRetries?: number;
+  /** Allow plain `http://` to a non-loopback host (the API key then travels unencrypted). */
+  allowInsecureHttp?: boolean;
+  /** Requests in flight at once (different traces). Default 4. */
+  concurrency?: number;
+  /** Base of the exponential backoff, ms. Default 500. */
+  retryBaseMs?: number;
+  /** Longest backoff between two attempts, ms (a `Retry-After` may ask for up to 60 s). Default 30000. */
+  retryMaxMs?: number;
+  /** Soft size limit of one spans request, bytes. Default 5 MB; lowered when the API answers 413. */
+  maxRequestBytes?: number;
+  /** After a failed request, how long a `failFast` flush stops waiting for delivery, ms. Default 30000. */
+  breakerCoolDownMs?: number;
+}
+
+/** The API accepts at most this many spans per request. */
+export const MAX_SPANS_PER_REQUEST = 1000;
+
+type Result = "sent" | "failed" | "dropped";
+
+/** Smallest request size limit a 413 can lower it to. */
+const MIN_REQUEST_BYTES = 1024;
+/** Time the exit drain waits, at its deadline, for aborted requests to settle (for exact stats). */
+const ABORT_SETTLE_MS = 100;
+
+interface Call {
+  /** Path under the base URL, read at each attempt: the trace's remote id can change in between. */
+  path: () => string;
+  body: string;
+  /** For log lines: never contains the key. */
+  what: string;
+  kind: CallKind;
+  trace: TraceData;
+}
+
+/**
+ * Sends traces to the Tracium API. `export()` only queues (O(1), no I/O, never throws); a
+ * background pump sends, per trace in order: create → spans (coalesced, ≤ maxBatchSize per
+ * request) → complete/fail, several traces at once.
+ */
+export class TraciumHttpExporter implements Exporter {
+  readonly name = "tracium";
+
+  private readonly queue: LaneQueue;
+  private readonly steps = new LlmStepCollector();
+  private readonly slots: Slots;
+  /** Aborts requests in flight: at shutdown, and at the exit drain's deadline. */
+  private readonly requests: Interrupt;
+  /** Ends retry waits early: at shutdown, and when the exit drain starts. */
+  private readonly waits: Interrupt;
+  private readonly breaker: CircuitBreaker;
+  private readonly running = new Set<Promise<void>>();
+  private readonly transport: Transport;
+  private readonly base: string = "";
+  private readonly headers: Record<string, string>;
+  private readonly timeoutMs: number;
+  private readonly maxBatchSize: number;
+  private maxRequestBytes: number;
+  private readonly maxRetries: number;
+  private readonly retryBaseMs: number;
+  private readonly retryMaxMs: number;
+  /** Traces waiting for a retry at once; beyond it no new trace starts (a down API is not hammered). */
+  private readonly maxRetrying: number;
+
+  private sent = 0;
+  private failed = 0;
+  private dropped = 0;
+  private superseded = 0;
+  private retrying = 0;
+  /** The exit drain is running: no retries, a failed attempt is dropped. */
+  private draining = false;
+  /** Why nothing is sent any more (bad configuration, rejected key), or undefined. */
+  private halted: string | undefined;
+  private closing = false;
+  private closed = false;
+  private shutdownPromise: Promise<void> | undefined;
+  private readonly batchTimer: BatchTimer;
+
+  constructor(options: TraciumHttpExporterOptions) {
+    const apiKey = typeof options.apiKey === "string" ? options.apiKey.trim() : "";
+    logger.addSecret(apiKey);
+    logger.addSecret(options.apiKey);
+    const version = String(options.sdkVersion || "unknown");
+    this.headers = {
+      "X-API-Key": apiKey,
+      "Content-Type": "application/json",
+      "User-Agent": `tracium-js/${version}`,
+      "X-Tracium-SDK-Version": version,
+    };
+    this.timeoutMs = intOption("timeoutMs", options.timeoutMs, 10_000, 1);
+    this.maxBatchSize = intOption("maxBatchSize", options.maxBatchSize, MAX_SPANS_PER_REQUEST, 1, MAX_SPANS_PER_REQUEST);
+    this.maxRequestBytes = intOption("maxRequestBytes", options.maxRequestBytes, 5 * 1024 * 1024, 1024);
+    this.batchTimer = new BatchTimer(() => this.pump(), intOption("flushIntervalMs", options.flushIntervalMs, 1_000, 0));
+    this.maxRetries = intOption("maxRetries", options.maxRetries, 5, 0, 100);
+    this.retryBaseMs = intOption("retryBaseMs", options.retryBaseMs, 500, 0);
+    this.retryMaxMs = intOption("retryMaxMs", options.retryMaxMs, 30_000, 0);
+    const concurrency = intOption("concurrency", options.concurrency, 4, 1, 64);
+    this.slots = new Slots(concurrency);
+    this.maxRetrying = concurrency * 4;
+    // Every request in flight and every retry wait listens on one of these signals; both are
+    // bounded (by concurrency and maxRetrying), so raise Node's leak warning threshold to that bound.
+    this.requests = new Interrupt(2 * concurrency + 8);
+    this.waits = new Interrupt(this.maxRetrying + 8);
+    this.breaker = new CircuitBreaker(intOption("breakerCoolDownMs", options.breakerCoolDownMs, 30_000, 0));
+    const fetchFn = options.fetch;
+    this.transport = createTransport(typeof fetchFn === "function" ? fetchFn : undefined, concurrency);
+    this.queue = new LaneQueue({
+      maxRecords: intOption("maxQueueSize", options.maxQueueSize, 10_000, 1),
+      maxBytes: intOption("maxQueueBytes", options.maxQueueBytes, 50 * 1024 * 1024, 1024),
+      maxLanes: 10_000,
+    });
+
+    const endpoint = checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, options.allowInsecureHttp === true);
+    if (endpoint.ok) this.base = endpoint.base;
+    const problem = !apiKey
+      ? "no API key was given"
+      : // fetch rejects header values with control or non-Latin-1 characters: every request would fail.
+        /[^\x21-\x7e]/.test(apiKey)
+        ? "the API key contains characters that cannot be sent in an HTTP header"
+        : fetchFn !== undefined && typeof fetchFn !== "function"
+          ? "the fetch option is not a function"
+          : endpoint.ok
+            ? undefined
+            : endpoint.reason;
+    if (problem) this.halt(`Tracium HTTP exporter disabled: ${problem}; traces will not be sent`);
+  }
+
+  /** Queues a record for delivery. O(1), synchronous, no I/O, never throws. */
+  export(record: ExportRecord): void {
+    try {
+      if (this.closing || this.halted !== undefined) {
+        this.dropped++;
+        return;
+      }
+      if (!this.queue.push(record, estimateRecordBytes(record))) {
+        this.dropped++;
+        logger.once(
+          "warn",
+          "tracium-http:queue-full",
+          "Tracium export queue is full; dropping records until it drains (is the API reachable? see stats().dropped)",
+        );
+        return;
+      }
+      this.schedule();
+    } catch (error) {
+      this.dropped++;
+      logger.once("error", "tracium-http:export", "could not queue a record for export", error);
+    }
+  }
+
+  /**
+   * Sends everything queued now (with its retries); resolves by `timeoutMs` at the latest, never
+   * rejects. With `failFast` (serverless), waits for one attempt only, and not at all while the
+   * API is failing: retries go on in the background.
+   */
+  async flush(timeoutMs: number, options?: FlushOptions): Promise<void> {
+    try {
+      if (this.closed || this.queue.count === 0) return;
+      const failFast = options?.failFast === true;
+      if (failFast && !this.breaker.allowWait()) return this.kick();
+      const settled = this.queue.whenSettled();
+      this.kick();
+      if (!failFast) {
+        await withTimeout(settled, timeoutMs);
+        return;
+      }
+      const failure = this.breaker.nextFailure();
+      const done = await withTimeout(Promise.race([settled, failure.promise]), timeoutMs);
+      failure.cancel();
+      // Out of budget with no answer: as good as down for a caller that waits (a hanging API).
+      if (!done) this.breaker.failure();
+    } catch (error) {
+      logger.once("error", "tracium-http:flush", "flush failed", error);
+    }
+  }
+
+  /**
+   * The exit drain: one bounded last attempt for everything queued (a retry that was waiting goes
+   * at once), no new retries; at `timeoutMs` what is in flight is aborted and what is left is
+   * dropped and counted. The exporter keeps working afterwards. Never rejects.
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    if (this.closed || this.halted !== undefined || this.queue.count === 0) return;
+    this.draining = true;
+    try {
+      const settled = this.queue.whenSettled();
+      this.waits.fire();
+      this.kick();
+      if (await withTimeout(settled, timeoutMs)) return;
+      this.requests.fire();
+      this.dropped += this.queue.dropWaiting();
+      await withTimeout(Promise.allSettled([...this.running]), ABORT_SETTLE_MS);
+    } catch (error) {
+      logger.once("error", "tracium-http:drain", "exit drain failed", error);
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** Flushes, then stops: aborts what is still in flight, drops what is still queued, clears timers. */
+  shutdown(timeoutMs: number): Promise<void> {
+    if (!this.shutdownPromise) this.shutdownPromise = this.doShutdown(timeoutMs);
+    return this.shutdownPromise;
+  }
+
+  /** Delivery counters; `queued` includes records in flight or waiting for a retry. */
+  stats(): ExporterStats {
+    return { queued: this.queue.count, sent: this.sent, failed: this.failed, dropped: this.dropped, superseded: this.superseded };
+  }
+
+  private async doShutdown(timeoutMs: number): Promise<void> {
+    try {
+      const deadline = Date.now() + timeoutMs;
+      this.closing = true;
+      await this.flush(timeoutMs);
+      this.close();
+      // Aborted requests settle within a tick or two; wait a little so stats() is exact afterwards.
+      const rest = Math.min(1_000, Math.max(0, deadline - Date.now()));
+      await withTimeout(Promise.allSettled([...this.running]), rest);
+    } catch (error) {
+      logger.once("error", "tracium-http:shutdown", "shutdown failed", error);
+    }
+  }
+
+  private close(): void {
+    this.closed = true;
+    this.closing = true;
+    this.batchTimer.cancel();
+    this.requests.fire();
+    this.waits.fire();
+    this.transport.close();
+    this.slots.close();
+    this.dropped += this.queue.dropWaiting();
+    this.queue.releaseWaiters();
+  }
+
+  /** Stops sending for good (bad configuration or rejected key): what is queued is dropped. */
+  private halt(message: string): void {
+    if (this.halted === undefined) {
+      this.halted = message;
+      logger.error(message);
+    }
+    this.batchTimer.cancelInterval();
+    this.dropped += this.queue.dropWaiting();
+  }
+
+  /** Lets records gather for a batch, unless a full batch is already waiting. */
+  private schedule(): void {
+    if (!this.closed) this.batchTimer.schedule(this.queue.waiting >= this.maxBatchSize);
+  }
+
+  /** Runs the pump soon, off the caller's path and outside the caller's async context. */
+  private kick(): void {
+    if (!this.closed) this.batchTimer.now();
+  }
+
+  /** Starts the next call of each ready trace, as far as the concurrency limit allows. */
+  private pump(): void {
+    try {
+      while (!this.closed && this.halted === undefined && this.retrying < this.maxRetrying && this.queue.hasReady()) {
+        if (!this.slots.tryAcquire()) return;
+        const lane = this.queue.nextReady();
+        if (!lane) {
+          this.slots.release();
+          return;
+        }
+        const run: Promise<void> = this.runLane(lane)
+          .catch((error: unknown) => logger.once("error", "tracium-http:pump", "delivery failed unexpectedly", error))
+          .finally(() => this.running.delete(run));
+        this.running.add(run);
+      }
+    } catch (error) {
+      logger.once("error", "tracium-http:pump", "delivery failed unexpectedly", error);
+    }
+  }
+
+  /** Delivers the next call of one trace. Holds one slot on entry and gives it back on exit. */
+  private async runLane(lane: Lane): Promise<void> {
+    let plan: Plan | undefined;
+    try {
+      plan = planNext(lane.entries, { maxSpans: this.maxBatchSize, maxBytes: this.maxRequestBytes }, this.steps);
+      if (!plan) return;
+      this.queue.begin(lane, plan.count);
+      if (plan.kind === "end") lane.ended = true;
+      if (plan.kind === "spans") {
+        this.superseded += plan.superseded;
+        this.failed += plan.broken;
+        if (plan.broken > 0) logger.once("warn", "tracium-http:serialise", "a span could not be serialised to JSON and was not sent");
+        if (plan.spans.length > 0) await this.deliverSpans(lane, plan.trace, plan.spans);
+      } else {
+        const call = this.buildCall(lane, plan);
+        this.count(call ? await this.deliverWhole(lane, call) : "failed", 1);
+      }
+    } catch (error) {
+      // Never leave a lane stuck behind a record it cannot handle: give up on that record.
+      if (!plan && !lane.busy && lane.entries.length > 0) this.queue.begin(lane, 1);
+      this.failed += lane.inflight.length;
+      logger.once("error", "tracium-http:deliver", "delivery failed unexpectedly", error);
+    } finally {
+      if (lane.busy) this.queue.finish(lane);
+      this.slots.release();
+      this.pump();
+    }
+  }
+
+  private count(result: Result, n: number): void {
+    this[result] += n;
+  }
+
+  private spansCall(lane: Lane, trace: TraceData, spans: string[]): Call {
+    return {
+      path: () => `/agents/traces/${encodeURIComponent(lane.remoteId)}/spans`,
+      body: spansBody(spans),
+      what: `${spans.length} span(s) of trace ${trace.id}`,
+      kind: "spans",
+      trace,
+    };
+  }
+
+  /**
+   * Delivers spans and counts each. A batch the API refuses as too large (413) is split in
+   * halves, down to single spans; a single span is sent once more without its content.
+   */
+  private async deliverSpans(lane: Lane, trace: TraceData, spans: string[]): Promise<void> {
+    const call = this.spansCall(lane, trace, spans);
+    const result = await this.deliver(lane, call);
+    if (result !== "too_large") return this.count(result, spans.length);
+    this.lowerRequestLimit(call.body.length);
+    if (spans.length > 1) {
+      const half = Math.ceil(spans.length / 2);
+      await this.deliverSpans(lane, trace, spans.slice(0, half));
+      await this.deliverSpans(lane, trace, spans.slice(half));
+      return;
+    }
+    const smaller = shrinkRecordJson(spans[0] ?? "");
+    this.count(await this.deliverReduced(lane, call, smaller === undefined ? undefined : spansBody([smaller])), 1);
+  }
+
+  /** Delivers a create or end call; on 413, once more without its bulky content. */
+  private async deliverWhole(lane: Lane, call: Call): Promise<Result> {
+    const result = await this.deliver(lane, call);
+    if (result !== "too_large") return result;
+    return this.deliverReduced(lane, call, shrinkRecordJson(call.body));
+  }
+
+  /** Sends the reduced body of a record refused as too large; still too large (or none): failed. */
+  private async deliverReduced(lane: Lane, call: Call, body: string | undefined): Promise<Result> {
+    const result = body === undefined ? "too_large" : await this.deliver(lane, { ...call, body });
+    if (result !== "too_large") {
+      logger.once("warn", "tracium-http:413-reduced", `Tracium API refused a record as too large (HTTP 413); it was sent again without its content`);
+      return result;
+    }
+    logger.once("warn", "tracium-http:413", `Tracium API refused the ${call.what} as too large (HTTP 413), even without its content; counted as failed in stats()`);
+    return "failed";
+  }
+
+  /** After a 413, later batches stay at most half the size that was refused. */
+  private lowerRequestLimit(refusedBytes: number): void {
+    const limit = Math.max(MIN_REQUEST_BYTES, Math.floor(refusedBytes / 2));
+    if (limit >= this.maxRequestBytes) return;
+    logger.debug(`Tracium API refused ${refusedBytes} bytes as too large; requests now stay under ${limit} bytes`);
+    this.maxRequestBytes = limit;
+  }
+
+  /** The create or complete/fail call, or undefined when its body cannot be serialised. */
+  private buildCall(lane: Lane, plan: Extract<Plan, { kind: "create" | "end" }>): Call | undefined {
+    const trace = plan.trace;
+    try {
+      if (plan.kind === "create") {
+        return { path: () => "/agents/traces", body: JSON.stringify(toTraceCreateBody(trace)), what: `create of trace ${trace.id}`, kind: "create", trace };
+      }
+      const steps = this.steps.take(trace.id);
+      const fail = endsAsFailure(trace);
+      const body = JSON.stringify(fail ? toFailBody(trace, steps) : toCompleteBody(trace, steps));
+      const verb = fail ? "fail" : "complete";
+      return { path: () => `/agents/traces/${encodeURIComponent(lane.remoteId)}/${verb}`, body, what: `${verb} of trace ${trace.id}`, kind: "end", trace };
+    } catch (error) {
+      logger.once("warn", "tracium-http:serialise-trace", "a trace could not be serialised to JSON and was not sent", error);
+      return undefined;
+    }
+  }
+
+  /** One call with its retries. Never throws. */
+  private async deliver(lane: Lane, call: Call): Promise<Result | "too_large"> {
+    let attempt = 0;
+    let recreated = false;
+    for (;;) {
+      if (this.closed) return "dropped";
+      if (this.halted !== undefined) return "failed";
+      const cut = this.requests.signal;
+      const out = await this.post(call.path(), call.body, cut);
+      // Aborted by shutdown or by the exit drain's deadline: not delivered, not the API's fault.
+      if (out.status === 0 && (cut.aborted || this.closed)) return "dropped";
+      switch (classifyStatus(out.status, call.kind)) {
+        case "ok":
+          this.breaker.success();
+          if (call.kind === "create") this.adoptRemoteId(lane, out.body);
+          return "sent";
+        case "too_large":
+          return "too_large";
+        case "auth":
+          this.haltForAuth(out.status);
+          return "failed";
+        case "not_found":
+          if (call.kind === "create") {
+            this.logBaseUrlWrong();
+            return "failed";
+          }
+          if (!recreated) {
+            // The server does not know the trace (its create failed or was dropped): create it
+            // again once, then retry this call once.
+            recreated = true;
+            if (await this.recreate(lane, call.trace)) continue;
+            return "failed";
+          }
+          logger.once("warn", "tracium-http:404", `Tracium API answered 404 to the ${call.what}, even after re-creating the trace; giving up on it`);
+          return "failed";
+        case "retry": {
+          this.breaker.failure();
+          // The exit drain makes one attempt per call and no retries.
+          if (this.draining) return "dropped";
+          if (attempt >= this.maxRetries) {
+            logger.once(
+              "warn",
+              "tracium-http:retries",
+              `giving up on the ${call.what} after ${attempt + 1} attempts (last: ${describeOutcome(out)}); the records are counted as failed in stats()`,
+            );
+            return "failed";
+          }
+          const delay = out.retryAfterMs ?? backoffDelay(attempt, this.retryBaseMs, this.retryMaxMs);
+          attempt++;
+          logger.debug(`${call.what}: ${describeOutcome(out)}; retry ${attempt}/${this.maxRetries} in ${delay} ms`);
+          await this.pause(delay);
+          continue;
+        }
+        case "reject":
+          logger.once(
+            "warn",
+            `tracium-http:reject:${out.status}`,
+            out.status >= 300 && out.status < 400
+              ? `Tracium API redirected the ${call.what} (HTTP ${out.status} to ${out.location ?? "?"}); redirects are not followed, set the base URL to the final address`
+              : `Tracium API rejected the ${call.what} with HTTP ${out.status}: ${excerpt(out.body)}`,
+          );
+          return "failed";
+      }
+    }
+  }
+
+  private haltForAuth(status: number): void {
+    this.halt(
+      `Tracium API rejected the API key (HTTP ${status}); no more traces will be sent by this process. Check TRACIUM_API_KEY or the apiKey option (the key is not shown).`,
+    );
+  }
+
+  private logBaseUrlWrong(): void {
+    logger.once(
+      "error",
+      "tracium-http:create-404",
+      `Tracium API answered 404 to POST ${this.base}/agents/traces: the base URL looks wrong (it should be the API root, e.g. ${DEFAULT_BASE_URL}, without /v1)`,
+    );
+  }
+
+  /** Waits before a retry without holding a concurrency slot, so other traces keep flowing. */
+  private async pause(ms: number): Promise<void> {
+    this.retrying++;
+    if (this.slots.release()) this.kick();
+    try {
+      await sleep(ms, this.waits.signal);
+    } finally {
+      this.retrying--;
+    }
+    await this.slots.acquire();
+  }
+
+  /** Creates the trace again; false when retrying the call is pointless (404 on create, rejected key). */
+  private async recreate(lane: Lane, trace: TraceData): Promise<boolean> {
+    let body: string;
+    try {
+      body = JSON.stringify(toTraceCreateBody(trace));
+    } catch {
+      return false;
+    }
+    logger.debug(`trace ${trace.id} unknown to the API; creating it again`);
+    const out = await this.post("/agents/traces", body, this.requests.signal);
+    switch (classifyStatus(out.status, "create")) {
+      case "ok":
+        this.breaker.success();
+        this.adoptRemoteId(lane, out.body);
+        return true;
+      case "not_found":
+        this.logBaseUrlWrong();
+        return false;
+      case "auth":
+        this.haltForAuth(out.status);
+        return false;
+      default:
+        // e.g. a network error: the retry will tell.
+        return true;
+    }
+  }
+
+  private post(path: string, body: string, signal: AbortSignal): Promise<HttpOutcome> {
+    return this.transport.send(`${this.base}${path}`, this.headers, body, this.timeoutMs, signal);
+  }
+
+  /** Uses the id the server gave the trace, when it gave one that differs; garbage keeps the local id. */
+  private adoptRemoteId(lane: Lane, text: string): void {
+    let id: unknown;
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) {
+        const o = parsed as Record<string, unknown>;
+        id = o["id"] ?? o["trace_id"];
+      }
+    } catch {
+      // Not JSON: keep the local id.
+    }
+    if (typeof id === "number" && Number.isFinite(id)) id = String(id);
+    if (typeof id === "string" && id.length > 0 && id.length <= 256) {
+      if (id !== lane.remoteId) logger.debug(`trace ${lane.localId} is ${id} on the server`);
+      lane.remoteId = id;
+    } else {
+      logger.once("debug", "tracium-http:create-body", "the trace create response carried no id; using the local trace id");
+    }
+  }
+}
+
+function describeOutcome(out: HttpOutcome): string {
+  if (out.status !== 0) return `HTTP ${out.status}`;
+  if (out.timedOut) return "timed out";
+  const e = out.error;
+  const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : "";
+  return e instanceof Error ? `${e.message}${cause}` : "network error";
+}
+
+/** A short, single-line piece of a response body for a log line. */
+function excerpt(body: string): string {
+  const text = body.replace(/\s+/g, " ").trim();
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text || "(empty body)";
+}
