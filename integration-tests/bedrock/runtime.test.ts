@@ -113,6 +113,8 @@ describe.each(VERSIONS)("$label", (v) => {
       expect(answer!.output).toContain("21");
       const toolSpan = exporter.spans(traceId).find((s) => s.spanType === "tool")!;
       expect(toolSpan.metadata).toMatchObject({ tool_call_id: (ask!.toolCalls as Array<{ id: string }>)[0]!.id, llm_span_id: ask!.id });
+      // The next request's toolResult block (toolUseId) is read back: the answering llm span names the call and its tool span.
+      expect(answer!.metadata).toMatchObject({ tool_results_for: [(ask!.toolCalls as Array<{ id: string }>)[0]!.id], tool_span_ids: [toolSpan.id] });
     });
 
     it("error: the caller gets the SDK's exception object, the span is failed", async () => {

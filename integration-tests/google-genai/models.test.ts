@@ -189,6 +189,28 @@ describe.each(VERSIONS)("$label", (v: Version) => {
     expect(answer!.output).toBe("It is 21°C in Paris.");
     const toolSpan = exporter.spans(traceId).find((s) => s.spanType === "tool")!;
     expect(toolSpan.metadata).toMatchObject({ tool_call_id: `${ask!.id}:0`, llm_span_id: ask!.id, tool_call_inferred: true });
+    // The functionResponse carries no id: it answers the oldest unanswered call of that name.
+    expect(answer!.metadata).toMatchObject({ tool_results_for: [`${ask!.id}:0`], tool_span_ids: [toolSpan.id] });
+  });
+
+  it("tool call round trip with call ids: a functionResponse id names the call it answers, among two of the same tool", async () => {
+    const calls = [
+      { functionCall: { id: "fc-paris", name: "get_weather", args: { city: "Paris" } } },
+      { functionCall: { id: "fc-oslo", name: "get_weather", args: { city: "Oslo" } } },
+    ];
+    server.reply({ json: response({ parts: calls }) }, { json: response({ text: "Paris 21°C, Oslo 4°C." }) });
+    const ai = client(v, server);
+    const { traceId } = await inTrace(async () => {
+      const contents: unknown[] = [{ role: "user", parts: [{ text: "Weather in Paris and Oslo?" }] }];
+      const first = await ai.models.generateContent({ model: MODEL, contents, config: { tools: [WEATHER] } });
+      // Only Oslo's result is sent back, with its id.
+      const oslo = first.functionCalls.find((c: { id?: string }) => c.id === "fc-oslo");
+      contents.push(first.candidates[0].content, { role: "user", parts: [{ functionResponse: { id: oslo.id, name: oslo.name, response: { temperature_c: 4 } } }] });
+      return ai.models.generateContent({ model: MODEL, contents, config: { tools: [WEATHER] } });
+    });
+    const [ask, answer] = llm(traceId);
+    expect((ask!.toolCalls as Array<{ id: string }>).map((c) => c.id)).toEqual(["fc-paris", "fc-oslo"]);
+    expect(answer!.metadata!.tool_results_for).toEqual(["fc-oslo"]);
   });
 
   it("automatic function calling: one llm span per HTTP call", async () => {

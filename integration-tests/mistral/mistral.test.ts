@@ -3,7 +3,7 @@
  * contract (await, stream, break, error, tools, usage incl. cached tokens, embeddings, parse) and
  * byte-identical results with and without tracing (the SDK validates every response strictly).
  */
-import { agentTrace, instrument, registerPlugin, uninstrument } from "@tracium/core";
+import { agentTrace, instrument, registerPlugin, tool, uninstrument } from "@tracium/core";
 import { mistralPlugin } from "@tracium/mistral";
 import { openaiPlugin } from "@tracium/openai";
 import * as mistralNs from "@mistralai/mistralai";
@@ -111,6 +111,26 @@ describe("@mistralai/mistralai 2.x", () => {
     server.route(CHAT, sse(toolCallChunks()));
     await collect(await client().chat.stream({ model: MODEL, messages: MESSAGES, tools: TOOLS }));
     expect(only()).toMatchObject({ toolCalls: [{ id: "tc9XYZabc", function: { name: "get_weather", arguments: '{"city": "Paris"}' } }], usage: { inputTokens: 10, outputTokens: 6 } });
+  });
+
+  it("tool loop: the next request's tool message (camelCase toolCallId) names the call it answers and its tool span", async () => {
+    let round = 0;
+    server.route(CHAT, (_b, res) => json(res, 200, round++ === 0 ? toolCallCompletion() : chatCompletion("Sunny, 21°C in Paris.")));
+    const getWeather = tool("get_weather", async ({ city }: { city: string }) => ({ city, temperature_c: 21 }));
+    await agentTrace({ agentName: "mistral-tools" }, async () => {
+      const messages: Array<Record<string, unknown>> = [...MESSAGES];
+      const first = await client().chat.complete({ model: MODEL, messages: messages as never, tools: TOOLS });
+      const message = first.choices[0]!.message;
+      const call = message.toolCalls![0]!;
+      const out = await getWeather(JSON.parse(call.function.arguments as string) as { city: string });
+      messages.push(message as never, { role: "tool", toolCallId: call.id, name: call.function.name, content: JSON.stringify(out) });
+      await client().chat.complete({ model: MODEL, messages: messages as never, tools: TOOLS });
+    });
+    const spans = memory.spans();
+    const [ask, answer] = spans.filter((x) => x.spanType === "llm").sort((a, b) => a.startedAt - b.startedAt);
+    const toolSpan = spans.find((x) => x.spanType === "tool")!;
+    expect(toolSpan.metadata).toMatchObject({ tool_call_id: "abc123XYZ", llm_span_id: ask!.id });
+    expect(answer!.metadata).toMatchObject({ tool_results_for: ["abc123XYZ"], tool_span_ids: [toolSpan.id] });
   });
 
   it("embeddings.create: `inputs` recorded as input; one embedding span", async () => {

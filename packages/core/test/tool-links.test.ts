@@ -161,6 +161,50 @@ describe("shapes", () => {
     expect(toolResultIds({ messages: "nope" })).toEqual({ recent: [], all: [] });
     expect(toolResultIds(undefined)).toEqual({ recent: [], all: [] });
   });
+
+  it("finds tool results in Bedrock Converse, Gemini and Mistral requests", () => {
+    const bedrock = {
+      messages: [
+        { role: "user", content: [{ text: "hi" }] },
+        { role: "assistant", content: [{ toolUse: { toolUseId: "tooluse_1", name: "f", input: {} } }] },
+        { role: "user", content: [{ toolResult: { toolUseId: "tooluse_1", content: [{ json: { ok: true } }] } }] },
+      ],
+    };
+    expect(toolResultIds(bedrock)).toEqual({ recent: ["tooluse_1"], all: ["tooluse_1"] });
+    const gemini = {
+      messages: [
+        { role: "user", parts: [{ text: "hi" }] },
+        { role: "model", parts: [{ functionCall: { id: "fc-1", name: "f", args: {} } }, { functionCall: { name: "g", args: {} } }] },
+        { role: "user", parts: [{ functionResponse: { id: "fc-1", name: "f", response: {} } }, { functionResponse: { name: "g", response: {} } }] },
+      ],
+    };
+    expect(toolResultIds(gemini)).toEqual({ recent: ["fc-1", { name: "g" }], all: ["fc-1", { name: "g" }] });
+    // A bare Part as an item of `contents`.
+    expect(toolResultIds({ messages: [{ functionResponse: { id: "fc-2", name: "f", response: {} } }] }).all).toEqual(["fc-2"]);
+    const mistral = {
+      messages: [
+        { role: "user", content: "hi" },
+        { role: "assistant", content: "", toolCalls: [{ id: "abc123XYZ", function: { name: "f", arguments: "{}" } }] },
+        { role: "tool", toolCallId: "abc123XYZ", name: "f", content: "ok" },
+      ],
+    };
+    expect(toolResultIds(mistral)).toEqual({ recent: ["abc123XYZ"], all: ["abc123XYZ"] });
+  });
+
+  it("a result named only by its tool answers the oldest unanswered call of that name, once", () => {
+    const t = new ToolCallTable();
+    t.remember({ callId: "s1:0", llmSpanId: "s1", traceId: "T", name: "get_weather" });
+    t.remember({ callId: "s1:1", llmSpanId: "s1", traceId: "T", name: "get_weather" });
+    t.remember({ callId: "s1:2", llmSpanId: "s1", traceId: "T", name: "other" });
+    const first = t.awaitingResult("T", "get_weather")!;
+    expect(first.callId).toBe("s1:0");
+    t.resultSent(first);
+    expect(t.awaitingResult("T", "get_weather")!.callId).toBe("s1:1");
+    expect(t.awaitingResult("other-trace", "get_weather")).toBeUndefined();
+    t.claim(t.get("s1:1")!, "tool-span");
+    // Claimed by a tool span but its result not sent yet: still awaiting.
+    expect(t.awaitingResult("T", "get_weather")!.callId).toBe("s1:1");
+  });
 });
 
 describe("linking spans", () => {

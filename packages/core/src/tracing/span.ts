@@ -8,7 +8,7 @@ import { reportedCost, type ReportedCost } from "../model/cost/reported.js";
 import type { SpanData, Status, TokenUsage } from "../model/records.js";
 import { dataField, dataItems, dataRecord, isProxy } from "../util/plain-data.js";
 import { errorMessage, errorStack, errorType, sanitizeTags, withMessage } from "../capture/sanitize.js";
-import { onLlmInputRecorded, onToolCallIdSet, onToolCallsRecorded } from "./tool-links/index.js";
+import { onLlmInputRecorded, onToolCallIdSet, onToolCallsRecorded } from "./tool-links/links.js";
 import type { SpanOwner } from "./owners.js";
 import type { SpanOptions } from "./span-options.js";
 

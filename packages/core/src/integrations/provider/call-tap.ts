@@ -1,0 +1,155 @@
+/**
+ * The life of one traced provider call, whatever it returns: the plugin's hooks (each guarded),
+ * span metadata, the idle safety timer, and ending the span exactly once. `StreamTap` adds the
+ * stream, `PromiseTap` what the SDK method returned; this class knows neither.
+ */
+import { performance } from "node:perf_hooks";
+import { logger } from "../../util/logger.js";
+import type { Span } from "../../tracing/span.js";
+import { safeGet } from "./reflect.js";
+import type { AnyFunction } from "./shapes.js";
+import type { HttpResponseInfo, ProviderCallHooks, ProviderTapOptions } from "./types.js";
+
+/** Default for `ProviderTapOptions.idleTimeoutMs`: 10 minutes (the openai/anthropic SDKs' request timeout). */
+export const DEFAULT_PROVIDER_IDLE_TIMEOUT_MS = 600_000;
+
+export type Hooks = ProviderCallHooks<unknown, unknown>;
+
+export class CallTap {
+  private closed = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  protected readonly provider: string;
+  protected readonly startTime: number;
+  private readonly idleTimeoutMs: number;
+
+  constructor(
+    protected readonly span: Span,
+    protected readonly hooks: Hooks,
+    options: ProviderTapOptions,
+  ) {
+    this.provider = typeof options.provider === "string" && options.provider ? options.provider : "provider";
+    this.startTime = typeof options.startTime === "number" && Number.isFinite(options.startTime) ? options.startTime : performance.now();
+    const idle = options.idleTimeoutMs;
+    this.idleTimeoutMs = typeof idle === "number" && Number.isFinite(idle) && idle >= 0 ? idle : DEFAULT_PROVIDER_IDLE_TIMEOUT_MS;
+  }
+
+  /** True while this tap may still write to the span. */
+  protected get open(): boolean {
+    return !this.closed && !this.span.isEnded;
+  }
+
+  /** True once this tap ended the span (or saw it ended). */
+  protected get isClosed(): boolean {
+    return this.closed;
+  }
+
+  protected hook<K extends keyof Hooks>(name: K, ...args: Parameters<NonNullable<Hooks[K]>>): unknown {
+    if (name !== "hideChunk" && !this.open) return undefined;
+    const fn = this.hooks[name] as AnyFunction | undefined;
+    if (typeof fn !== "function") return undefined;
+    try {
+      return Reflect.apply(fn, this.hooks, args);
+    } catch (err) {
+      logger.once("warn", `provider-hook:${this.provider}:${String(name)}`, `${this.provider}: the ${String(name)} extractor failed; the call is unaffected`, err);
+      return undefined;
+    }
+  }
+
+  protected meta(values: Record<string, unknown>): void {
+    if (!this.open) return;
+    try {
+      this.span.setMetadata(values);
+    } catch {
+      // Span methods never throw; belt and braces.
+    }
+  }
+
+  /** (Re)starts the idle timer: a call that shows no sign of life for `idleTimeoutMs` is ended. */
+  protected armIdle(): void {
+    if (this.idleTimeoutMs <= 0 || !this.open) return;
+    try {
+      if (this.timer) {
+        this.timer.refresh();
+        return;
+      }
+      this.timer = setTimeout(() => this.idle(), this.idleTimeoutMs);
+      this.timer.unref?.();
+    } catch {
+      // No timer, no safety net: the trace end still ends the span.
+    }
+  }
+
+  private idle(): void {
+    this.timer = undefined;
+    if (this.closed) return;
+    if (this.span.isEnded) {
+      this.finish(); // ended elsewhere (its trace ended): just release the listener
+      return;
+    }
+    this.meta({ ended_by_timeout: true });
+    this.timedOut();
+  }
+
+  /** The idle timer fired on a live call. */
+  protected timedOut(): void {
+    this.finish();
+  }
+
+  /** Releases what a subclass holds (listeners) when the span ends. */
+  protected release(): void {}
+
+  /** Ends the span once and releases the timer and whatever `release` frees. */
+  protected finish(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    this.release();
+    try {
+      this.span.end();
+    } catch {
+      // Span.end never throws; belt and braces.
+    }
+  }
+
+  /** Marks the span failed with `error`, telling the plugin first. */
+  protected markFailed(error: unknown): void {
+    this.hook("onError", this.span, error);
+    try {
+      this.span.markFailed(error);
+    } catch {
+      // ignore
+    }
+  }
+
+  /** The call failed before a result was read (HTTP status, connection, body parse). */
+  fail(error: unknown): void {
+    if (!this.open) return;
+    const status = safeGet(error, "status");
+    if (typeof status === "number") this.meta({ http_status: status });
+    this.markFailed(error);
+    this.finish();
+  }
+
+  /** The response headers arrived. */
+  httpResponse(props: unknown): void {
+    if (!this.open) return;
+    const response = safeGet(props, "response");
+    const status = safeGet(response, "status");
+    const info: HttpResponseInfo = { status: typeof status === "number" ? status : undefined, response };
+    if (info.status !== undefined) this.meta({ http_status: info.status });
+    this.hook("onHttpResponse", this.span, info);
+    this.armIdle();
+  }
+
+  /** `asResponse()` resolved and nothing parses the body: end with the HTTP status. */
+  rawResponse(response: unknown): void {
+    if (!this.open) return;
+    const status = safeGet(response, "status");
+    if (typeof status === "number") this.meta({ http_status: status });
+    this.meta({ response_body_unread: true });
+    this.finish();
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * The promise tap: what a patched provider method returned, observed without changing it. An
+ * `APIPromise` stays the very same object (`withResponse()`, `asResponse()`, `parse()` and the
+ * SDK's helpers keep working, identity holds): HTTP and connection errors are seen through a side
+ * handler on its `responsePromise` (which consumes nothing), the result through its own
+ * `parseResponse` field wrapped in place (so the tap sees it when, and only when, someone reads
+ * it), and `asResponse()` alone ends the span with the HTTP status, leaving the body unread. A
+ * plain promise is chained, another thenable observed from the side. A result that is a stream
+ * goes to the stream tap.
+ */
+import { logger } from "../../util/logger.js";
+import { safeGet } from "./reflect.js";
+import { isApiPromiseLike, isAsyncIterableObject, isProviderStream, isThenable, type AnyFunction } from "./shapes.js";
+import { StreamTap } from "./stream-tap.js";
+
+/** One traced call: the value its method returned, and the stream it may resolve to. */
+export class PromiseTap extends StreamTap {
+  /** The parsed result (a value or a Stream). Returns it unchanged (a Stream is tapped in place). */
+  result<T>(value: T): T {
+    try {
+      if (!this.open || this.isStream) return value;
+      if (isProviderStream(value) || isAsyncIterableObject(value)) return this.tapStream(value);
+      this.hook("onResult", this.span, value);
+      this.finish();
+    } catch (err) {
+      logger.once("error", `provider-tap:${this.provider}:result`, `${this.provider}: internal error while recording a result`, err);
+      this.finish();
+    }
+    return value;
+  }
+
+  /**
+   * Attaches to the value a patched method returned and returns what the caller must get.
+   */
+  attach<P>(value: P): P {
+    if (isApiPromiseLike(value)) return this.attachApiPromise(value);
+    if (isThenable(value)) {
+      if (value instanceof Promise && Object.getPrototypeOf(value) === Promise.prototype) {
+        // A plain promise: chain it, so an unhandled rejection stays unhandled for the caller.
+        return value.then(
+          (v) => this.result(v),
+          (err: unknown) => {
+            this.fail(err);
+            throw err;
+          },
+        ) as P;
+      }
+      // An unknown thenable: observe it from the side and return the same object.
+      try {
+        value.then(
+          (v) => {
+            this.result(v);
+          },
+          (err: unknown) => this.fail(err),
+        );
+      } catch (err) {
+        this.fail(err);
+      }
+      return value;
+    }
+    return this.result(value);
+  }
+
+  /**
+   * Observes an `APIPromise` in place and returns the very same object: the SDK's contract can be
+   * identity (openai's `embeddings.create` with an explicit `encoding_format` returns what
+   * `client.post()` made). The result is seen through the promise's own `parseResponse` field, the
+   * step the SDK runs lazily when someone reads the result (`then`, `parse()`, `withResponse()`,
+   * or an SDK helper's `_thenUnwrap`), so nothing is parsed that the caller would not parse.
+   */
+  private attachApiPromise<P>(p: P): P {
+    const api = p as unknown as Record<string, unknown>;
+    const responsePromise = safeGet(api, "responsePromise");
+    if (isThenable(responsePromise)) {
+      // Side handler: HTTP errors and connection errors end the span; nothing is consumed.
+      responsePromise.then(
+        (props) => this.httpResponse(props),
+        (err: unknown) => this.fail(err),
+      );
+    }
+    if (!this.observeParse(api)) {
+      // Unknown internals: keep the object as it is and end the span with the HTTP status.
+      logger.once("warn", `provider-tap:${this.provider}:parse`, `${this.provider}: unexpected SDK internals; spans end without the response`);
+      if (isThenable(responsePromise)) responsePromise.then((props) => this.rawResponse(safeGet(props, "response")), () => undefined);
+      else this.finish();
+      return p;
+    }
+    this.observeAsResponse(api);
+    return p;
+  }
+
+  /** Wraps the promise's own `parseResponse` field (same attributes). False when it has none. */
+  private observeParse(api: Record<string, unknown>): boolean {
+    const desc = Object.getOwnPropertyDescriptor(api, "parseResponse");
+    if (!desc || typeof desc.value !== "function" || (!desc.writable && !desc.configurable)) return false;
+    const original = desc.value as AnyFunction;
+    const tap = this;
+    const traced = function tracedParseResponse(this: unknown, ...args: unknown[]): unknown {
+      let parsed: unknown;
+      try {
+        parsed = Reflect.apply(original, this, args);
+      } catch (err) {
+        tap.fail(err);
+        throw err;
+      }
+      if (!isThenable(parsed)) return tap.result(parsed);
+      // The SDK awaits this promise in its own parse chain: a rejection reaches whoever reads the result.
+      return Promise.resolve(parsed).then(
+        (value) => tap.result(value),
+        (err: unknown) => {
+          tap.fail(err);
+          throw err;
+        },
+      );
+    };
+    Object.defineProperty(api, "parseResponse", { ...desc, value: traced });
+    this.observeOwnUnwrap(api);
+    return true;
+  }
+
+  /**
+   * Some builds (openai 7) give the promise its own `_thenUnwrap` closure that parses without the
+   * `parseResponse` field: a promise an SDK helper derives from it would bypass the tap. Its
+   * transform is wrapped so the tap sees the result first, and the derived promise is observed
+   * (for a failing parse). A `_thenUnwrap` from the prototype reads `parseResponse`: left alone.
+   */
+  private observeOwnUnwrap(api: Record<string, unknown>): void {
+    const desc = Object.getOwnPropertyDescriptor(api, "_thenUnwrap");
+    if (!desc || typeof desc.value !== "function" || (!desc.writable && !desc.configurable)) return;
+    const original = desc.value as AnyFunction;
+    const tap = this;
+    const traced = function tracedThenUnwrap(this: unknown, transform: unknown, ...rest: unknown[]): unknown {
+      const seen =
+        typeof transform === "function"
+          ? function tracedTransform(this: unknown, value: unknown, ...more: unknown[]): unknown {
+              return Reflect.apply(transform as AnyFunction, this, [tap.result(value), ...more]);
+            }
+          : transform;
+      const derived = Reflect.apply(original, this, [seen, ...rest]);
+      try {
+        if (isApiPromiseLike(derived)) tap.observeParse(derived as Record<string, unknown>);
+      } catch {
+        // The derived promise works as the SDK made it.
+      }
+      return derived;
+    };
+    Object.defineProperty(api, "_thenUnwrap", { ...desc, value: traced });
+  }
+
+  /**
+   * `asResponse()` alone never parses the body: an own non-enumerable `asResponse` on the promise
+   * ends the span with the HTTP status when no parse has started (`withResponse()` calls `parse()`
+   * first, which sets `parsedPromise`).
+   */
+  private observeAsResponse(api: Record<string, unknown>): void {
+    const asResponse = safeGet(api, "asResponse");
+    if (typeof asResponse !== "function") return;
+    const tap = this;
+    define(api, "asResponse", function tracedAsResponse(this: unknown, ...args: unknown[]): unknown {
+      const r = Reflect.apply(asResponse as AnyFunction, this, args);
+      if (!isThenable(r)) return r;
+      return r.then((response) => {
+        if (safeGet(this, "parsedPromise") === undefined) tap.rawResponse(response);
+        return response;
+      });
+    });
+  }
+}
+
+/** Replaces a property keeping its enumerability (own data property). */
+function define(obj: Record<string, unknown>, key: string, value: unknown): void {
+  const desc = Object.getOwnPropertyDescriptor(obj, key);
+  Object.defineProperty(obj, key, {
+    value,
+    writable: true,
+    configurable: true,
+    enumerable: desc ? desc.enumerable === true : false,
+  });
+}
