@@ -77,4 +77,24 @@ describe("capture cost is bounded by the recording limit", () => {
     expect(reads).toBe(0);
     expect((r.recorded as { wrap: Record<string, unknown> }).wrap.g0).toBe("[getter]");
   });
+
+  it("a 64 MB string costs the limit, not its size: masked and checked for media in the kept part only", () => {
+    const small = "word ".repeat(20_000 + 2_000); // just over the 100,000-char limit
+    const huge = "word ".repeat(13_500_000); // 67.5 M chars
+    const key = "sk-" + "a".repeat(40);
+    const withKeyAtCut = "x".repeat(99_990) + key + huge; // a credential straddling the cut is still masked
+    const base = timeRecord(small);
+    const r = timeRecord(huge);
+    expect((r.recorded as string).length).toBeLessThan(100_100);
+    expect(r.recorded as string).toContain(`truncated ${huge.length - 100_000} chars`);
+    // A full regex pass over 67 M chars takes hundreds of ms; the kept part takes about what a
+    // string just over the limit takes. The bound allows for a loaded machine.
+    expect(r.ms).toBeLessThan(10 * base.ms + 50);
+    const k = timeRecord(withKeyAtCut);
+    expect(k.recorded as string).not.toContain("aaaaaaaaaa");
+    const b64 = "QUJD".repeat(16_000_000); // 64 M chars of base64
+    const m = timeRecord(b64);
+    expect(m.recorded).toBe(`[base64 data omitted: ${b64.length} chars]`);
+    expect(m.ms).toBeLessThan(10 * base.ms + 50);
+  });
 });

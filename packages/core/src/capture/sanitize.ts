@@ -60,7 +60,12 @@ export interface SanitizeOptions {
 
 interface Walk {
   opts: SanitizeOptions;
-  seen: WeakSet<object>;
+  /**
+   * The objects being walked, outermost first (cycle check). An array, not a `WeakSet`: it is at
+   * most MAX_DEPTH long, and allocating a `WeakSet` per recorded value was a visible part of the
+   * span cost (bench/).
+   */
+  ancestors: object[];
   chars: number;
   overflow: boolean;
   /** Values masked so far (by key or by format): tells whether a JSON text held a secret. */
@@ -70,19 +75,33 @@ interface Walk {
 const BASE64_RE = /^[A-Za-z0-9+/=\r\n]+$/;
 const getDescriptor = Object.getOwnPropertyDescriptor;
 
+// A string longer than the limit is masked only in its kept part plus this margin, so a credential
+// that straddles the cut is still recognised whole (a PEM key runs to the end of the window).
+const MASK_MARGIN_CHARS = 4096;
+
 function sanitizeString(s: string, depth: number, w: Walk): string {
-  if (s.length >= MEDIA_MIN_CHARS) {
-    if (s.startsWith("data:") && s.includes(";base64,")) return `[base64 data omitted: ${s.length} chars]`;
-    if (BASE64_RE.test(s.slice(0, 4096)) && BASE64_RE.test(s)) return `[base64 data omitted: ${s.length} chars]`;
-  }
-  let out = maskSecrets(s, w.opts.secrets);
-  if (out !== s) w.redactions++;
-  if (out.length <= MAX_JSON_TEXT_CHARS && looksLikeJson(out)) out = redactJsonText(out, depth, w);
-  if (out.length > MAX_STRING_CHARS) {
-    out = `${out.slice(0, MAX_STRING_CHARS)}… (truncated ${out.length - MAX_STRING_CHARS} chars)`;
+  if (s.length >= MEDIA_MIN_CHARS && isMedia(s)) return `[base64 data omitted: ${s.length} chars]`;
+  // Cut first, then mask: a huge string costs O(limit), not O(size).
+  const long = s.length > MAX_STRING_CHARS;
+  const window = long ? s.slice(0, MAX_STRING_CHARS + MASK_MARGIN_CHARS) : s;
+  let out = maskSecrets(window, w.opts.secrets);
+  if (out !== window) w.redactions++;
+  if (!long && out.length <= MAX_JSON_TEXT_CHARS && looksLikeJson(out)) out = redactJsonText(out, depth, w);
+  if (long || out.length > MAX_STRING_CHARS) {
+    out = `${out.slice(0, MAX_STRING_CHARS)}… (truncated ${s.length - MAX_STRING_CHARS} chars)`;
   }
   w.chars += out.length;
   return out;
+}
+
+/**
+ * A `data:…;base64,` URI, or base64 text. Bounded: a string longer than the limit is judged by its
+ * head and its tail (media is base64 from end to end; text that is not is not media).
+ */
+function isMedia(s: string): boolean {
+  if (s.startsWith("data:")) return s.slice(0, 256).includes(";base64,");
+  if (!BASE64_RE.test(s.slice(0, 4096))) return false;
+  return s.length <= MAX_STRING_CHARS ? BASE64_RE.test(s) : BASE64_RE.test(s.slice(-4096));
 }
 
 function looksLikeJson(s: string): boolean {
@@ -144,13 +163,15 @@ function walk(value: unknown, path: string[], depth: number, w: Walk): unknown {
   if (value === null) return null;
   const obj = value as object;
   if (types.isProxy(obj)) return PROXY_PLACEHOLDER;
-  if (w.seen.has(obj)) return "[Circular]";
+  const ancestors = w.ancestors;
+  if (ancestors.includes(obj)) return "[Circular]";
   if (depth >= MAX_DEPTH) return "[MaxDepth]";
-  w.seen.add(obj);
+  const level = ancestors.length;
+  ancestors.push(obj);
   try {
     return walkObject(obj, path, depth, w);
   } finally {
-    w.seen.delete(obj);
+    ancestors.length = level;
   }
 }
 
@@ -333,7 +354,7 @@ function walkSet(set: Set<unknown>, size: number, path: string[], depth: number,
 
 /** A bounded, JSON-safe, redacted copy of `value`. */
 export function sanitize(value: unknown, opts: SanitizeOptions = {}): unknown {
-  const w: Walk = { opts, seen: new WeakSet(), chars: 0, overflow: false, redactions: 0 };
+  const w: Walk = { opts, ancestors: [], chars: 0, overflow: false, redactions: 0 };
   try {
     const out = walk(value, [], 0, w);
     if (w.overflow) logger.once("warn", "value-too-large", `a recorded value exceeded ${MAX_TOTAL_CHARS} characters and was cut`);
