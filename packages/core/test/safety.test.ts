@@ -105,6 +105,39 @@ describe("bad input never crashes", () => {
     expect(() => JSON.stringify(memory.records)).not.toThrow();
   });
 
+  it("what is exported is what was recorded: mutating a value after the call changes nothing and runs nothing", async () => {
+    const memory = setup();
+    const input = { messages: [{ role: "user", content: "hi" }], opts: { n: 1 } };
+    const output = ["a", { text: "b" }];
+    const metadata: Record<string, unknown> = { step: 1, nested: { k: "v" } };
+    const toolCalls = [{ id: "call_1", type: "function", function: { name: "f", arguments: "{}" } }];
+    let reads = 0;
+    await agentTrace({ agentName: "mutation" }, () =>
+      span({ spanType: "llm", name: "s", metadata }, (s) => {
+        s.recordInput(input);
+        s.recordOutput(output);
+        s.setToolCalls(toolCalls);
+        // The user goes on using their objects: new entries, replaced values, getters, cycles.
+        input.messages.push({ role: "assistant", content: "later" });
+        input.messages[0]!.content = "changed";
+        (input.opts as Record<string, unknown>).self = input;
+        output.length = 0;
+        metadata.step = 2;
+        (metadata.nested as Record<string, unknown>).k = "changed";
+        Object.defineProperty(metadata, "late", { enumerable: true, get: () => ++reads });
+        toolCalls[0]!.function.name = "g";
+      }),
+    );
+    const s = memory.spans()[0]!;
+    expect(s.input).toEqual({ messages: [{ role: "user", content: "hi" }], opts: { n: 1 } });
+    expect(s.output).toEqual(["a", { text: "b" }]);
+    expect(s.metadata).toMatchObject({ step: 1, nested: { k: "v" } });
+    expect(s.metadata).not.toHaveProperty("late");
+    expect(s.toolCalls).toEqual([{ id: "call_1", type: "function", function: { name: "f", arguments: "{}" } }]);
+    expect(reads).toBe(0);
+    expect(() => JSON.stringify(memory.records)).not.toThrow();
+  });
+
   it("bad metadata, tags and token counts are ignored with a warning", async () => {
     const memory = setup();
     logger.setSink((_l, line) => lines.push(line));

@@ -177,7 +177,9 @@ export class Span {
   setMetadata(metadata: Record<string, unknown>): void {
     if (!this.writable("setMetadata")) return;
     const clean = this.owner.cleanRecord(metadata, "span metadata");
-    for (const k of Object.keys(clean)) this.data.metadata[k] = clean[k];
+    // The cleaned record is a fresh object: the first one becomes the span's metadata as it is.
+    if (isEmpty(this.data.metadata)) this.data.metadata = clean;
+    else Object.assign(this.data.metadata, clean);
     if (clean.tool_call_id !== undefined) onToolCallIdSet(this, clean.tool_call_id); // links a tool span (tool-links.ts)
   }
 
@@ -255,6 +257,11 @@ export class Span {
   async [Symbol.asyncDispose](): Promise<void> {
     this.end();
   }
+}
+
+function isEmpty(record: Record<string, unknown>): boolean {
+  for (const _ in record) return false;
+  return true;
 }
 
 function stripArguments(toolCalls: unknown): unknown[] {
