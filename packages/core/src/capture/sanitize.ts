@@ -166,12 +166,11 @@ function walk(value: unknown, path: string[], depth: number, w: Walk): unknown {
   const ancestors = w.ancestors;
   if (ancestors.includes(obj)) return "[Circular]";
   if (depth >= MAX_DEPTH) return "[MaxDepth]";
-  const level = ancestors.length;
   ancestors.push(obj);
   try {
     return walkObject(obj, path, depth, w);
   } finally {
-    ancestors.length = level;
+    ancestors.pop();
   }
 }
 

@@ -1,5 +1,4 @@
 import "../util/disposable.js";
-import { performance } from "node:perf_hooks";
 import { types } from "node:util";
 import { runInStore } from "../context/store.js";
 import { newId } from "../model/ids.js";
@@ -11,6 +10,7 @@ import { errorMessage, errorStack, errorType, sanitizeTags, withMessage } from "
 import { onLlmInputRecorded, onToolCallIdSet, onToolCallsRecorded } from "./tool-links/links.js";
 import type { SpanOwner } from "./owners.js";
 import type { SpanOptions } from "./span-options.js";
+import { epochAt, monotonicNow } from "../util/clock.js";
 
 export type { SpanOptions, SpanType } from "./span-options.js";
 
@@ -49,9 +49,10 @@ export class Span {
     // throws are replaced by defaults in openSpan.
     const o: SpanOptions = options !== null && typeof options === "object" && !isProxy(options) ? options : badOptions(options);
     this.owner = owner;
-    const explicitStart = startTime(o.startedAt);
-    const now = Date.now();
-    this.perfStart = performance.now() - (explicitStart !== undefined ? Math.max(0, now - explicitStart) : 0);
+    const explicitStart = o.startedAt === undefined ? undefined : startTime(o.startedAt);
+    const monotonic = monotonicNow();
+    const now = epochAt(monotonic);
+    this.perfStart = explicitStart !== undefined ? monotonic - Math.max(0, now - explicitStart) : monotonic;
     const spanType = typeof o.spanType === "string" && o.spanType.trim() ? owner.maskText(o.spanType.trim()).slice(0, 128) : "custom";
     this.data = {
       id: typeof o.spanId === "string" && o.spanId ? o.spanId.slice(0, 256) : newId(),
@@ -232,7 +233,7 @@ export class Span {
   end(): void {
     if (this.data.endedAt !== undefined) return;
     try {
-      const latency = performance.now() - this.perfStart;
+      const latency = monotonicNow() - this.perfStart;
       this.data.latencyMs = Math.round(latency * 1000) / 1000;
       this.data.endedAt = this.data.startedAt + Math.round(latency);
       this.data.status = this.failed ? "failed" : "completed";

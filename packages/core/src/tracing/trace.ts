@@ -7,6 +7,7 @@ import type { Status, TraceData, TraceLink } from "../model/records.js";
 import type { TraceParent } from "../context/carriers.js";
 import type { SpanOwner, TraceHost } from "./owners.js";
 import { errorMessage, errorStack, sanitizeAgentName, sanitizeTags, withMessage } from "../capture/sanitize.js";
+import { epochNow } from "../util/clock.js";
 import { plainOptions, Span, type SpanOptions } from "./span.js";
 import { SummaryAccumulator } from "../model/summary.js";
 
@@ -110,7 +111,7 @@ export class Trace implements SpanOwner<Span> {
       tags: sanitizeTags(o.tags, client.defaultTags(), secrets),
       metadata: { ...client.defaultMetadata(), ...this.cleanRecord(o.metadata, "trace metadata") },
       status: "in_progress",
-      startedAt: Date.now(),
+      startedAt: epochNow(),
       endedAt: undefined,
       error: undefined,
       summary: {},
@@ -325,7 +326,7 @@ export class Trace implements SpanOwner<Span> {
   end(): void {
     if (this.data.endedAt !== undefined) return;
     try {
-      this.data.endedAt = Date.now();
+      this.data.endedAt = epochNow();
       const open: Span[] = [];
       for (let s = this.openHead; s !== undefined; s = s.openNext) open.push(s);
       // Oldest first, as a Set iterated them.
