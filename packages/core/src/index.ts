@@ -6,7 +6,7 @@ export { init, getClient, isInitialized, agentTrace, startTrace, span, startSpan
 export { withTraceFlush, flushInBackground, type WaitUntilContext } from "./tracing/flush-hooks.js";
 export { TraciumClient, type ClientStats } from "./tracing/client.js";
 export { resolveConfig, DEFAULT_BASE_URL, DEFAULT_FILE_PATH, type TraciumOptions, type ResolvedConfig, type ExporterName, type RedactFn } from "./config/config.js";
-export { activeContext, runInSpanContext, runOutsideContext, type ContextStore } from "./tracing/context.js";
+export { activeContext, runInSpanContext, runOutsideContext, registerContextSource, type ContextStore, type ContextSource, type ExternalContext } from "./tracing/context.js";
 export { logger, type LogLevel, type LogSink, type TraciumLogger } from "./util/logger.js";
 export { registerPlugin, registeredPlugins, instrument, uninstrument, type TraciumPlugin } from "./integrations/plugins.js";
 export { wrapMethod, unwrapMethod, isWrapped } from "./util/patch.js";

@@ -6,6 +6,7 @@
  * elsewhere at the same time is still traced.
  */
 import type { AsyncLocalStorage } from "node:async_hooks";
+import { externalContext } from "./sources.js";
 import { state } from "./state.js";
 
 /** `true`/`false`, or a condition evaluated when a provider call starts (see `suppressProviderSpans`). */
@@ -31,6 +32,8 @@ export function unsuppressProviderSpans<R>(fn: () => R): R {
 /** True when the current call is already traced by an integration. */
 export function isProviderSpanSuppressed(): boolean {
   const s = suppress.getStore();
+  // Nothing set here: a framework's own tracing may record the call (see sources.ts).
+  if (s === undefined) return externalContext(state.als.getStore())?.suppressProviderSpans === true;
   if (typeof s !== "function") return s === true;
   try {
     return s() === true;
