@@ -7,7 +7,7 @@
 //   ...
 //   await provider.close();
 //
-// Endpoints: POST /v1/chat/completions, /v1/embeddings, /v1/responses (OpenAI) and /v1/messages
+// Endpoints: POST /v1/chat/completions, /v1/embeddings, /v1/responses (OpenAI; tools and SSE too) and /v1/messages
 // (Anthropic). When a request offers tools and carries no tool result yet, the fake calls the
 // first tool whose name appears in the last user message (else the first tool), with arguments
 // made from its JSON schema; once a tool result is there it answers in text, quoting it.
@@ -160,22 +160,56 @@ function openaiEmbeddings(body, res) {
   sendJson(res, 200, { object: "list", data, model: body.model ?? "text-embedding-3-small", usage: { prompt_tokens: tokens, total_tokens: tokens } });
 }
 
+/** A Responses API input item's text (a message's content, or a plain string). */
+function itemText(item) {
+  return typeof item === "string" ? item : textOf(item?.content);
+}
+
 function openaiResponses(body, res, state) {
   const model = body.model ?? "gpt-4o-mini";
-  const input = typeof body.input === "string" ? body.input : textOf((Array.isArray(body.input) ? body.input : []).filter((m) => m.role === "user").map((m) => textOf(m.content)).join(" "));
-  const { text } = decide({ model, tools: [], lastUser: input, toolResults: [], system: body.instructions });
-  const inTok = countTokens(input);
-  const outTok = countTokens(text);
-  const id = `resp_fake${++state.seq}`;
-  sendJson(res, 200, {
-    id,
+  const items = typeof body.input === "string" ? [{ role: "user", content: body.input }] : Array.isArray(body.input) ? body.input : [];
+  const tools = (body.tools ?? []).filter((t) => t?.type === "function" && t.name).map((t) => ({ name: t.name, description: t.description, schema: t.parameters }));
+  const lastUser = itemText([...items].reverse().find((m) => m?.role === "user"));
+  // Only results of the tools offered now count: an agent handed a conversation that holds another
+  // agent's tool results (a handoff) still calls its own tools first.
+  const offered = new Set(tools.map((t) => t.name));
+  const callNames = new Map(items.filter((m) => m?.type === "function_call").map((m) => [m.call_id, m.name]));
+  const toolResults = items
+    .filter((m) => m?.type === "function_call_output" && offered.has(callNames.get(m.call_id)))
+    .map((m) => (typeof m.output === "string" ? m.output : textOf(m.output)));
+  const reply = decide({ model, tools, lastUser, toolResults, system: body.instructions });
+  const seq = ++state.seq;
+  const inTok = countTokens(items.map(itemText).join(" ")) + 20 * tools.length;
+  const cached = inTok > 60 ? 32 : 0;
+  const outTok = reply.text ? countTokens(reply.text) : 12;
+  const output = reply.toolCall
+    ? [{ type: "function_call", id: `fc_fake${seq}`, call_id: `call_fake${seq}`, name: reply.toolCall.name, arguments: JSON.stringify(reply.toolCall.arguments), status: "completed" }]
+    : [{ type: "message", id: `msg_fake${seq}`, status: "completed", role: "assistant", content: [{ type: "output_text", text: reply.text, annotations: [] }] }];
+  const response = {
+    id: `resp_fake${seq}`,
     object: "response",
     created_at: Math.floor(Date.now() / 1000),
     status: "completed",
     model,
-    output: [{ type: "message", id: `msg_fake${state.seq}`, status: "completed", role: "assistant", content: [{ type: "output_text", text, annotations: [] }] }],
-    usage: { input_tokens: inTok, input_tokens_details: { cached_tokens: 0 }, output_tokens: outTok, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: inTok + outTok },
+    output,
+    usage: { input_tokens: inTok, input_tokens_details: { cached_tokens: cached }, output_tokens: outTok, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: inTok + outTok },
+  };
+  if (!body.stream) return sendJson(res, 200, response);
+  startSse(res);
+  let n = 0;
+  const send = (type, fields) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: n++, ...fields })}\n\n`);
+  send("response.created", { response: { ...response, status: "in_progress", output: [], usage: null } });
+  output.forEach((item, output_index) => {
+    send("response.output_item.added", { output_index, item: item.type === "message" ? { ...item, status: "in_progress", content: [] } : { ...item, arguments: "", status: "in_progress" } });
+    if (item.type === "message") {
+      for (const delta of chunkText(item.content[0].text)) send("response.output_text.delta", { item_id: item.id, output_index, content_index: 0, delta });
+    } else {
+      send("response.function_call_arguments.delta", { item_id: item.id, output_index, delta: item.arguments });
+    }
+    send("response.output_item.done", { output_index, item });
   });
+  send("response.completed", { response });
+  res.end();
 }
 
 // ---------------------------------------------------------------- Anthropic
