@@ -28,9 +28,11 @@ function runtimeFile(rel: string): boolean {
   return !/\.(map|d\.ts|d\.mts|d\.cts|md|ts)$/.test(rel);
 }
 
-/** Copies the real `pkg` into `<root>/node_modules/<pkg>` with `version`, and links its dependencies. */
-export function installNextMajor(root: string, pkg: string, version: string): void {
-  const source = realPackageDir(pkg);
+/**
+ * Copies the real `pkg` (by default the integration tests' own copy; `source`: the real directory of
+ * another copy) into `<root>/node_modules/<pkg>` with `version`, and links its dependencies.
+ */
+export function installNextMajor(root: string, pkg: string, version: string, source: string = realPackageDir(pkg)): void {
   const dest = join(root, "node_modules", pkg);
   cpSync(source, dest, { recursive: true, verbatimSymlinks: true, filter: (src) => runtimeFile(src.slice(source.length)) });
   const manifest = JSON.parse(readFileSync(join(dest, "package.json"), "utf8")) as Record<string, unknown>;

@@ -25,7 +25,8 @@ import { OPENAI_SHAPE, PATCHED_METHODS } from "./instrument.js";
 export { PATCHED_METHODS, OPENAI_SHAPE, instancePath, type PatchedMethod, type OpenAIOperation, type ClientShape } from "./instrument.js";
 export { OPENAI_DIALECT, type OpenAIPluginOptions, type CompatibleDialect } from "./call.js";
 export { createCompatiblePlugin, type CompatibleSdk, type CompatiblePlugin } from "./compatible.js";
-export { tokenUsage } from "./response.js";
+export { tokenUsage, recordResponse } from "./response.js";
+export { requestInput } from "./request.js";
 export type { ChunkUsage } from "./stream.js";
 
 const openai = createCompatiblePlugin({

@@ -11,12 +11,13 @@ import { langchainPlugin } from "@tracium/langchain";
 import { mcpPlugin } from "@tracium/mcp";
 import { aiSdkPlugin } from "@tracium/ai-sdk";
 import { openaiPlugin } from "@tracium/openai";
+import { openaiAgentsPlugin } from "@tracium/openai-agents";
 import { groqPlugin } from "@tracium/groq";
 import { mistralPlugin } from "@tracium/mistral";
 import { ollamaPlugin } from "@tracium/ollama";
 
 /** The built-in plugins, in registration order. */
-export const builtinPlugins: readonly TraciumPlugin[] = [openaiPlugin, anthropicPlugin, langchainPlugin, mcpPlugin, googleGenAIPlugin, aiSdkPlugin, bedrockPlugin, groqPlugin, mistralPlugin, ollamaPlugin];
+export const builtinPlugins: readonly TraciumPlugin[] = [openaiPlugin, anthropicPlugin, langchainPlugin, mcpPlugin, googleGenAIPlugin, aiSdkPlugin, bedrockPlugin, groqPlugin, mistralPlugin, ollamaPlugin, openaiAgentsPlugin];
 
 /**
  * Registers the built-in plugins (idempotent: a plugin replaces the one with its name) and the
