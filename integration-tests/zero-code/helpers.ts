@@ -81,9 +81,10 @@ export function readRecords(file: string): Rec[] {
 
 /** Records grouped by trace: start, spans (last line per span id), end. */
 export function tracesOf(records: Rec[]): Array<{ id: string; start?: Rec; spans: Rec[]; end?: Rec }> {
-  const map = new Map<string, { id: string; start?: Rec; spans: Map<string, Rec>; end?: Rec }>();
+  type Grouped = { id: string; start?: Rec; spans: Map<string, Rec>; end?: Rec };
+  const map = new Map<string, Grouped>();
   for (const r of records) {
-    const t = map.get(r.trace_id) ?? { id: r.trace_id, spans: new Map() };
+    const t: Grouped = map.get(r.trace_id) ?? { id: r.trace_id, spans: new Map() };
     map.set(r.trace_id, t);
     if (r.type === "trace_start") t.start = r;
     else if (r.type === "span") t.spans.set(r.id, r);

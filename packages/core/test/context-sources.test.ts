@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { activeContext, agentTrace, isProviderSpanSuppressed, registerContextSource, span, suppressProviderSpans, unsuppressProviderSpans, type Span } from "../src/index.js";
+import { activeContext, agentTrace, isProviderSpanSuppressed, registerContextSource, span, suppressProviderSpans, unsuppressProviderSpans, type Span, type Trace } from "../src/index.js";
 import { setup, spansByName } from "./helpers.js";
 
 describe("context sources (a framework's own current span)", () => {
@@ -53,10 +53,12 @@ describe("context sources (a framework's own current span)", () => {
   it("a source whose trace ended is ignored", async () => {
     setup();
     let ended: Span | undefined;
+    let old: Trace | undefined;
     await agentTrace({ agentName: "old" }, (trace) => {
+      old = trace;
       ended = trace.startSpan({ name: "old" });
     });
-    const remove = registerContextSource(() => ({ store: { trace: ended!.trace, span: ended, scope: new Map() }, suppressProviderSpans: true }));
+    const remove = registerContextSource(() => ({ store: { trace: old!, span: ended, scope: new Map() }, suppressProviderSpans: true }));
     try {
       expect(activeContext()).toBeUndefined();
       expect(isProviderSpanSuppressed()).toBe(false);
