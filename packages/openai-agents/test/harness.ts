@@ -5,7 +5,9 @@
  * weather agent with one tool).
  */
 import { createRequire } from "node:module";
-import { dirname } from "node:path";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { init, MemoryExporter, registerPlugin, type SpanData } from "@tracium/core";
 import { openaiPlugin } from "@tracium/openai";
 import { startFakeProvider, type FakeProvider } from "../../../examples/fake-provider/index.mjs";
@@ -21,11 +23,16 @@ export type Agents = typeof import("@openai/agents");
 
 const require = createRequire(import.meta.url);
 
-/** The `openai` module the Agents SDK's model calls go through (the copy next to @openai/agents-openai). */
+/**
+ * The `openai` module the Agents SDK's model calls go through: the ES module build (the SDK is
+ * imported as an ES module) of the copy next to @openai/agents-openai.
+ */
 export async function agentsOpenAI(): Promise<unknown> {
   const fromAgents = createRequire(require.resolve("@openai/agents"));
-  const path = createRequire(fromAgents.resolve("@openai/agents-openai")).resolve("openai");
-  return import(path);
+  const cjsEntry = createRequire(fromAgents.resolve("@openai/agents-openai")).resolve("openai");
+  const dir = dirname(cjsEntry);
+  const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { exports: { ".": { default: string } } };
+  return import(pathToFileURL(join(dir, manifest.exports["."].default)).href);
 }
 
 export interface Harness {

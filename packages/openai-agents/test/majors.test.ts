@@ -18,7 +18,9 @@ import { readRecords, runNode, tempDir, tracesOf } from "../../../integration-te
 import { SKIP_REASON, tooOld } from "./harness.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const AUTO = pathToFileURL(join(dirname(createRequire(join(here, "..", "..", "sdk", "package.json")).resolve("@tracium/sdk/package.json")), "dist", "auto.js")).href;
+const SDK_DIST = join(dirname(createRequire(join(here, "..", "..", "sdk", "package.json")).resolve("@tracium/sdk/package.json")), "dist");
+const AUTO = pathToFileURL(join(SDK_DIST, "auto.js")).href;
+const CLI = join(SDK_DIST, "cli.js");
 const VERSION = "99.0.0";
 const SLOW = 180_000;
 
@@ -70,6 +72,11 @@ console.log(r.finalOutput);`,
     const traces = tracesOf(readRecords(file));
     expect(traces.map((t) => t.start?.agent_name)).toEqual(["Helper"]);
     expect(traces[0]!.spans.filter((s) => s.span_type === "llm")).toHaveLength(1);
+
+    // tracium doctor in the same directory: the version, the tested range, and that the patch took.
+    const doctor = await runNode([CLI, "doctor"], { cwd: d.dir, env: { TRACIUM_FILE: join(d.dir, "t.jsonl"), NODE_ENV: "production" }, timeoutMs: SLOW / 2 });
+    expect(doctor.stdout).toMatch(/! @openai\/agents +@openai\/agents 99\.0\.0 installed; plugin "openai-agents" patches it \(outside the tested range >=0\.20 <0\.21\): its shape matches/);
+    expect(doctor.stdout).toMatch(/✓ @openai\/agents-core +@openai\/agents-core 0\.20\.0 installed; plugin "openai-agents" patches it \(inside the tested range >=0\.20 <0\.21\)/);
   }, SLOW);
 
   it("a version without the tracing processor API is left alone, with one warn line saying it is not traced and why", async () => {
