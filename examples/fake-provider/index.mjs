@@ -106,7 +106,11 @@ function openaiChat(body, res, state) {
   const messages = Array.isArray(body.messages) ? body.messages : [];
   const tools = (body.tools ?? []).filter((t) => t?.type === "function" && t.function).map((t) => ({ name: t.function.name, description: t.function.description, schema: t.function.parameters }));
   const lastUser = textOf([...messages].reverse().find((m) => m.role === "user")?.content);
-  const toolResults = messages.filter((m) => m.role === "tool").map((m) => textOf(m.content));
+  // As for the Responses API: results of tools not offered now (another agent's) do not count.
+  const offered = new Set(tools.map((t) => t.name));
+  const callNames = new Map(messages.flatMap((m) => (Array.isArray(m.tool_calls) ? m.tool_calls : [])).map((c) => [c.id, c.function?.name]));
+  const counts = (id) => offered.size === 0 || !callNames.has(id) || offered.has(callNames.get(id));
+  const toolResults = messages.filter((m) => m.role === "tool" && counts(m.tool_call_id)).map((m) => textOf(m.content));
   const system = textOf(messages.find((m) => m.role === "system" || m.role === "developer")?.content);
   const reply = decide({ model, tools, lastUser, toolResults, system });
   const id = `chatcmpl-fake${++state.seq}`;
@@ -170,12 +174,12 @@ function openaiResponses(body, res, state) {
   const items = typeof body.input === "string" ? [{ role: "user", content: body.input }] : Array.isArray(body.input) ? body.input : [];
   const tools = (body.tools ?? []).filter((t) => t?.type === "function" && t.name).map((t) => ({ name: t.name, description: t.description, schema: t.parameters }));
   const lastUser = itemText([...items].reverse().find((m) => m?.role === "user"));
-  // Only results of the tools offered now count: an agent handed a conversation that holds another
-  // agent's tool results (a handoff) still calls its own tools first.
+  // When tools are offered, only their results count: an agent handed a conversation that holds
+  // another agent's tool results (a handoff) still calls its own tools first.
   const offered = new Set(tools.map((t) => t.name));
   const callNames = new Map(items.filter((m) => m?.type === "function_call").map((m) => [m.call_id, m.name]));
   const toolResults = items
-    .filter((m) => m?.type === "function_call_output" && offered.has(callNames.get(m.call_id)))
+    .filter((m) => m?.type === "function_call_output" && (offered.size === 0 || offered.has(callNames.get(m.call_id))))
     .map((m) => (typeof m.output === "string" ? m.output : textOf(m.output)));
   const reply = decide({ model, tools, lastUser, toolResults, system: body.instructions });
   const seq = ++state.seq;

@@ -98,10 +98,15 @@ export function recordEnd(span: AgentsSpanView, target: Span, parent: Span | und
       if (model) target.setModelId(model);
       const input = dataOf(span, "input");
       if (input !== undefined) target.recordInput({ messages: input });
-      const output = dataOf(span, "output");
-      if (output !== undefined) target.recordOutput(output);
       const config = record(dataOf(span, "model_config"));
       if (config) target.setMetadata({ request_params: config });
+      const output = dataOf(span, "output");
+      // The Chat Completions model hands over the whole completion (`[response]`): read it as the
+      // openai plugin does (usage normalised, tool calls, finish reasons).
+      const completion = Array.isArray(output) && output.length === 1 ? record(safeGet(output, 0)) : undefined;
+      if (completion && Array.isArray(safeGet(completion, "choices"))) {
+        recordResponse(target, completion, "chat");
+      } else if (output !== undefined) target.recordOutput(output);
       generationUsage(target, dataOf(span, "usage"));
       break;
     }

@@ -46,6 +46,32 @@ describe.skipIf(tooOld)(`Agents SDK scenarios (${tooOld ? SKIP_REASON : "real @o
     expect(byType(spans, "handoff")).toHaveLength(1);
   });
 
+  it("with the Chat Completions model (generation spans) each model call is one llm span with model, messages and usage", async () => {
+    const openai = await agentsOpenAI();
+    expect(instrument(openai)).toBe(true);
+    h.agents.setOpenAIAPI("chat_completions");
+    try {
+      const { triage } = weatherAgents(h.agents);
+      const result = await h.agents.run(triage, "What is the weather in Paris?");
+      expect(String(result.finalOutput)).toContain("sunny in Paris");
+      const { trace, spans } = onlyTrace();
+      const llm = byType(spans, "llm");
+      expect(llm).toHaveLength(3);
+      expect(llm.map((s) => s.name)).toEqual(["generation", "generation", "generation"]);
+      for (const s of llm) {
+        expect(s.modelId).toBe("gpt-4o-mini");
+        expect(s.usage.inputTokens).toBeGreaterThan(0);
+        expect(s.usage.outputTokens).toBeGreaterThan(0);
+        expect((s.input as { messages: unknown[] }).messages.length).toBeGreaterThan(0);
+      }
+      expect(trace.summary.llm_calls).toBe(3);
+      expect(byType(spans, "tool").map((s) => s.name)).toEqual(["get_weather"]);
+    } finally {
+      h.agents.setOpenAIAPI("responses");
+      uninstrument(openai);
+    }
+  });
+
   it("guardrails: a span per guardrail with its verdict; a tripped one fails the run", async () => {
     const guardrail = (name: string, trip: boolean) => ({ name, execute: async () => ({ tripwireTriggered: trip, outputInfo: { checked: true } }) });
     const passing = new h.agents.Agent({ name: "Guarded", instructions: "x", model: "gpt-4o-mini", inputGuardrails: [guardrail("no_secrets", false)] });

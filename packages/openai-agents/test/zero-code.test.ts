@@ -13,6 +13,7 @@ import { SKIP_REASON, tooOld } from "./harness.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const app = join(here, "fixtures", "handoff-app.mjs");
+const cjsApp = join(here, "fixtures", "handoff-app.cjs");
 // The sdk's build, by path: this package is one of its dependencies, not the other way round.
 const auto = join(dirname(createRequire(join(here, "..", "..", "sdk", "package.json")).resolve("@tracium/sdk/package.json")), "dist", "auto.js");
 
@@ -36,12 +37,15 @@ describe.skipIf(tooOld)(`zero-code Agents SDK app (${tooOld ? SKIP_REASON : "rea
     ...extra,
   });
 
-  it("one trace with agents, one llm span per model call, the tool and the handoff; output unchanged", async () => {
-    const plain = await runNode([app], { cwd: here, env: env({ OPENAI_AGENTS_DISABLE_TRACING: "1" }) });
+  it.each([
+    ["ES module app, --import", app, "--import"],
+    ["CommonJS app, -r", cjsApp, "-r"],
+  ])("%s: one trace with agents, one llm span per model call, the tool and the handoff; output unchanged", async (_name, entry, flag) => {
+    const plain = await runNode([entry], { cwd: here, env: env({ OPENAI_AGENTS_DISABLE_TRACING: "1" }) });
     expect(plain.code, plain.stderr).toBe(0);
-    const file = join(tmp.dir, "traces.jsonl");
+    const file = join(tmp.dir, `traces-${flag}.jsonl`);
     // The SDK's own exporter off (it would post to OpenAI's servers).
-    const traced = await runNode(["--import", auto, app], { cwd: here, env: env({ TRACIUM_FILE: file, TRACIUM_EXPORTER: "file", TRACIUM_OPENAI_AGENTS_EXPORTER: "off" }) });
+    const traced = await runNode([flag, flag === "-r" ? auto.replace(/auto\.js$/, "auto.cjs") : auto, entry], { cwd: here, env: env({ TRACIUM_FILE: file, TRACIUM_EXPORTER: "file", TRACIUM_OPENAI_AGENTS_EXPORTER: "off" }) });
     expect(traced.code, traced.stderr).toBe(0);
     expect(traced.stdout).toBe(plain.stdout);
     expect(traced.stdout).toContain("sunny in Paris");
