@@ -72,6 +72,30 @@ describe.skipIf(tooOld)(`Agents SDK scenarios (${tooOld ? SKIP_REASON : "real @o
     }
   });
 
+  it("with the SDK's sensitive-data tracing off, no prompt, output or tool argument is recorded; still one llm span per model call", async () => {
+    const openai = await agentsOpenAI();
+    expect(instrument(openai)).toBe(true);
+    try {
+      const { triage } = weatherAgents(h.agents);
+      const runner = new h.agents.Runner({ traceIncludeSensitiveData: false });
+      await runner.run(triage, "What is the weather in Paris?");
+      const { spans } = onlyTrace();
+      const llm = byType(spans, "llm");
+      expect(llm).toHaveLength(3);
+      for (const s of llm) {
+        expect(s.input).toBeUndefined();
+        expect(s.output).toBeUndefined();
+      }
+      const tool = byType(spans, "tool")[0]!;
+      expect(JSON.stringify([tool.input, tool.output])).not.toContain("Paris");
+      // The SDK's per-turn totals stay on the turn spans.
+      const turns = spans.filter((s) => s.name.startsWith("turn "));
+      expect(turns.some((t) => ((t.metadata.usage as { input_tokens?: number } | undefined)?.input_tokens ?? 0) > 0)).toBe(true);
+    } finally {
+      uninstrument(openai);
+    }
+  });
+
   it("guardrails: a span per guardrail with its verdict; a tripped one fails the run", async () => {
     const guardrail = (name: string, trip: boolean) => ({ name, execute: async () => ({ tripwireTriggered: trip, outputInfo: { checked: true } }) });
     const passing = new h.agents.Agent({ name: "Guarded", instructions: "x", model: "gpt-4o-mini", inputGuardrails: [guardrail("no_secrets", false)] });
