@@ -96,6 +96,27 @@ describe.skipIf(tooOld)(`Agents SDK scenarios (${tooOld ? SKIP_REASON : "real @o
     }
   });
 
+  it("an agent used as a tool runs inside that tool's span, in the same trace", async () => {
+    const { weather } = weatherAgents(h.agents);
+    const manager = new h.agents.Agent({
+      name: "Manager",
+      instructions: "Use the weather expert.",
+      model: "gpt-4o-mini",
+      tools: [weather.asTool({ toolName: "ask_weather_expert", toolDescription: "Ask the weather expert" })],
+    });
+    const result = await h.agents.run(manager, "What is the weather in Paris?");
+    expect(String(result.finalOutput)).toContain("sunny in Paris");
+    const { trace, spans } = onlyTrace();
+    expect(trace.agentName).toBe("Manager");
+    const expert = byType(spans, "tool").find((s) => s.name === "ask_weather_expert")!;
+    const inner = byType(spans, "agent").find((s) => s.name === "Weather agent")!;
+    expect(isUnder(spans, inner, expert)).toBe(true);
+    const innerTool = byType(spans, "tool").find((s) => s.name === "get_weather")!;
+    expect(isUnder(spans, innerTool, inner)).toBe(true);
+    // Manager: call the expert, answer; expert: call get_weather, answer.
+    expect(byType(spans, "llm")).toHaveLength(4);
+  });
+
   it("guardrails: a span per guardrail with its verdict; a tripped one fails the run", async () => {
     const guardrail = (name: string, trip: boolean) => ({ name, execute: async () => ({ tripwireTriggered: trip, outputInfo: { checked: true } }) });
     const passing = new h.agents.Agent({ name: "Guarded", instructions: "x", model: "gpt-4o-mini", inputGuardrails: [guardrail("no_secrets", false)] });
