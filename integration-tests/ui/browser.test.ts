@@ -69,11 +69,13 @@ function bigTraceLines(n: number): string[] {
   return lines;
 }
 
-async function open(path = "/"): Promise<Page> {
+/** Opens a page; `requests` gets the path of every request it makes. */
+async function open(path = "/", requests?: string[]): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.on("pageerror", (e) => {
     throw e;
   });
+  if (requests) page.on("request", (r) => void requests.push(new URL(r.url()).pathname));
   await page.goto(`${ui.url}${path}`);
   return page;
 }
@@ -132,8 +134,15 @@ describe.skipIf(!hasChromium)("tracium ui in Chromium", () => {
   });
 
   it("shows a trace sent over the Tracium API and one over OTLP without a reload", async () => {
-    const page = await open();
+    const requests: string[] = [];
+    const page = await open("/", requests);
     await expect.poll(() => rowOf(page, "support-bot").count()).toBe(2);
+    // Pushed, not polled: the page holds one event stream, and an idle page asks for nothing.
+    await page.waitForTimeout(500);
+    expect(requests.filter((p) => p === "/api/events")).toHaveLength(1);
+    const before = requests.length;
+    await page.waitForTimeout(2500);
+    expect(requests.slice(before)).toEqual([]);
     const run = async (agentName: string) =>
       tracium.agentTrace({ agentName }, async (trace) => {
         await trace.span({ spanType: "llm", name: "chat", metadata: { request_model: "gpt-live" }, input: { messages: [{ role: "user", content: "hi" }] } }, (s) => {

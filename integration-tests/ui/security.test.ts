@@ -47,6 +47,19 @@ describe("tracium ui: request checks", () => {
     }
   });
 
+  it("applies the same checks to the live event stream", async () => {
+    ui = await startUi(tempFile());
+    const host = `127.0.0.1:${ui.port}`;
+    expect((await raw(ui, "GET", "/api/events", { host: `evil.example:${ui.port}` })).status).toBe(421);
+    const foreign = await raw(ui, "GET", "/api/events", { host, origin: "http://evil.example" });
+    expect(foreign.status).toBe(403);
+    expect(foreign.headers["access-control-allow-origin"]).toBeUndefined();
+    const same = await raw(ui, "HEAD", "/api/events", { host, origin: `http://${host}` });
+    expect(same.status).toBe(200);
+    expect(same.headers["content-type"]).toMatch(/^text\/event-stream/);
+    expect(same.headers["access-control-allow-origin"]).toBeUndefined();
+  });
+
   it("takes ingestion only with a JSON or protobuf content type", async () => {
     ui = await startUi(tempFile());
     const host = `127.0.0.1:${ui.port}`;

@@ -122,8 +122,12 @@ export async function apiRequest(store: TraceStore, path: string, q: URLSearchPa
     } catch {
       return { status: 400, body: { detail: "bad trace id" } };
     }
+    const row = store.row(id);
+    if (!row) return { status: 404, body: { detail: "trace not found" } };
+    // `since`: the version the page shows; unchanged since then, the trace is not read again.
+    if (Number(q.get("since") ?? "-1") === row.version) return { status: 200, body: { version: row.version, unchanged: true } };
     const trace = await store.trace(id);
-    return trace ? { status: 200, body: { version: store.version, trace } } : { status: 404, body: { detail: "trace not found" } };
+    return trace ? { status: 200, body: { version: row.version, trace } } : { status: 404, body: { detail: "trace not found" } };
   }
   return { status: 404, body: { detail: "not found" } };
 }

@@ -15,6 +15,7 @@ import { networkInterfaces } from "node:os";
 import { traciumIngest, otlpIngest, type Answer } from "./collector.js";
 import { pageAsset } from "./assets.js";
 import { apiRequest } from "./api.js";
+import { LiveFeed, type LiveLimits } from "./live.js";
 import { TraceStore } from "./store.js";
 
 /** Options of {@link startUiServer}. */
@@ -27,6 +28,8 @@ export interface UiServerOptions {
   token?: string;
   /** How often the file is checked for lines written by other processes (ms). */
   pollMs?: number;
+  /** Bounds of the live event streams. */
+  live?: Partial<LiveLimits>;
 }
 
 /** A running server. */
@@ -34,6 +37,8 @@ export interface UiServer {
   url: string;
   port: number;
   store: TraceStore;
+  /** The open live-update streams. */
+  live: LiveFeed;
   /** Whether a saved index of the file was reused. */
   reusedIndex: boolean;
   close(): Promise<void>;
@@ -107,6 +112,15 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     .refresh()
     .then(() => store.saveIndex())
     .catch(() => undefined);
+  const live = new LiveFeed(options.live);
+  // A burst of lines (a batch of spans, a big append) is one event, at most every 50 ms.
+  let publishing: ReturnType<typeof setTimeout> | undefined;
+  store.onChange(() => {
+    publishing ??= setTimeout(() => {
+      publishing = undefined;
+      live.publish(store.version);
+    }, 50);
+  });
   let allowedHosts = new Set<string>();
   let allowedOrigins = new Set<string>();
   let origin = "";
@@ -157,6 +171,10 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
       sendJson(res, { status: 405, body: { detail: "method not allowed" } });
       return;
     }
+    if (path === "/api/events") {
+      live.open(req, res, SECURITY_HEADERS, store.version);
+      return;
+    }
     if (path.startsWith("/api/")) {
       sendJson(res, await apiRequest(store, path, url.searchParams));
       return;
@@ -200,10 +218,13 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     url: `${origin}/`,
     port,
     store,
+    live,
     reusedIndex,
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(timer);
+        clearTimeout(publishing);
+        live.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

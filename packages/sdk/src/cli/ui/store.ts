@@ -76,8 +76,15 @@ export class TraceStore {
   /** Lines that were not trace records. */
   badLines = 0;
   private savedAt = 0;
+  private readonly listeners = new Set<() => void>();
 
   constructor(readonly file: string) {}
+
+  /** Calls `listener` after each read that changed a row; returns the unsubscribe function. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 
   /** Where the index of a big file is saved, so the next start does not read the whole file again. */
   get indexFile(): string {
@@ -160,8 +167,10 @@ export class TraceStore {
 
   /** Reads whatever was appended since the last call (concurrent calls share one read). */
   refresh(): Promise<void> {
+    const before = this.version;
     this.reading ??= this.readNew().finally(() => {
       this.reading = undefined;
+      if (this.version !== before) for (const listener of this.listeners) listener();
     });
     return this.reading;
   }

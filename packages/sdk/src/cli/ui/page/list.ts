@@ -1,4 +1,4 @@
-/** The trace list: filters, search, sort, and the rows (newest first), kept live by polling. */
+/** The trace list: filters, search, sort, and the rows (newest first), kept live by the server's events. */
 import { h, fill } from "./dom.js";
 import { count, ms, time, usd } from "./format.js";
 import type { ListAnswer, Row } from "./types.js";

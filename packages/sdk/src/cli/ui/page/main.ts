@@ -1,42 +1,26 @@
 /**
  * The `tracium ui` page: a hash-routed single page (`#/`, `#/trace/ID`, `#/compare/A/B`) over the
- * server's JSON API. Plain DOM and no framework: the page is a list, a waterfall and a panel, which
- * a few hundred lines of DOM code draw; a framework would add a dependency, a build step of its
- * own and most of the bundle's size, and nothing here needs its diffing.
+ * server's JSON API, kept live by the events the server pushes. Plain DOM and no framework: the
+ * page is a list, a waterfall and a panel, which a few hundred lines of DOM code draw; a framework
+ * would add a dependency, a build step of its own and most of the bundle's size, and nothing here
+ * needs its diffing.
  */
 import { comparePage } from "./compare.js";
 import { h, fill } from "./dom.js";
 import { initialList, listPage, listQuery } from "./list.js";
+import { live } from "./live.js";
 import { tracePage } from "./trace-page.js";
 import type { ListAnswer, Trace } from "./types.js";
 
 const app = document.getElementById("app")!;
 const listState = initialList();
 const picked = new Set<string>();
-let stopPolling: (() => void) | undefined;
+let stopLive: (() => void) | undefined;
 
 async function getJson<T>(path: string): Promise<T> {
   const res = await fetch(path, { headers: { Accept: "application/json" } });
   if (!res.ok) throw new Error(`${res.status} ${res.statusText}`);
   return (await res.json()) as T;
-}
-
-function poll(tick: () => Promise<void>, everyMs: number): () => void {
-  let stopped = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const loop = async (): Promise<void> => {
-    try {
-      await tick();
-    } catch {
-      // the server may be restarting: try again next tick
-    }
-    if (!stopped) timer = setTimeout(() => void loop(), everyMs);
-  };
-  void loop();
-  return () => {
-    stopped = true;
-    clearTimeout(timer);
-  };
 }
 
 function showList(): void {
@@ -57,22 +41,21 @@ function showList(): void {
     page.update(answer);
   };
   fill(app, header(), page.el);
-  stopPolling = poll(tick, 1000);
+  stopLive = live(tick);
 }
 
 function showTrace(id: string): void {
   fill(app, header(), h("div", { class: "muted" }, "loading…"));
-  let shown = "";
+  let version = -1;
   let selected: string | undefined;
-  stopPolling = poll(async () => {
-    const { trace } = await getJson<{ version: number; trace: Trace }>(`/api/traces/${encodeURIComponent(id)}`);
-    // Redrawn only when the trace changed (a live trace gains spans), so scrolling is kept.
-    const key = `${trace.status}|${trace.completed_at}|${trace.spans.length}|${trace.spans.filter((x) => x.status === "in_progress").length}`;
-    if (key === shown) return;
-    shown = key;
+  stopLive = live(async () => {
+    const answer = await getJson<{ version: number; unchanged?: boolean; trace: Trace }>(`/api/traces/${encodeURIComponent(id)}?since=${version}`);
+    // Redrawn only when the trace changed (a live trace gains spans), keeping the selected span.
+    if (answer.unchanged) return;
+    version = answer.version;
     selected = (app.querySelector(".wf-row.selected") as HTMLElement | null)?.dataset.spanId ?? selected;
-    fill(app, header(), tracePage(trace, selected));
-  }, 1500);
+    fill(app, header(), tracePage(answer.trace, selected));
+  });
 }
 
 function showCompare(a: string, b: string): void {
@@ -88,8 +71,8 @@ function header(): HTMLElement {
 }
 
 function route(): void {
-  stopPolling?.();
-  stopPolling = undefined;
+  stopLive?.();
+  stopLive = undefined;
   const parts = location.hash.replace(/^#\/?/, "").split("/").map((p) => {
     try {
       return decodeURIComponent(p);
