@@ -115,6 +115,15 @@ describe.skipIf(!hasChromium)("tracium ui in Chromium", () => {
     const types = await page.locator('[data-testid="span-row"] .badge').allTextContents();
     expect(types).toEqual(["llm", "tool", "llm"]);
     expect(await page.locator('[data-testid="sum-models"]').textContent()).toContain("gpt-4o-mini");
+    // The tool-call links drawn beside the rows: the first llm asked for lookup_order, the tool ran
+    // it, the second llm read its result (the example records no ids: matched by name and order).
+    const rowIds = await page.locator('[data-testid="span-row"]').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.spanId));
+    const drawn = () =>
+      page.locator('[data-testid="tool-link-line"]').evaluateAll((els) => els.map((e) => ({ ...(e as SVGElement).dataset, active: e.classList.contains("active") })));
+    await expect.poll(drawn).toEqual([
+      { testid: "tool-link-line", kind: "call", from: rowIds[0], to: rowIds[1], active: true },
+      { testid: "tool-link-line", kind: "result", from: rowIds[1], to: rowIds[2], active: false },
+    ]);
     await page.screenshot({ path: join(ARTIFACTS, "waterfall.png") });
 
     // The first span (the llm call that asked for the tool) is selected: its chat and tools.
@@ -125,10 +134,13 @@ describe.skipIf(!hasChromium)("tracium ui in Chromium", () => {
     expect(chat).toContain("lookup_order");
     expect(await panel.locator('[data-testid="tools"] li.called').allTextContents()).toEqual([expect.stringContaining("lookup_order")]);
     expect(await panel.locator('[data-testid="tokens-input"]').textContent()).toContain("47");
+    expect(await panel.locator('[data-testid="span-link"]').allTextContents()).toEqual(["ran: lookup_order"]);
     await page.screenshot({ path: join(ARTIFACTS, "span-panel.png") });
 
-    // The streamed call has its first token marked.
+    // The streamed call has its first token marked; it reads the tool's result.
     await page.locator('[data-testid="span-row"]').nth(2).click();
+    await expect.poll(() => panel.locator('[data-testid="span-link"]').allTextContents()).toEqual(["reads the result of: lookup_order"]);
+    await expect.poll(async () => (await drawn()).map((l) => l.active)).toEqual([false, true]);
     expect(await page.locator('[data-testid="span-row"]').nth(2).locator('[data-testid="ttft"]').count()).toBe(1);
     await page.close();
   });
@@ -222,7 +234,7 @@ describe.skipIf(!hasChromium)("tracium ui in Chromium", () => {
     await page.close();
   });
 
-  it("lists the tool-call links: which llm asked, which tool ran, which llm read the result", async () => {
+  it("lists and draws the tool-call links recorded by id: which llm asked, which tool ran, which llm read the result", async () => {
     const id = "links-trace";
     const span = (sid: string, type: string, name: string, start: number, extra: Record<string, unknown>) =>
       JSON.stringify({ type: "span", trace_id: id, id: sid, span_type: type, name, status: "completed", started_at: new Date(Date.UTC(2026, 0, 1, 0, 0, start)).toISOString(), completed_at: new Date(Date.UTC(2026, 0, 1, 0, 0, start + 1)).toISOString(), latency_ms: 1000, parent_span_id: null, tags: [], ...extra });
@@ -240,6 +252,8 @@ describe.skipIf(!hasChromium)("tracium ui in Chromium", () => {
     await page.waitForSelector('[data-testid="span-panel"]');
     const links = () => page.locator('[data-testid="tool-links"] [data-testid="span-link"]').allTextContents();
     await expect.poll(links).toEqual(["ran: get_weather"]);
+    const drawn = await page.locator('[data-testid="tool-link-line"]').evaluateAll((els) => els.map((e) => `${(e as SVGElement).dataset.kind} ${(e as SVGElement).dataset.from}→${(e as SVGElement).dataset.to}`));
+    expect(drawn).toEqual(["call l1→t1", "result t1→l2"]);
     await page.locator('[data-testid="span-row"]').nth(1).click();
     await expect.poll(links).toEqual(["asked by: plan call", "result read by: answer call"]);
     // Following a link selects that span.

@@ -40,6 +40,9 @@ table.traces tr { cursor:pointer; } table.traces tbody tr:hover { background:var
 .wf-dur { position:absolute; right:4px; top:5px; font-size:11px; color:var(--muted); }
 .badge { display:inline-block; font-size:10px; padding:0 5px; border-radius:8px; color:#fff; background:var(--custom); margin-right:6px; }
 .type-llm { background:var(--llm); } .type-tool { background:var(--tool); } .type-agent { background:var(--agent); } .type-retrieval { background:var(--retrieval); } .type-embedding { background:var(--embedding); }
+.link-lines { position:absolute; left:0; pointer-events:none; z-index:1; }
+.tool-link path { fill:none; stroke-width:1.5; } .tool-link { opacity:.45; } .tool-link.active { opacity:1; } .tool-link.active path { stroke-width:2.2; }
+.tool-link.call path { stroke:var(--llm); } .tool-link.result path { stroke:var(--tool); } .tool-link.inferred path:not(.head) { stroke-dasharray:3 2; }
 .fail-mark { color:var(--fail); margin-left:6px; font-weight:700; }
 .side { width:min(40vw, 520px); flex:0 0 auto; height:calc(100vh - 190px); overflow:auto; border:1px solid var(--line); border-radius:4px; padding:8px; }
 .panel h2 { font-size:15px; margin:0 0 6px; word-break:break-word; }

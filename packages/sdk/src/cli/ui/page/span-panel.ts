@@ -5,6 +5,7 @@
 import { chatView } from "./chat.js";
 import { h, pretty, type Child } from "./dom.js";
 import { count, ms, num, time, usd } from "./format.js";
+import type { ToolLink } from "./links.js";
 import type { Span } from "./types.js";
 
 type Rec = Record<string, unknown>;
@@ -45,37 +46,27 @@ function tools(span: Span): HTMLElement | null {
   );
 }
 
-/** Links of the agent loop (see core `tool-links.ts`). */
-function links(span: Span, byId: Map<string, Span>, select: (id: string) => void): HTMLElement | null {
+/** The tool-call links that touch this span (see `links.ts`), each a button that selects the other span. */
+function links(span: Span, all: ToolLink[], byId: Map<string, Span>, select: (id: string) => void): HTMLElement | null {
   const meta = span.metadata ?? {};
   const items: Child[] = [];
-  const go = (id: string, label: string): HTMLElement => {
+  const go = (id: string, label: string, inferred: boolean): HTMLElement => {
     const target = byId.get(id);
-    return target ? h("button", { class: "link", testid: "span-link", onclick: () => select(id) }, `${label}: ${target.name}`) : h("span", { class: "muted" }, `${label}: ${id} (not in this trace)`);
+    const text = `${label}: ${target?.name ?? id}`;
+    return h("li", null, h("button", { class: "link", testid: "span-link", onclick: () => select(id) }, text), inferred ? h("span", { class: "muted small" }, " (by name)") : null);
   };
-  if (typeof meta.llm_span_id === "string") items.push(h("li", null, go(meta.llm_span_id, "asked by")));
+  const asked = typeof meta.llm_span_id === "string" ? meta.llm_span_id : undefined;
+  if (asked !== undefined && !byId.has(asked)) items.push(h("li", { class: "muted" }, `asked by ${asked} (not in this trace)`));
+  for (const l of all) if (l.kind === "call" && l.to === span.id) items.push(go(l.from, "asked by", l.inferred));
+  for (const l of all) if (l.kind === "result" && l.to === span.id) items.push(go(l.from, "reads the result of", l.inferred));
+  for (const l of all) if (l.kind === "call" && l.from === span.id) items.push(go(l.to, "ran", l.inferred));
+  for (const l of all) if (l.kind === "result" && l.from === span.id) items.push(go(l.to, "result read by", l.inferred));
   if (typeof meta.tool_call_id === "string") items.push(h("li", null, `tool call id ${meta.tool_call_id}`));
-  if (Array.isArray(meta.tool_span_ids)) for (const id of meta.tool_span_ids) if (typeof id === "string") items.push(h("li", null, go(id, "reads the result of")));
   if (Array.isArray(meta.tool_results_for)) items.push(h("li", null, `tool results for ${meta.tool_results_for.map(String).join(", ")}`));
-  // The reverse links, and links by call id when no span ids were recorded: the tools that ran
-  // this span's calls, the llm span that asked for this tool, the one that read its result.
-  const myCalls = new Set((span.tool_calls ?? []).map((c) => (c as { id?: unknown })?.id).filter((id): id is string => typeof id === "string"));
-  const myCallId = typeof meta.tool_call_id === "string" ? meta.tool_call_id : undefined;
-  const linked = new Set<string>([...(typeof meta.llm_span_id === "string" ? [meta.llm_span_id] : []), ...(Array.isArray(meta.tool_span_ids) ? meta.tool_span_ids.map(String) : [])]);
-  for (const other of byId.values()) {
-    if (other.id === span.id || linked.has(other.id)) continue;
-    const m = other.metadata ?? {};
-    const otherCalls = (other.tool_calls ?? []).map((c) => (c as { id?: unknown })?.id);
-    if (m.llm_span_id === span.id || (typeof m.tool_call_id === "string" && myCalls.has(m.tool_call_id))) items.push(h("li", null, go(other.id, "ran")));
-    else if (myCallId !== undefined && otherCalls.includes(myCallId)) items.push(h("li", null, go(other.id, "asked by")));
-    else if ((Array.isArray(m.tool_span_ids) && m.tool_span_ids.includes(span.id)) || (myCallId !== undefined && Array.isArray(m.tool_results_for) && m.tool_results_for.includes(myCallId))) {
-      items.push(h("li", null, go(other.id, "result read by")));
-    }
-  }
   return items.length > 0 ? section("Tool-call links", h("ul", { class: "links", testid: "tool-links" }, items)) : null;
 }
 
-export function spanPanel(span: Span, byId: Map<string, Span>, select: (id: string) => void): HTMLElement {
+export function spanPanel(span: Span, byId: Map<string, Span>, toolLinks: ToolLink[], select: (id: string) => void): HTMLElement {
   const meta = span.metadata ?? {};
   const cost = num(rec(meta.cost)?.total);
   const isLlm = span.span_type === "llm";
@@ -110,7 +101,7 @@ export function spanPanel(span: Span, byId: Map<string, Span>, select: (id: stri
     isLlm ? tools(span) : null,
     !isLlm && span.input !== undefined ? section(span.span_type === "tool" ? "Arguments" : "Input", h("pre", { testid: "span-input" }, pretty(span.input))) : null,
     !isLlm && span.output !== undefined ? section(span.span_type === "tool" ? "Result" : "Output", h("pre", { testid: "span-output" }, pretty(span.output))) : null,
-    links(span, byId, select),
+    links(span, toolLinks, byId, select),
     Object.keys(restMeta).length > 0
       ? section("Metadata", h("div", { class: "meta" }, Object.entries(restMeta).map(([k, v]) => field(k, typeof v === "object" && v !== null ? h("pre", null, pretty(v)) : String(v)))))
       : null,

@@ -2,6 +2,7 @@
 import { h, fill } from "./dom.js";
 import { count, ms, num, time, usd } from "./format.js";
 import { spanPanel } from "./span-panel.js";
+import { toolLinks } from "./links.js";
 import { flatten } from "./tree.js";
 import type { Trace } from "./types.js";
 import { waterfall } from "./waterfall.js";
@@ -33,14 +34,15 @@ export function summaryBar(trace: Trace): HTMLElement {
 export function tracePage(trace: Trace, selectedId?: string): HTMLElement {
   const { rows, start, end } = flatten(trace.spans);
   const byId = new Map(trace.spans.map((s) => [s.id, s]));
+  const links = toolLinks(trace.spans);
   const panel = h("div", { class: "side" }, h("div", { class: "muted" }, "Select a span."));
   const select = (id: string): void => {
     const span = byId.get(id);
     if (!span) return;
     wf.select(id);
-    fill(panel, spanPanel(span, byId, select));
+    fill(panel, spanPanel(span, byId, links, select));
   };
-  const wf = waterfall(rows, start, end, (row) => select(row.span.id));
+  const wf = waterfall(rows, start, end, links, (row) => select(row.span.id));
   const page = h(
     "div",
     { class: "trace-page" },

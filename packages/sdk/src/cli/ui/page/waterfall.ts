@@ -1,21 +1,25 @@
 /**
  * The waterfall: one row per span (name indented by depth, type badge, a bar placed and sized on
- * the trace's time scale, TTFT marked on streamed `llm` spans, failed spans in red). Only the rows
- * in view exist in the DOM, so a 10,000-span trace scrolls as smoothly as a small one.
+ * the trace's time scale, TTFT marked on streamed `llm` spans, failed spans in red), and in a
+ * gutter on its left the tool-call links drawn as connectors (see `link-lines.ts`). Only the rows
+ * and connectors in view exist in the DOM, so a 10,000-span trace scrolls as smoothly as a small one.
  */
 import { h, fill } from "./dom.js";
 import { ms } from "./format.js";
+import { linkLayout, linkLines } from "./link-lines.js";
+import type { ToolLink } from "./links.js";
 import type { TreeRow } from "./tree.js";
 
-const ROW = 26;
+export const ROW = 26;
 
 export interface Waterfall {
   el: HTMLElement;
   select(spanId: string): void;
 }
 
-export function waterfall(rows: TreeRow[], start: number, end: number, onSelect: (row: TreeRow) => void): Waterfall {
+export function waterfall(rows: TreeRow[], start: number, end: number, links: ToolLink[], onSelect: (row: TreeRow) => void): Waterfall {
   const span = end - start;
+  const layout = linkLayout(rows, links);
   const inner = h("div", { class: "wf-inner" });
   inner.style.height = `${rows.length * ROW}px`;
   const viewport = h("div", { class: "wf", testid: "waterfall" }, inner);
@@ -43,7 +47,7 @@ export function waterfall(rows: TreeRow[], start: number, end: number, onSelect:
       h("span", { class: "wf-label" }, s.name),
       failed ? h("span", { class: "fail-mark", title: s.error ?? "failed" }, "✕") : null,
     );
-    name.style.paddingLeft = `${6 + Math.min(row.depth, 40) * 14}px`;
+    name.style.paddingLeft = `${layout.gutter + 6 + Math.min(row.depth, 40) * 14}px`;
     const el = h(
       "div",
       { class: `wf-row${failed ? " failed" : ""}${s.id === selected ? " selected" : ""}`, testid: "span-row", onclick: () => onSelect(row) },
@@ -65,7 +69,7 @@ export function waterfall(rows: TreeRow[], start: number, end: number, onSelect:
     drawn = key;
     const els: HTMLElement[] = [];
     for (let i = first; i < last; i++) els.push(line(rows[i]!, i));
-    fill(inner, els);
+    fill(inner, els, linkLines(layout, first, last, ROW, selected));
   };
   viewport.addEventListener("scroll", () => draw());
   requestAnimationFrame(() => draw(true));
