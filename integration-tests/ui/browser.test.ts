@@ -179,7 +179,7 @@ describe.skipIf(!hasChromium)("tracium ui in Chromium", () => {
     await page.close();
   });
 
-  it("filters by agent and model, and searches inside inputs and outputs", async () => {
+  it("filters by agent, and searches inside inputs and outputs", async () => {
     const page = await open();
     await expect.poll(() => page.locator('[data-testid="trace-row"]').count()).toBeGreaterThanOrEqual(2);
     await page.selectOption('[data-testid="filter-agent"]', "support-bot");
@@ -191,6 +191,61 @@ describe.skipIf(!hasChromium)("tracium ui in Chromium", () => {
     await expect.poll(() => page.locator('[data-testid="trace-row"]').count()).toBe(0);
     await page.fill('[data-testid="search"]', "");
     await expect.poll(() => page.locator('[data-testid="trace-row"]').count()).toBeGreaterThanOrEqual(2);
+    await page.close();
+  });
+
+  it("filters by status, tag, model and date range, and sorts by duration, tokens and cost", async () => {
+    // Three traces of one agent on fixed days (noon UTC: the same local day in any time zone).
+    const trace = (id: string, day: string, o: { status: string; tag: string; model: string; ms: number; tokens: number; cost: number }) => {
+      const start = `${day}T12:00:00.000Z`;
+      const end = new Date(Date.parse(start) + o.ms).toISOString();
+      return [
+        JSON.stringify({ type: "trace_start", trace_id: id, agent_name: "filter-agent", tags: [o.tag] }),
+        JSON.stringify({ type: "span", trace_id: id, id: `${id}-s`, span_type: "llm", name: "chat", status: o.status, started_at: start, completed_at: end, latency_ms: o.ms, parent_span_id: null, model_id: o.model, input_tokens: o.tokens, output_tokens: 0, metadata: { cost: { total: o.cost } } }),
+        JSON.stringify({ type: "trace_end", trace_id: id, status: o.status, agent_name: "filter-agent", started_at: start, completed_at: end, summary: {}, tags: [o.tag] }),
+      ].join("\n");
+    };
+    appendFileSync(
+      ui.file,
+      `${[
+        trace("f-jan", "2020-01-15", { status: "completed", tag: "alpha", model: "m-small", ms: 3000, tokens: 10, cost: 0.5 }),
+        trace("f-feb", "2020-02-15", { status: "failed", tag: "beta", model: "m-large", ms: 1000, tokens: 300, cost: 0.1 }),
+        trace("f-mar", "2020-03-15", { status: "completed", tag: "beta", model: "m-small", ms: 2000, tokens: 20, cost: 0.9 }),
+      ].join("\n")}\n`,
+    );
+    const page = await open();
+    const ids = () => page.locator('[data-testid="trace-row"]').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.traceId));
+    await expect.poll(() => page.locator('[data-testid="filter-agent"] option[value="filter-agent"]').count(), { timeout: 10_000 }).toBe(1);
+    await page.selectOption('[data-testid="filter-agent"]', "filter-agent");
+    await expect.poll(ids).toEqual(["f-mar", "f-feb", "f-jan"]);
+    await page.selectOption('[data-testid="filter-status"]', "failed");
+    await expect.poll(ids).toEqual(["f-feb"]);
+    await page.selectOption('[data-testid="filter-status"]', "");
+    await page.selectOption('[data-testid="filter-tag"]', "beta");
+    await expect.poll(ids).toEqual(["f-mar", "f-feb"]);
+    await page.selectOption('[data-testid="filter-model"]', "m-small");
+    await expect.poll(ids).toEqual(["f-mar"]);
+    await page.selectOption('[data-testid="filter-tag"]', "");
+    await page.selectOption('[data-testid="filter-model"]', "");
+    await expect.poll(ids).toEqual(["f-mar", "f-feb", "f-jan"]);
+    // A date range: both ends are days, both included.
+    await page.fill('[data-testid="filter-from"]', "2020-02-15");
+    await expect.poll(ids).toEqual(["f-mar", "f-feb"]);
+    await page.fill('[data-testid="filter-to"]', "2020-02-15");
+    await expect.poll(ids).toEqual(["f-feb"]);
+    await page.fill('[data-testid="filter-from"]', "");
+    await expect.poll(ids).toEqual(["f-feb", "f-jan"]);
+    await page.fill('[data-testid="filter-to"]', "");
+    await expect.poll(ids).toEqual(["f-mar", "f-feb", "f-jan"]);
+    // Sorting, largest first, then reversed.
+    await page.selectOption('[data-testid="sort"]', "duration");
+    await expect.poll(ids).toEqual(["f-jan", "f-mar", "f-feb"]);
+    await page.selectOption('[data-testid="sort"]', "tokens");
+    await expect.poll(ids).toEqual(["f-feb", "f-mar", "f-jan"]);
+    await page.selectOption('[data-testid="sort"]', "cost");
+    await expect.poll(ids).toEqual(["f-mar", "f-jan", "f-feb"]);
+    await page.click('[data-testid="order"]');
+    await expect.poll(ids).toEqual(["f-feb", "f-jan", "f-mar"]);
     await page.close();
   });
 

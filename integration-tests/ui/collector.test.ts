@@ -127,7 +127,7 @@ describe("tracium ui: collector", () => {
     expect(trace.spans.map((s) => s.name)).toEqual(["x"]);
   });
 
-  it("filters the list by agent, status, model, tag, start time and text", async () => {
+  it("filters the list by agent, status, model, tag, start time, date range and text", async () => {
     const file = tempFile();
     const trace = (id: string, agent: string, started: string, extra: Record<string, unknown>, text: string) =>
       [
@@ -151,6 +151,11 @@ describe("tracium ui: collector", () => {
     expect(await ids("model=m1")).toEqual(["old"]);
     expect(await ids("tag=y")).toEqual(["new"]);
     expect(await ids("within=3600")).toEqual(["new"]);
+    expect(await ids(`from=${Date.UTC(2019, 11, 31)}&to=${Date.UTC(2020, 0, 2)}`)).toEqual(["old"]);
+    expect(await ids(`from=${Date.UTC(2021, 0, 1)}`)).toEqual(["new"]);
+    // `to` is excluded: a trace started at that very moment is not in the range.
+    expect(await ids(`to=${Date.UTC(2020, 0, 1)}`)).toEqual([]);
+    expect(await ids(`to=${Date.UTC(2020, 0, 1) + 1}`)).toEqual(["old"]);
     expect(await ids("q=PENGUINS")).toEqual(["old"]);
     expect(await ids("sort=time&order=asc")).toEqual(["old", "new"]);
   });

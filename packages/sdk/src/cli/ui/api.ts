@@ -83,6 +83,14 @@ async function listTraces(store: TraceStore, q: URLSearchParams): Promise<Answer
   // `within`: only traces started in the last so many seconds.
   const within = Number(q.get("within") ?? "0");
   const cutoff = Number.isFinite(within) && within > 0 ? Date.now() - within * 1000 : 0;
+  // `from` / `to`: a start-time range in epoch ms (`to` excluded); either may be absent.
+  const from = Number(q.get("from") || "NaN");
+  const to = Number(q.get("to") || "NaN");
+  const inRange = (r: TraceRow): boolean => {
+    if (Number.isNaN(from) && Number.isNaN(to)) return true;
+    const t = r.started_at ? Date.parse(r.started_at) : NaN;
+    return Number.isFinite(t) && !(t < from) && !(t >= to);
+  };
   let ids: Set<string> | undefined;
   if (text) {
     const key = `${store.version}\u0000${text}`;
@@ -97,6 +105,7 @@ async function listTraces(store: TraceStore, q: URLSearchParams): Promise<Answer
       (!tag || r.tags.includes(tag)) &&
       (!model || r.models.includes(model)) &&
       (!cutoff || (r.started_at !== null && Date.parse(r.started_at) >= cutoff)) &&
+      inRange(r) &&
       (!text || ids?.has(r.trace_id) || r.trace_id.toLowerCase().includes(lower)),
   );
   const key = SORTS[q.get("sort") ?? "time"] ?? SORTS.time!;

@@ -11,16 +11,26 @@ export interface ListState {
   q: string;
   /** Seconds back from now ("" for any time). */
   within: string;
+  /** First and last day of a start-date range (`YYYY-MM-DD`, local time; "" for open). */
+  from: string;
+  to: string;
   sort: string;
   order: string;
   limit: number;
 }
 
-export const initialList = (): ListState => ({ agent: "", status: "", tag: "", model: "", q: "", within: "", sort: "time", order: "desc", limit: 200 });
+export const initialList = (): ListState => ({ agent: "", status: "", tag: "", model: "", q: "", within: "", from: "", to: "", sort: "time", order: "desc", limit: 200 });
 
 export function listQuery(s: ListState): string {
   const p = new URLSearchParams();
   for (const k of ["agent", "status", "tag", "model", "q", "within", "sort", "order"] as const) if (s[k]) p.set(k, s[k]);
+  // Days are the user's local days: sent as the epoch ms of their first moment (`to` excluded).
+  const day = (d: string, next: boolean): number => {
+    const [y, m, dd] = d.split("-").map(Number);
+    return new Date(y!, m! - 1, dd! + (next ? 1 : 0)).getTime();
+  };
+  if (/^\d{4}-\d{2}-\d{2}$/.test(s.from)) p.set("from", String(day(s.from, false)));
+  if (/^\d{4}-\d{2}-\d{2}$/.test(s.to)) p.set("to", String(day(s.to, true)));
   p.set("limit", String(s.limit));
   return p.toString();
 }
@@ -89,6 +99,11 @@ export function listPage(state: ListState, picked: Set<string>): { el: HTMLEleme
     [["", "any time"], ["3600", "last hour"], ["86400", "last day"], ["604800", "last week"]].map(([v, label]) => h("option", { value: v! }, label!)),
   );
   within.value = state.within;
+  const date = (k: "from" | "to", label: string): HTMLElement => {
+    const input = h("input", { type: "date", value: state[k], title: label, testid: `filter-${k}`, onchange: (e) => set(k, (e.target as HTMLInputElement).value) });
+    return h("label", { class: "date" }, `${k} `, input);
+  };
+  const range = [date("from", "first day (started on or after)"), date("to", "last day (started on or before)")];
   const order = h("button", { testid: "order", onclick: () => set("order", state.order === "desc" ? "asc" : "desc") }, state.order === "desc" ? "↓" : "↑");
   const renderCompare = (): void => {
     const ids = [...picked];
@@ -119,6 +134,7 @@ export function listPage(state: ListState, picked: Set<string>): { el: HTMLEleme
         select("model", state.model, answer.facets.models, (v) => set("model", v)),
         select("tag", state.tag, answer.facets.tags, (v) => set("tag", v)),
         within,
+        range,
         search,
         sort,
         order,
