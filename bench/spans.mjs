@@ -319,9 +319,68 @@ async function measureLongLived() {
 
 // --long-only: just the long-lived trace shapes (a quicker run while working on the engine).
 const longOnly = process.argv.includes("--long-only");
+/**
+ * The span event path: the same flat spans (metadata + an output each) in a long-lived trace of
+ * the default client, and of a second client that has a no-op subscriber on every span event. The
+ * difference bounds what the event path costs: an event nobody subscribes to does strictly less
+ * (one property read) than one with a subscriber.
+ */
+async function measureEvents() {
+  const subscribedClient = new tracium.TraciumClient(tracium.resolveConfig({ logLevel: "error" }), [countingExporter]);
+  let events = 0;
+  const count = () => void events++;
+  subscribedClient.subscribe({
+    traceStarted: count,
+    spanStarted: count,
+    inputRecorded: count,
+    outputRecorded: count,
+    toolCallsRecorded: count,
+    metadataRecorded: count,
+    spanEnded: count,
+    traceEnded: count,
+  });
+  const plainTrace = client.startTrace({ agentName: "bench-events" });
+  const subscribedTrace = subscribedClient.startTrace({ agentName: "bench-events" });
+  gc();
+  gc();
+  const unit = (i) => {
+    for (let k = 0; k < LONG; k++) {
+      tracium.span({ name: "step", metadata: attrs(i, k) }, (s) => {
+        s.recordOutput(k);
+      });
+    }
+  };
+  const plain = (i) => {
+    for (let k = 0; k < LONG; k++) sink += attrs(i, k)["app.level"];
+  };
+  const variants = [
+    { name: "none", sample: sampler(plain, false, undefined, undefined, LONG_CHUNK) },
+    { name: "tracium", sample: sampler(unit, false, (fn) => plainTrace.run(fn), undefined, LONG_CHUNK) },
+    { name: "subscribed", sample: sampler(unit, false, (fn) => subscribedTrace.run(fn), undefined, LONG_CHUNK) },
+  ];
+  log(`span events: ${ROUNDS} rounds × ${LONG_UNITS} units × ${LONG} spans`);
+  const perUnit = await runRounds(variants, { rounds: ROUNDS, warmup: WARMUP, ops: LONG_UNITS, log });
+  const perSpan = Object.fromEntries(Object.entries(perUnit).map(([k, v]) => [k, v.cpu.map((x) => x / LONG)]));
+  const netPlain = pairedDiff(perSpan.tracium, perSpan.none);
+  const netSubscribed = pairedDiff(perSpan.subscribed, perSpan.none);
+  plainTrace.end();
+  subscribedTrace.end();
+  await subscribedClient.shutdown();
+  const spans = (ROUNDS + WARMUP) * LONG_UNITS * LONG;
+  return {
+    netNsPerSpan: { tracium: summary(netPlain), subscribed: summary(netSubscribed) },
+    addedNsPerSpan: summary(pairedDiff(perSpan.subscribed, perSpan.tracium)),
+    ratio: ratioOfMedians(netSubscribed, netPlain),
+    // per span: started, metadata, output, ended (+ the trace's start and end)
+    eventsSeen: events,
+    eventsExpected: spans * 4 + 2,
+  };
+}
+
 const sync = longOnly ? undefined : await measure("sync");
 const awaited = longOnly ? undefined : await measure("await");
 const longLived = await measureLongLived();
-emit({ bench: "spans", sync, await: awaited, longLived, sink: sink > 0 });
+const events = await measureEvents();
+emit({ bench: "spans", sync, await: awaited, longLived, events, sink: sink > 0 });
 await client.shutdown();
 await provider.shutdown();

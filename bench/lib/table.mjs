@@ -46,6 +46,21 @@ export function renderTable(results, machine) {
     for (const [id, shape, label] of [["1c", "flat", "flat (10 sibling spans)"], ["1d", "nested", "nested 10 deep, sync"], ["1e", "await", "nested 10 deep across await"]]) {
       if (long?.[shape]) rows.push(spanRow(id, `span cost in one long-lived trace after a major GC, ${label}: CPU ns per span, net (5 attributes)`, long[shape], judge));
     }
+    const ev = spans.events;
+    if (ev) {
+      rows.push([
+        "1f",
+        "span event path: CPU ns per span, flat spans (metadata + output) in a long-lived trace, default client vs one with a no-op subscriber on every span event",
+        `${range(ev.netNsPerSpan.tracium, " ns")}; subscribed ${range(ev.netNsPerSpan.subscribed, " ns")}`,
+        "–",
+        "–",
+        "–",
+        `${ratioCell(ev.ratio)} subscribed ÷ default`,
+        "unsubscribed events cost nothing measurable",
+        "info",
+        `a subscriber on all 8 events adds ${range(ev.addedNsPerSpan, " ns")} per span (4 events each); an event nobody subscribes to is one property read; events seen ${n(ev.eventsSeen)} of ${n(ev.eventsExpected)}`,
+      ]);
+    }
   }
 
   const oa = results.openai;

@@ -24,6 +24,7 @@ export { maskSecrets } from "./util/secrets.js";
 export { dataField, dataRecord, dataArray, dataItems, plainRecord, isProxy, GETTER_PLACEHOLDER, PROXY_PLACEHOLDER } from "./util/plain-data.js";
 export { Span, type SpanOptions, type SpanType } from "./tracing/span.js";
 export { Trace, type TraceOptions } from "./tracing/trace.js";
+export type { SpanEventHandlers } from "./tracing/span-events.js";
 export { traceAgent, traceSpan, AgentTrace, AgentSpan, type TraceAgentOptions, type TraceSpanOptions } from "./tracing/wrappers.js";
 export { SDK_VERSION } from "./util/version.js";
 export * from "./export/exporters/index.js";

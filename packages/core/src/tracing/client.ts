@@ -8,11 +8,13 @@ import { Pricer } from "../model/cost/pricer.js";
 import { isProxy } from "../util/plain-data.js";
 import { sanitize, sanitizeRecord, sanitizeTags, type SanitizeOptions } from "../capture/sanitize.js";
 import { maskSecrets } from "../util/secrets.js";
-import { plainOptions } from "./span.js";
+import { plainOptions, type Span } from "./span.js";
 import { Trace, TRACE_OPTION_KEYS, type TraceKind, type TraceOptions } from "./trace.js";
 import { traceFromParent } from "./w3c.js";
 import { nextTurn } from "../util/runtime.js";
 import type { TraceHost } from "./owners.js";
+import { SpanEvents, type SpanEventHandlers } from "./span-events.js";
+import { defaultSubscribers } from "./subscribers.js";
 
 /** Delivery counters summed over the exporters (see {@link ExporterStats}), with each exporter's own. */
 export interface ClientStats extends ExporterStats {
@@ -35,7 +37,7 @@ export const EXIT_DRAIN_MS = 1_500;
  * Owns the configuration and the exporters, and creates traces. Use `tracium.init()` to create the
  * global one; several clients may coexist (tests), each with its own exporters.
  */
-export class TraciumClient implements TraceHost<Trace> {
+export class TraciumClient implements TraceHost<Trace, Span> {
   /** The resolved configuration. */
   readonly config: ResolvedConfig;
   private readonly exporters: Exporter[];
@@ -46,6 +48,8 @@ export class TraciumClient implements TraceHost<Trace> {
   private readonly cleanDefaultTags: string[];
   private readonly openTraces = new Set<Trace>();
   private readonly pricer: Pricer | undefined;
+  /** @internal The span lifecycle events of this client's recorded traces. */
+  readonly events = new SpanEvents<Span, Trace>();
   private closed = false;
   /** Records emitted so far, and how many had been when the last exit drain started. */
   private emitted = 0;
@@ -68,6 +72,19 @@ export class TraciumClient implements TraceHost<Trace> {
     // Workers and edge runtimes have no process events (or no `process`): nothing to drain on exit there.
     globalThis.process?.on?.("beforeExit", this.onBeforeExit);
     this.pricer = config.cost && config.enabled ? new Pricer(config.prices, config.pricesUpdate) : undefined;
+    const host = { priceSpan: (span: SpanData) => this.priceSpan(span), emit: (record: ExportRecord) => this.emit(record), prices: this.pricer !== undefined };
+    for (const subscriber of defaultSubscribers(host)) this.events.subscribe(subscriber);
+  }
+
+  /**
+   * Subscribes to the span lifecycle events of this client's recorded traces (span started, input,
+   * output, tool calls and metadata recorded, span ended, trace started and ended), after the
+   * built-in subscribers (tool linking, cost, summary, exporters). Handlers run synchronously on
+   * the traced code's path: keep them cheap; one that throws is logged once and skipped. Returns
+   * the function that unsubscribes.
+   */
+  subscribe(handlers: SpanEventHandlers<Span, Trace>): () => void {
+    return this.events.subscribe(handlers);
   }
 
   /**

@@ -4,7 +4,8 @@
  * `trace.ts` and `trace.ts` does not import `client.ts`: the classes import only downward.
  */
 import type { ResolvedConfig } from "../config/config.js";
-import type { ExportRecord, SpanData, Status } from "../model/records.js";
+import type { Status } from "../model/records.js";
+import type { SpanEvents } from "./span-events.js";
 import type { SpanOptions } from "./span-options.js";
 
 /** The trace a span belongs to, as the span sees it (`S` is the span class). */
@@ -44,10 +45,12 @@ export interface SpanOwner<S> {
   runSpan<R>(parent: S | undefined, options: SpanOptions, fn: (span: S) => R): R;
   /** @internal */
   onSpanEnd(span: S): void;
+  /** @internal The span events a span emits itself (what it records); see `span-events.ts`. */
+  readonly events: Pick<SpanEvents<S, unknown>, "inputRecorded" | "outputRecorded" | "toolCallsRecorded" | "metadataRecorded">;
 }
 
-/** @internal The client a trace belongs to, as the trace sees it (`T` is the trace class). */
-export interface TraceHost<T> {
+/** @internal The client a trace belongs to, as the trace sees it (`T`, `S`: the trace and span classes). */
+export interface TraceHost<T, S> {
   readonly config: ResolvedConfig;
   readonly secrets: readonly string[];
   shouldRecord(): boolean;
@@ -56,7 +59,7 @@ export interface TraceHost<T> {
   maskText<U extends string | undefined>(text: U): U;
   defaultMetadata(): Record<string, unknown>;
   defaultTags(): string[];
-  priceSpan(span: SpanData): void;
-  emit(record: ExportRecord): void;
+  /** The span lifecycle events of this client's recorded traces. */
+  readonly events: SpanEvents<S, T>;
   onTraceEnd(trace: T): void;
 }

@@ -7,7 +7,6 @@ import { reportedCost, type ReportedCost } from "../model/cost/reported.js";
 import type { SpanData, Status, TokenUsage } from "../model/records.js";
 import { dataField, dataItems, dataRecord, isProxy } from "../util/plain-data.js";
 import { errorMessage, errorStack, errorType, sanitizeTags, withMessage } from "../capture/sanitize.js";
-import { onLlmInputRecorded, onToolCallIdSet, onToolCallsRecorded } from "./tool-links/links.js";
 import type { SpanOwner } from "./owners.js";
 import type { SpanOptions } from "./span-options.js";
 import { epochAt, monotonicNow } from "../util/clock.js";
@@ -120,13 +119,17 @@ export class Span {
   /** Records the step's input (replaces any earlier one). Dropped when `captureContent` is off. */
   recordInput(input: unknown): void {
     if (!this.writable("recordInput")) return;
-    if (this.data.spanType === "llm") onLlmInputRecorded(this, input); // tool results → tool_results_for (tool-links.ts)
+    const recorded = this.owner.events.inputRecorded;
+    if (recorded !== undefined) recorded(this, input);
     if (this.owner.capturesContent) this.data.input = this.owner.clean(input);
   }
 
   /** Records the step's output (replaces any earlier one). Dropped when `captureContent` is off. */
   recordOutput(output: unknown): void {
-    if (this.writable("recordOutput") && this.owner.capturesContent) this.data.output = this.owner.clean(output);
+    if (!this.writable("recordOutput")) return;
+    const recorded = this.owner.events.outputRecorded;
+    if (recorded !== undefined) recorded(this, output);
+    if (this.owner.capturesContent) this.data.output = this.owner.clean(output);
   }
 
   /** Sets token counts, normalised as in DESIGN.md; unset fields keep their value. */
@@ -168,7 +171,8 @@ export class Span {
   /** Records the tool calls the model asked for. Arguments are dropped when `captureContent` is off. */
   setToolCalls(toolCalls: unknown[]): void {
     if (!this.writable("setToolCalls")) return;
-    onToolCallsRecorded(this, toolCalls); // remembered for linking tool spans (tool-links.ts)
+    const recorded = this.owner.events.toolCallsRecorded;
+    if (recorded !== undefined) recorded(this, toolCalls);
     const value = this.owner.capturesContent ? toolCalls : stripArguments(toolCalls);
     const clean = this.owner.clean(value);
     this.data.toolCalls = Array.isArray(clean) ? clean : undefined;
@@ -181,7 +185,8 @@ export class Span {
     // The cleaned record is a fresh object: the first one becomes the span's metadata as it is.
     if (isEmpty(this.data.metadata)) this.data.metadata = clean;
     else Object.assign(this.data.metadata, clean);
-    if (clean.tool_call_id !== undefined) onToolCallIdSet(this, clean.tool_call_id); // links a tool span (tool-links.ts)
+    const recorded = this.owner.events.metadataRecorded;
+    if (recorded !== undefined) recorded(this, clean);
   }
 
   addTags(tags: string[]): void {

@@ -6,6 +6,7 @@ import { state } from "../context/state.js";
 import type { Status, TraceData, TraceLink } from "../model/records.js";
 import type { TraceParent } from "../context/carriers.js";
 import type { SpanOwner, TraceHost } from "./owners.js";
+import { SpanEvents } from "./span-events.js";
 import { errorMessage, errorStack, sanitizeAgentName, sanitizeTags, withMessage } from "../capture/sanitize.js";
 import { epochNow } from "../util/clock.js";
 import { plainOptions, Span, type SpanOptions } from "./span.js";
@@ -49,6 +50,9 @@ export interface TraceKind {
 /** @internal The keys of {@link TraceOptions}. */
 export const TRACE_OPTION_KEYS: ReadonlyArray<keyof TraceOptions> = ["agentName", "modelId", "tags", "metadata", "traceId", "version", "lazyStart", "workspaceId", "parent"];
 
+/** The events of traces that are not recorded: nobody subscribes. */
+const SILENT = new SpanEvents<Span, Trace>();
+
 const TRACE_ID_RE = /^[a-zA-Z0-9\-_]{1,256}$/;
 
 /**
@@ -58,7 +62,7 @@ export class Trace implements SpanOwner<Span> {
   /** @internal */
   readonly data: TraceData;
   /** @internal */
-  readonly client: TraceHost<Trace>;
+  readonly client: TraceHost<Trace, Span>;
   /** @internal Whether records are exported (sampled in, tracing enabled). */
   readonly recording: boolean;
   /** @internal */
@@ -71,7 +75,8 @@ export class Trace implements SpanOwner<Span> {
   readonly remoteDepth: number;
   private started = false;
   private lazy: boolean;
-  private userModelId: boolean;
+  /** @internal The model id was set by the user (the summary does not fill it in). */
+  userModelId: boolean;
   private failedReason: string | undefined;
   private readonly userSummary: Record<string, unknown> = {};
   /**
@@ -80,11 +85,14 @@ export class Trace implements SpanOwner<Span> {
    * into keeps them alive through minor GCs (bench/, long-lived trace shapes).
    */
   private openHead: Span | undefined;
-  private readonly totals = new SummaryAccumulator();
+  /** @internal Running totals of the trace's model calls (kept by the summary subscriber). */
+  readonly totals = new SummaryAccumulator();
+  /** @internal Where this trace's span events go: its client's, or nowhere when not recorded. */
+  readonly events: SpanEvents<Span, Trace>;
   private implicitRoot: Span | undefined;
 
   /** @internal Create traces with `client.agentTrace()` or `client.startTrace()`. */
-  constructor(client: TraceHost<Trace>, options: TraceOptions, kind: TraceKind = {}) {
+  constructor(client: TraceHost<Trace, Span>, options: TraceOptions, kind: TraceKind = {}) {
     const o = plainOptions<TraceOptions>(options, TRACE_OPTION_KEYS, "trace options");
     if (!options || typeof options !== "object") logger.once("warn", "trace-options", "trace options must be an object; using defaults");
     const cfg = client.config;
@@ -94,6 +102,7 @@ export class Trace implements SpanOwner<Span> {
     this.remoteParentSpanId = kind.remoteParentSpanId;
     this.remoteDepth = kind.remoteDepth ?? 0;
     this.recording = kind.sampled === false ? false : client.shouldRecord();
+    this.events = this.recording ? client.events : SILENT;
     this.lazy = o.lazyStart === true;
     let id = newId();
     if (o.traceId !== undefined) {
@@ -275,7 +284,8 @@ export class Trace implements SpanOwner<Span> {
       if (head !== undefined) head.openPrev = span;
       span.openNext = head;
       this.openHead = span;
-      this.client.emit({ kind: "span_start", trace: this.data, span: span.data });
+      const started = this.events.spanStarted;
+      if (started !== undefined) started(span, this);
     }
     return span;
   }
@@ -284,9 +294,8 @@ export class Trace implements SpanOwner<Span> {
   onSpanEnd(span: Span): void {
     if (this.recording) {
       this.unlinkOpen(span);
-      this.client.priceSpan(span.data);
-      if (this.data.endedAt === undefined) this.rollUp(span);
-      this.client.emit({ kind: "span_end", trace: this.data, span: span.data });
+      const ended = this.events.spanEnded;
+      if (ended !== undefined) ended(span, this); // cost, summary, records (tracing/subscribers.ts)
     }
     if (span === this.implicitRoot) {
       if (span.status === "failed") this.failedReason = span.data.error ?? "failed";
@@ -305,21 +314,11 @@ export class Trace implements SpanOwner<Span> {
     span.openNext = undefined;
   }
 
-  private rollUp(span: Span): void {
-    const d = span.data;
-    if (d.spanType !== "llm" && d.spanType !== "embedding") return;
-    this.totals.add(d);
-    if (d.spanType === "llm") {
-      if (!this.userModelId && this.data.modelId === undefined && d.modelId) this.data.modelId = d.modelId;
-      if (this.data.systemPrompt === undefined) this.data.systemPrompt = systemPromptOf(d.input);
-    }
-  }
-
   /** @internal Emits the start record once (a lazy trace does so at its first span). */
   ensureStarted(): void {
     if (this.started || this.remote || !this.recording) return;
     this.started = true;
-    this.client.emit({ kind: "trace_start", trace: this.data });
+    this.events.traceStarted?.(this);
   }
 
   /** Ends the trace (idempotent): open spans are ended, the summary filled, the end record sent. */
@@ -339,7 +338,7 @@ export class Trace implements SpanOwner<Span> {
       this.data.error = this.failedReason;
       if (!this.data.modelId && this.client.config.defaultModelId) this.data.modelId = this.client.config.defaultModelId;
       this.data.summary = { ...this.totals.toSummary(), ...this.userSummary };
-      if (this.started && this.recording) this.client.emit({ kind: "trace_end", trace: this.data });
+      if (this.started) this.events.traceEnded?.(this);
     } catch (err) {
       logger.once("error", "trace-end", "internal error while ending a trace", err);
     } finally {
@@ -374,23 +373,4 @@ function endSpan(span: Span, err: unknown, failed: boolean): void {
   } catch {
     // span methods guard themselves; this keeps the caller's own error the one that surfaces
   }
-}
-
-function systemPromptOf(input: unknown): string | undefined {
-  if (!input || typeof input !== "object") return undefined;
-  const i = input as Record<string, unknown>;
-  if (typeof i.system === "string") return i.system;
-  // Anthropic also accepts the system prompt as text blocks.
-  if (Array.isArray(i.system)) {
-    const text = i.system
-      .map((b: unknown) => (b && typeof b === "object" && typeof (b as { text?: unknown }).text === "string" ? (b as { text: string }).text : ""))
-      .filter(Boolean)
-      .join("\n");
-    if (text) return text;
-  }
-  if (typeof i.instructions === "string") return i.instructions;
-  const messages = Array.isArray(i.messages) ? i.messages : Array.isArray(input) ? input : undefined;
-  const first = messages?.[0] as Record<string, unknown> | undefined;
-  if (first && (first.role === "system" || first.role === "developer") && typeof first.content === "string") return first.content;
-  return undefined;
 }

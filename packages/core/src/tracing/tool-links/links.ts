@@ -47,6 +47,7 @@ import { currentStore } from "../../context/store.js";
 import { logger } from "../../util/logger.js";
 import { boundedId, normalizeToolCalls, toolArgsKey, toolResultIds } from "./messages.js";
 import { toolLinkTable as table, type ToolCallLink } from "./table.js";
+import type { SpanEventHandlers } from "../span-events.js";
 
 /**
  * The span members tool linking reads and writes (`Span` has them). An interface, so this module,
@@ -54,6 +55,7 @@ import { toolLinkTable as table, type ToolCallLink } from "./table.js";
  */
 export interface LinkableSpan {
   readonly id: string;
+  readonly spanType: string;
   readonly traceId: string;
   readonly trace: { readonly recording: boolean };
   readonly data: { readonly metadata: Record<string, unknown> };
@@ -96,7 +98,23 @@ function write(span: LinkableSpan, metadata: Record<string, unknown>): void {
 }
 
 /**
- * @internal Called by `Span.setToolCalls` with the raw calls: remembers each call id with this
+ * Tool linking as a span event subscriber (registered with every client, `tracing/subscribers.ts`):
+ * tool calls recorded on a span are remembered, a span given a `tool_call_id` is linked, and an
+ * `llm` span's recorded input is read for the tool results it carries.
+ */
+export const toolLinkSubscriber: SpanEventHandlers<LinkableSpan, unknown> = {
+  toolCallsRecorded: onToolCallsRecorded,
+  metadataRecorded(span, metadata) {
+    const id = metadata.tool_call_id;
+    if (id !== undefined) onToolCallIdSet(span, id);
+  },
+  inputRecorded(span, input) {
+    if (span.spanType === "llm") onLlmInputRecorded(span, input);
+  },
+};
+
+/**
+ * @internal Called when a span records tool calls, with the raw calls: remembers each call id with this
  * span (the asking `llm` span).
  */
 export function onToolCallsRecorded(span: LinkableSpan, calls: unknown): void {
@@ -112,7 +130,7 @@ export function onToolCallsRecorded(span: LinkableSpan, calls: unknown): void {
   }
 }
 
-/** @internal Called by `Span.setMetadata` when a span is given a `tool_call_id`: links it. */
+/** @internal Called when a span is given the metadata `tool_call_id`: links it. */
 export function onToolCallIdSet(span: LinkableSpan, callId: unknown): void {
   if (writing || typeof callId !== "string" || !callId) return;
   try {
@@ -127,7 +145,7 @@ export function onToolCallIdSet(span: LinkableSpan, callId: unknown): void {
 }
 
 /**
- * @internal Called by `Span.recordInput` for `llm` spans with the raw input: records which earlier
+ * @internal Called when an `llm` span records its input, with the raw input: records which earlier
  * tool calls this request answers (`tool_results_for`, `tool_span_ids`).
  */
 export function onLlmInputRecorded(span: LinkableSpan, input: unknown): void {
