@@ -249,15 +249,59 @@ describe.skipIf(!hasChromium)("tracium ui in Chromium", () => {
     await page.close();
   });
 
-  it("compares two traces side by side", async () => {
+  it("compares two traces: trees aligned, a span only one has, differing outputs and the deltas marked", async () => {
+    // B is A after a prompt change: a longer answer from the first call (more tokens, cost and
+    // time), and one more tool call.
+    const trace = (id: string, day: number, spans: Array<[string, string, string | null, number, number, number, string]>) => {
+      const t0 = Date.UTC(2021, 0, day, 12);
+      let at = t0;
+      const lines = [JSON.stringify({ type: "trace_start", trace_id: id, agent_name: "cmp-agent" })];
+      for (const [sid, type, parent, ms, toks, cost, output] of spans) {
+        lines.push(
+          JSON.stringify({
+            type: "span", trace_id: id, id: `${id}-${sid}`, span_type: type, name: type === "llm" ? "chat" : sid, status: "completed",
+            started_at: new Date(at).toISOString(), completed_at: new Date(at + ms).toISOString(), latency_ms: ms, parent_span_id: parent && `${id}-${parent}`,
+            input_tokens: toks, output_tokens: 0, output, metadata: cost ? { cost: { total: cost } } : {}, ...(type === "llm" ? { model_id: "m" } : {}),
+          }),
+        );
+        at += ms;
+      }
+      lines.push(JSON.stringify({ type: "trace_end", trace_id: id, status: "completed", agent_name: "cmp-agent", started_at: new Date(t0).toISOString(), completed_at: new Date(at).toISOString(), summary: {}, tags: [] }));
+      return lines.join("\n");
+    };
+    appendFileSync(
+      ui.file,
+      `${[
+        trace("cmp-a", 1, [["run", "agent", null, 0, 0, 0, "ok"], ["l1", "llm", "run", 1000, 100, 0.01, "Paris"], ["search", "tool", "run", 200, 0, 0, "x"], ["l2", "llm", "run", 500, 50, 0.005, "done"]]),
+        trace("cmp-b", 2, [["run", "agent", null, 0, 0, 0, "ok"], ["l1", "llm", "run", 1500, 150, 0.02, "Paris, France"], ["search", "tool", "run", 200, 0, 0, "x"], ["lookup", "tool", "run", 100, 0, 0, "y"], ["l2", "llm", "run", 500, 50, 0.005, "done"]]),
+      ].join("\n")}\n`,
+    );
     const page = await open();
-    const rows = rowOf(page, "support-bot");
-    await expect.poll(() => rows.count()).toBe(2);
-    await rows.nth(0).locator('input[type="checkbox"]').check();
-    await rows.nth(1).locator('input[type="checkbox"]').check();
+    await expect.poll(() => page.locator('[data-testid="filter-agent"] option[value="cmp-agent"]').count(), { timeout: 10_000 }).toBe(1);
+    await page.selectOption('[data-testid="filter-agent"]', "cmp-agent");
+    await expect.poll(() => page.locator('[data-testid="trace-row"]').count()).toBe(2);
+    await page.locator('[data-trace-id="cmp-a"] input[type="checkbox"]').check();
+    await page.locator('[data-trace-id="cmp-b"] input[type="checkbox"]').check();
     await page.click('[data-testid="compare"]');
     await page.waitForSelector('[data-testid="compare-page"]');
-    expect(await page.locator('[data-testid="compare-row"]').count()).toBeGreaterThanOrEqual(3);
+    const rows = page.locator('[data-testid="compare-row"]');
+    expect(await rows.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.kind))).toEqual(["same", "differs", "same", "only-b", "same"]);
+    // Each aligned row shows A's span and B's span; B's extra tool has an empty A side.
+    expect(await rows.nth(3).locator("td.missing").count()).toBe(1);
+    expect(await rows.nth(3).locator('[data-testid="compare-name"]').allTextContents()).toEqual(["lookup"]);
+    // The changed llm call: both outputs, and latency, token and cost deltas (B − A).
+    expect(await rows.nth(1).locator('[data-testid="compare-output"]').allTextContents()).toEqual(["Paris", "Paris, France"]);
+    expect(await rows.nth(1).locator('[data-testid="delta-latency"]').textContent()).toBe("+500 ms");
+    expect(await rows.nth(1).locator('[data-testid="delta-tokens"]').textContent()).toBe("+50 tok");
+    expect(await rows.nth(1).locator('[data-testid="delta-cost"]').textContent()).toBe("+$0.0100");
+    expect(await rows.nth(1).locator(".delta.up").count()).toBe(3);
+    expect(await rows.nth(1).textContent()).toContain("output differs");
+    // Equal rows carry no delta.
+    expect(await rows.nth(4).locator(".delta").count()).toBe(0);
+    expect(await page.locator('[data-testid="sum-delta-tokens"]').textContent()).toBe("+50");
+    expect(await page.locator('[data-testid="sum-delta-spans"]').textContent()).toBe("+1");
+    expect(await page.locator('[data-testid="sum-delta-duration"]').textContent()).toBe("+600 ms");
+    expect(await page.locator('[data-testid="sum-delta-cost"]').textContent()).toBe("+$0.0100");
     await page.screenshot({ path: join(ARTIFACTS, "compare.png"), fullPage: true });
     await page.close();
   });

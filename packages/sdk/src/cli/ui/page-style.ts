@@ -62,5 +62,8 @@ button.link { border:none; background:none; color:var(--llm); padding:0; text-de
 table.compare { width:100%; border-collapse:collapse; } table.compare td, table.compare th { border-bottom:1px solid var(--line); padding:4px 6px; text-align:left; vertical-align:top; }
 table.compare td.missing { color:var(--muted); background:rgba(127,127,127,.06); }
 tr.differs { background:rgba(245,158,11,.10); } .differs-label { color:var(--agent); }
+tr.only-a td:not(.missing), tr.only-b td:not(.missing) { background:rgba(14,165,233,.08); }
+table.compare pre.out { max-height:160px; }
+td.change { white-space:normal; } .delta { display:inline-block; margin-left:6px; font-weight:600; }
 .delta.up { color:var(--fail); } .delta.down { color:var(--tool); }
 `;
