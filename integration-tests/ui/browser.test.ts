@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import { appendFileSync, existsSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import * as tracium from "@tracium/core";
 import { startUi, tempFile, type RunningUi } from "./server.js";
 import type { Browser, Page } from "playwright-core";
@@ -84,6 +84,9 @@ const rowOf = (page: Page, agent: string) => page.locator('[data-testid="trace-r
 
 describe.skipIf(!hasChromium)("tracium ui in Chromium", () => {
   beforeAll(async () => {
+    // A page's round trip (a debounced search, a full-text pass over the file) can take well over
+    // expect.poll's default 1 s on a loaded machine.
+    vi.setConfig({ expect: { poll: { timeout: 15_000, interval: 50 } } });
     mkdirSync(ARTIFACTS, { recursive: true });
     const file = tempFile();
     runExample(file);
