@@ -178,8 +178,9 @@ export class TraciumTracingProcessor {
     if (view.metadata) metadata.agents_metadata = view.metadata;
     const named = view.name && view.name !== DEFAULT_WORKFLOW ? view.name : agentName;
     entry.trace = client.startTrace({ agentName: named ?? client.config.defaultAgentName, metadata });
+    // They start with the trace (a few ms after the SDK started them), never before it.
     const waiting = entry.pending.splice(0);
-    for (const p of waiting) this.open(entry, p);
+    for (const p of waiting) this.open(entry, { ...p, startedAt: undefined });
   }
 
   /** Opens the Tracium span mirroring `view`, under its parent's mirror (or the run's outer span). */

@@ -41,6 +41,10 @@ describe.skipIf(tooOld)(`OpenAI Agents SDK processor (${tooOld ? SKIP_REASON : "
     const trace = h.memory.traces()[0]!;
     expect(trace.agentName).toBe("Triage");
     expect(trace.status).toBe("completed");
+    // The workflow span (started by the SDK before the first agent named the trace) starts with the trace, not before it.
+    const workflow = spans.find((s) => s.name === "Agent workflow")!;
+    expect(workflow.parentSpanId).toBeUndefined();
+    expect(workflow.startedAt).toBeGreaterThanOrEqual(trace.startedAt);
     expect(byType(spans, "agent").map((s) => s.name)).toEqual(["Triage", "Weather agent"]);
     // Three model calls: triage (hands off), weather (calls the tool), weather (answers).
     const llm = byType(spans, "llm");
