@@ -55,9 +55,12 @@ export function startOptions(span: AgentsSpanView): SpanOptions {
   }
 }
 
-/** A tool's input or output: the JSON it usually is, parsed, else the text. */
+/** Larger JSON text stays text (the capture truncates it): parsing it would cost its full size. */
+const MAX_PARSED = 64 * 1024;
+
+/** A tool's input or output: the JSON it usually is, parsed (up to {@link MAX_PARSED}), else the text. */
 function jsonOrText(value: unknown): unknown {
-  if (typeof value !== "string") return value;
+  if (typeof value !== "string" || value.length > MAX_PARSED) return value;
   const t = value.trim();
   if (!(t.startsWith("{") || t.startsWith("["))) return value;
   try {

@@ -105,4 +105,21 @@ describe("the trace processor is fail-safe", () => {
     expect(tool?.status).toBe("completed");
     expect(memory.traces().map((t) => t.agentName)).toEqual(["Hostile"]);
   });
+
+  it("a huge tool result is kept as (truncated) text, not parsed: capture cost stays bounded", async () => {
+    const memory = new MemoryExporter();
+    init({ logLevel: "silent", exporter: memory });
+    const p = new TraciumTracingProcessor();
+    await feed(p, "traceStart", { traceId: "trace_big", name: "Big" });
+    const big = JSON.stringify({ rows: Array.from({ length: 40_000 }, (_, i) => ({ i, v: "x".repeat(20) })) });
+    const small = JSON.stringify({ ok: true });
+    const s = { spanId: "span_big", traceId: "trace_big", spanData: { type: "function", name: "dump", input: small, output: big }, error: null, startedAt: null };
+    await feed(p, "spanStart", s);
+    await feed(p, "spanEnd", s);
+    await feed(p, "traceEnd", { traceId: "trace_big" });
+    const tool = memory.spans().find((x) => x.name === "dump")!;
+    expect(tool.input).toEqual({ ok: true });
+    expect(typeof tool.output).toBe("string");
+    expect((tool.output as string).length).toBeLessThan(big.length);
+  });
 });
