@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { instrument, span, uninstrument, type SpanData } from "@tracium/core";
-import { instrumentOpenAIAgents } from "../src/index.js";
+import { instrumentOpenAIAgents, uninstrumentOpenAIAgents } from "../src/index.js";
 import { agentsOpenAI, byType, setup, SKIP_REASON, tooOld, weatherAgents, type Harness } from "./harness.js";
 
 describe.skipIf(tooOld)(`Agents SDK scenarios (${tooOld ? SKIP_REASON : "real @openai/agents"})`, () => {
@@ -115,6 +115,17 @@ describe.skipIf(tooOld)(`Agents SDK scenarios (${tooOld ? SKIP_REASON : "real @o
     expect(isUnder(spans, innerTool, inner)).toBe(true);
     // Manager: call the expert, answer; expert: call get_weather, answer.
     expect(byType(spans, "llm")).toHaveLength(4);
+  });
+
+  it("tracium.instrument(agents) takes the SDK; after uninstrument nothing is recorded, and instrument turns it back on", async () => {
+    const agent = new h.agents.Agent({ name: "Plain", instructions: "x", model: "gpt-4o-mini" });
+    expect(uninstrumentOpenAIAgents(h.agents)).toBe(true);
+    await h.agents.run(agent, "hi");
+    expect(h.memory.traces()).toHaveLength(0);
+    expect(instrument(h.agents)).toBe(true);
+    await h.agents.run(agent, "hi");
+    expect(h.memory.traces()).toHaveLength(1);
+    expect(instrument({ Agent: class {}, run: () => undefined })).toBe(false);
   });
 
   it("guardrails: a span per guardrail with its verdict; a tripped one fails the run", async () => {
