@@ -4,8 +4,9 @@
 //
 //   node integration-tests/ui/bench-open.mjs [traces]
 import { spawn } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { writeBigFile } from "./big-file.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const cli = `${root}packages/sdk/dist/cli.js`;
@@ -15,26 +16,7 @@ const file = `${dir}/traces-${count}.jsonl`;
 
 async function generate() {
   mkdirSync(dir, { recursive: true });
-  const out = createWriteStream(file);
-  const filler = "lorem ipsum dolor sit amet ".repeat(3);
-  const t0 = Date.parse("2026-01-01T00:00:00Z");
-  for (let i = 0; i < count; i++) {
-    const id = `trace-${i}`;
-    const at = (ms) => new Date(t0 + i * 1000 + ms).toISOString();
-    const lines = [JSON.stringify({ type: "trace_start", trace_id: id, agent_name: `agent-${i % 7}`, tags: [`t${i % 5}`] })];
-    for (let s = 0; s < 4; s++) {
-      lines.push(
-        JSON.stringify({
-          type: "span", trace_id: id, id: `${id}-s${s}`, span_type: s % 2 ? "tool" : "llm", name: s % 2 ? "lookup" : "chat", status: "completed",
-          started_at: at(s * 100), completed_at: at(s * 100 + 90), latency_ms: 90, parent_span_id: null, metadata: {}, tags: [],
-          model_id: "gpt-4o-mini", input: { messages: [{ role: "user", content: `${filler} ${i}` }] }, output: filler, input_tokens: 100, output_tokens: 20,
-        }),
-      );
-    }
-    lines.push(JSON.stringify({ type: "trace_end", trace_id: id, status: "completed", agent_name: `agent-${i % 7}`, started_at: at(0), completed_at: at(400), summary: { total_tokens: 240, llm_calls: 2 }, tags: [] }));
-    if (!out.write(`${lines.join("\n")}\n`)) await new Promise((r) => out.once("drain", r));
-  }
-  await new Promise((r) => out.end(r));
+  await writeBigFile(file, count);
 }
 
 async function open(label) {

@@ -62,4 +62,20 @@ describe("tracium ui: saved index", () => {
     expect(other.total).toBe(20_000);
     expect(new Set(other.rows.map((r) => r.agent_name))).toEqual(new Set(["again"]));
   }, 120_000);
+
+  it("indexes and searches lines longer than one read (a 3 MB tool output), and the lines around them", async () => {
+    const file = tempFile();
+    const line = (id: string, output: string) =>
+      [
+        JSON.stringify({ type: "trace_start", trace_id: id, agent_name: id }),
+        JSON.stringify({ type: "span", trace_id: id, id: `${id}-s`, span_type: "tool", name: "fetch", status: "completed", started_at: "2026-01-01T00:00:00.000Z", completed_at: "2026-01-01T00:00:01.000Z", latency_ms: 1000, parent_span_id: null, output }),
+        JSON.stringify({ type: "trace_end", trace_id: id, status: "completed", agent_name: id, summary: {}, tags: [] }),
+      ].join("\n");
+    writeFileSync(file, `${[line("before", "small"), line("long", `${"y".repeat(3 * 1024 * 1024)} needle-at-the-end`), line("after", "small")].join("\n")}\n`);
+    ui = await startUi(file);
+    expect((await api<List>(ui, "/api/traces")).rows.map((r) => r.trace_id)).toEqual(["after", "long", "before"]);
+    expect((await api<List>(ui, "/api/traces?q=needle-at-the-end")).rows.map((r) => r.trace_id)).toEqual(["long"]);
+    const { trace } = await api<{ trace: { spans: Array<{ output: string }> } }>(ui, "/api/traces/long");
+    expect(trace.spans[0]!.output).toHaveLength(3 * 1024 * 1024 + 18);
+  });
 });

@@ -21,8 +21,8 @@ export function tempFile(name = "traces.jsonl"): string {
   return join(mkdtempSync(join(tmpdir(), "tracium-ui-")), name);
 }
 
-export async function startUi(file: string, args: string[] = []): Promise<RunningUi> {
-  const child = spawn(process.execPath, [CLI, "ui", file, "--port", "0", ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+export async function startUi(file: string, args: string[] = [], env: Record<string, string> = {}): Promise<RunningUi> {
+  const child = spawn(process.execPath, [CLI, "ui", file, "--port", "0", ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1", ...env } });
   let out = "";
   let err = "";
   child.stderr!.on("data", (d: Buffer) => (err += d.toString()));

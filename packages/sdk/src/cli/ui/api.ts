@@ -4,6 +4,7 @@
  * in full.
  */
 import { open } from "node:fs/promises";
+import { MAX_LINE_BYTES } from "../lines.js";
 import type { Answer } from "./collector.js";
 import type { TraceRow, TraceStore } from "./store.js";
 
@@ -30,6 +31,8 @@ function facets(rows: TraceRow[]): Record<string, string[]> {
   return { agents: sorted(agents), models: sorted(models), tags: sorted(tags), statuses: sorted(statuses) };
 }
 
+const PIECE = 64 * 1024;
+
 /** Trace ids whose lines contain `needle` (case-insensitive), by one streamed pass over the file. */
 async function fullText(store: TraceStore, needle: string): Promise<Set<string>> {
   const found = new Set<string>();
@@ -42,26 +45,34 @@ async function fullText(store: TraceStore, needle: string): Promise<Set<string>>
     return found;
   }
   try {
-    const buf = Buffer.alloc(1 << 20);
-    let carry = "";
+    // One buffer, a cut line read again from its start, and text decoded in pieces of about 64 KB
+    // (small strings are collected young): memory stays flat however big the file.
+    let buf = Buffer.allocUnsafe(1 << 20);
     let at = 0;
     for (;;) {
       const { bytesRead } = await fh.read(buf, 0, buf.length, at);
       if (bytesRead === 0) break;
-      at += bytesRead;
-      // Cut at the last newline so no line (nor a character) is split between reads.
-      const end = buf.subarray(0, bytesRead).lastIndexOf(0x0a);
-      if (end === -1) {
-        carry += buf.subarray(0, bytesRead).toString("utf8");
+      const chunk = buf.subarray(0, bytesRead);
+      const end = chunk.lastIndexOf(0x0a) + 1;
+      if (end === 0) {
+        // No newline in a whole buffer: a long line (a bigger buffer, up to the longest line the
+        // index keeps), or the unfinished last line.
+        if (bytesRead < buf.length) break;
+        if (buf.length * 2 <= MAX_LINE_BYTES) buf = Buffer.allocUnsafe(buf.length * 2);
+        else at += bytesRead;
         continue;
       }
-      const text = carry + buf.subarray(0, end).toString("utf8");
-      carry = buf.subarray(end + 1, bytesRead).toString("utf8");
-      for (const line of text.split("\n")) {
-        if (!line.toLowerCase().includes(want)) continue;
-        const m = /"trace_id":"([^"\\]*)"/.exec(line);
-        if (m?.[1]) found.add(m[1]);
+      for (let from = 0; from < end; ) {
+        let to = from + PIECE >= end ? end : chunk.lastIndexOf(0x0a, from + PIECE) + 1;
+        if (to <= from) to = chunk.indexOf(0x0a, from) + 1;
+        for (const line of chunk.toString("utf8", from, to).split("\n")) {
+          if (!line.toLowerCase().includes(want)) continue;
+          const m = /"trace_id":"([^"\\]*)"/.exec(line);
+          if (m?.[1]) found.add(m[1]);
+        }
+        from = to;
       }
+      at += end;
     }
   } finally {
     await fh.close();

@@ -228,40 +228,37 @@ export class TraceStore {
     if (size === this.position) return;
     const fh = await open(this.file, "r");
     try {
-      let carry: Buffer | undefined;
-      let carryStart = this.position;
+      // One buffer for the whole read, and a line cut by the end of a read is read again from its
+      // start: no garbage per chunk, so memory stays flat however big the file.
+      let buf = Buffer.allocUnsafe(CHUNK);
       let at = this.position;
       while (at < size) {
-        const buf = Buffer.alloc(Math.min(CHUNK, size - at));
-        const { bytesRead } = await fh.read(buf, 0, buf.length, at);
+        const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, size - at), at);
         if (bytesRead === 0) break;
-        const chunk = carry ? Buffer.concat([carry, buf.subarray(0, bytesRead)]) : buf.subarray(0, bytesRead);
+        const chunk = buf.subarray(0, bytesRead);
         let lineStart = 0;
         for (;;) {
           const nl = chunk.indexOf(0x0a, lineStart);
           if (nl === -1) break;
-          this.addLine(chunk.subarray(lineStart, nl), carryStart + lineStart);
+          this.addLine(chunk.subarray(lineStart, nl), at + lineStart);
           lineStart = nl + 1;
         }
-        at += bytesRead;
-        carryStart += lineStart;
-        carry = chunk.subarray(lineStart);
-        if (carry.length > MAX_LINE_BYTES) {
-          // A line too long to hold: skip to its end without keeping it.
-          this.badLines++;
-          const skipped = await skipLine(fh, at, size);
-          if (skipped === undefined) {
-            at = size;
-            carryStart = size;
-          } else {
-            at = skipped;
-            carryStart = skipped;
-          }
-          carry = undefined;
+        if (lineStart > 0) {
+          at += lineStart;
+          continue;
         }
+        // No newline in a whole buffer. At the end of the file: a last line still being written,
+        // read next time. Else a long line: a bigger buffer, up to the longest line kept.
+        if (at + bytesRead >= size) break;
+        if (buf.length * 2 <= MAX_LINE_BYTES) {
+          buf = Buffer.allocUnsafe(buf.length * 2);
+          continue;
+        }
+        // A line too long to hold: skip to its end without keeping it.
+        this.badLines++;
+        at = (await skipLine(fh, at, size)) ?? size;
       }
-      // A last line without its newline may still be being written: read it next time.
-      this.position = carryStart;
+      this.position = at;
     } finally {
       await fh.close();
     }
