@@ -346,7 +346,10 @@ describe.skipIf(!hasChromium)("tracium ui in Chromium", () => {
         JSON.stringify({ type: "trace_start", trace_id: id, agent_name: "links-agent" }),
         span("l1", "llm", "plan call", 0, { metadata: {}, tool_calls: [{ id: "call_9", type: "function", function: { name: "get_weather", arguments: "{}" } }] }),
         span("t1", "tool", "get_weather", 1, { metadata: { tool_call_id: "call_9", llm_span_id: "l1" }, output: "sunny" }),
-        span("l2", "llm", "answer call", 2, { metadata: { tool_results_for: ["call_9"], tool_span_ids: ["t1"] } }),
+        span("l2", "llm", "answer call", 2, {
+          input_tokens: 10, output_tokens: 20, cached_input_tokens: 5, cache_creation_input_tokens: 3,
+          metadata: { tool_results_for: ["call_9"], tool_span_ids: ["t1"], reasoning_tokens: 7, cost: { total: 0.0123 }, time_to_first_token_ms: 250 },
+        }),
         JSON.stringify({ type: "trace_end", trace_id: id, status: "completed", agent_name: "links-agent", summary: {}, tags: [] }),
       ].join("\n") + "\n",
     );
@@ -362,6 +365,12 @@ describe.skipIf(!hasChromium)("tracium ui in Chromium", () => {
     await page.locator('[data-testid="span-link"]', { hasText: "answer call" }).click();
     await expect.poll(() => page.locator('[data-testid="span-name"]').textContent()).toBe("answer call");
     await expect.poll(links).toEqual(["reads the result of: get_weather"]);
+    // Its tokens, with the cache reads and writes and the reasoning tokens, its cost and first token.
+    const value = (id: string) => page.locator(`[data-testid="span-panel"] [data-testid="${id}"] .value`).textContent();
+    expect([await value("tokens-input"), await value("tokens-output"), await value("tokens-cached"), await value("tokens-cache-write"), await value("tokens-reasoning")]).toEqual(["10", "20", "5", "3", "7"]);
+    expect(await value("span-cost")).toBe("$0.0123");
+    expect(await value("span-ttft")).toBe("250 ms");
+    expect(await page.locator('[data-span-id="l2"] [data-testid="ttft"]').count()).toBe(1);
     await page.close();
   });
 

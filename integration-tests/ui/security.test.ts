@@ -4,6 +4,7 @@
  * missing token; and never allows cross-origin reads. The page itself allows no inline script.
  */
 import { request } from "node:http";
+import { gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import { startUi, tempFile, type RunningUi } from "./server.js";
 
@@ -94,6 +95,10 @@ describe("tracium ui: request checks", () => {
     const script = await raw(ui, "GET", "/app.js", { host: `127.0.0.1:${ui.port}` });
     expect(script.status).toBe(200);
     expect(script.body.length).toBeGreaterThan(1000);
+    // The whole page (script and stylesheet) within the issue's 200 KB gzipped, and no foreign URL.
+    const css = await raw(ui, "GET", "/app.css", { host: `127.0.0.1:${ui.port}` });
+    expect(gzipSync(script.body).length + gzipSync(css.body).length).toBeLessThan(200 * 1024);
+    expect(`${page.body}${script.body}${css.body}`).not.toMatch(/https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
   });
 
   it("warns when listening on a non-loopback address", async () => {

@@ -73,9 +73,9 @@ export function spanPanel(span: Span, byId: Map<string, Span>, toolLinks: ToolLi
   const tokenFields = [
     field("input", count(span.input_tokens), "tokens-input"),
     field("output", count(span.output_tokens), "tokens-output"),
-    span.cached_input_tokens !== undefined ? field("cached", count(span.cached_input_tokens)) : null,
-    span.cache_creation_input_tokens !== undefined ? field("cache write", count(span.cache_creation_input_tokens)) : null,
-    num(meta.reasoning_tokens) !== undefined ? field("reasoning", count(num(meta.reasoning_tokens))) : null,
+    span.cached_input_tokens !== undefined ? field("cached", count(span.cached_input_tokens), "tokens-cached") : null,
+    span.cache_creation_input_tokens !== undefined ? field("cache write", count(span.cache_creation_input_tokens), "tokens-cache-write") : null,
+    num(meta.reasoning_tokens) !== undefined ? field("reasoning", count(num(meta.reasoning_tokens)), "tokens-reasoning") : null,
     cost !== undefined ? field("cost", usd(cost), "span-cost") : null,
   ];
   const hasTokens = span.input_tokens !== undefined || span.output_tokens !== undefined || cost !== undefined;
@@ -92,7 +92,7 @@ export function spanPanel(span: Span, byId: Map<string, Span>, toolLinks: ToolLi
       field("duration", ms(span.latency_ms)),
       field("start", time(span.started_at)),
       span.model_id ? field("model", span.model_id, "span-model") : null,
-      typeof meta.time_to_first_token_ms === "number" ? field("first token", ms(meta.time_to_first_token_ms)) : null,
+      typeof meta.time_to_first_token_ms === "number" ? field("first token", ms(meta.time_to_first_token_ms), "span-ttft") : null,
       span.tags && span.tags.length > 0 ? field("tags", span.tags.join(", ")) : null,
     ),
     span.error !== undefined || span.status === "failed" ? section("Error", h("pre", { class: "error", testid: "span-error" }, span.error ?? "failed"), stack ? h("pre", { class: "stack" }, stack) : null) : null,
