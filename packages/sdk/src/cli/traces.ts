@@ -17,6 +17,8 @@ export interface FileSpan {
   model_id?: string;
   input?: unknown;
   output?: unknown;
+  /** Tools offered to an `llm` call. */
+  tools?: unknown[];
   tool_calls?: unknown[];
   error?: string;
   input_tokens?: number;

@@ -6,7 +6,8 @@
 import { open } from "node:fs/promises";
 import { MAX_LINE_BYTES } from "../lines.js";
 import type { Answer } from "./collector.js";
-import type { TraceRow, TraceStore } from "./store.js";
+import type { ListAnswer, TraceAnswer, TraceRow } from "./api-types.js";
+import type { TraceStore } from "./store.js";
 
 const SORTS: Record<string, (r: TraceRow) => number> = {
   time: (r) => (r.started_at ? Date.parse(r.started_at) : 0) || r.seq,
@@ -16,7 +17,7 @@ const SORTS: Record<string, (r: TraceRow) => number> = {
 };
 
 /** The distinct values the page offers as filters. */
-function facets(rows: TraceRow[]): Record<string, string[]> {
+function facets(rows: TraceRow[]): ListAnswer["facets"] {
   const agents = new Set<string>();
   const models = new Set<string>();
   const tags = new Set<string>();
@@ -124,10 +125,8 @@ async function listTraces(store: TraceStore, q: URLSearchParams): Promise<Answer
   rows.sort((a, b) => (asc ? key(a) - key(b) : key(b) - key(a)) || (asc ? a.seq - b.seq : b.seq - a.seq));
   const offset = Math.max(0, Number(q.get("offset") ?? "0") || 0);
   const limit = Math.min(1000, Math.max(1, Number(q.get("limit") ?? "200") || 200));
-  return {
-    status: 200,
-    body: { version: store.version, total: all.length, matching: rows.length, rows: rows.slice(offset, offset + limit), facets: facets(all), file: store.file },
-  };
+  const body: ListAnswer = { version: store.version, total: all.length, matching: rows.length, rows: rows.slice(offset, offset + limit), facets: facets(all), file: store.file };
+  return { status: 200, body };
 }
 
 /** `GET /api/...`. */
@@ -147,7 +146,9 @@ export async function apiRequest(store: TraceStore, path: string, q: URLSearchPa
     // `since`: the version the page shows; unchanged since then, the trace is not read again.
     if (Number(q.get("since") ?? "-1") === row.version) return { status: 200, body: { version: row.version, unchanged: true } };
     const trace = await store.trace(id);
-    return trace ? { status: 200, body: { version: row.version, trace } } : { status: 404, body: { detail: "trace not found" } };
+    if (!trace) return { status: 404, body: { detail: "trace not found" } };
+    const body: TraceAnswer = { version: row.version, trace };
+    return { status: 200, body };
   }
   return { status: 404, body: { detail: "not found" } };
 }

@@ -10,30 +10,9 @@ import { open, stat, mkdir, appendFile, readFile, writeFile, rename } from "node
 import { dirname } from "node:path";
 import { MAX_LINE_BYTES } from "../lines.js";
 import { TraceReader, type FileTrace } from "../traces.js";
+import type { TraceRow } from "./api-types.js";
 
-/** One trace in the list. */
-export interface TraceRow {
-  trace_id: string;
-  agent_name: string;
-  status: string;
-  started_at: string | null;
-  completed_at: string | null;
-  duration_ms: number | null;
-  spans: number;
-  failed_spans: number;
-  llm_calls: number;
-  input_tokens: number;
-  output_tokens: number;
-  total_tokens: number;
-  cost_usd: number | null;
-  models: string[];
-  tags: string[];
-  error: string | null;
-  /** Order of first appearance in the file (larger is newer). */
-  seq: number;
-  /** {@link TraceStore.version} when the row last changed. */
-  version: number;
-}
+export type { TraceRow } from "./api-types.js";
 
 interface Entry {
   row: TraceRow;

@@ -10,7 +10,7 @@ import { h, fill } from "./dom.js";
 import { initialList, listPage, listQuery } from "./list.js";
 import { live } from "./live.js";
 import { tracePage } from "./trace-page.js";
-import type { ListAnswer, Trace } from "./types.js";
+import type { ListAnswer, TraceAnswer } from "./types.js";
 
 const app = document.getElementById("app")!;
 const listState = initialList();
@@ -49,7 +49,7 @@ function showTrace(id: string): void {
   let version = -1;
   let selected: string | undefined;
   stopLive = live(async () => {
-    const answer = await getJson<{ version: number; unchanged?: boolean; trace: Trace }>(`/api/traces/${encodeURIComponent(id)}?since=${version}`);
+    const answer = await getJson<TraceAnswer>(`/api/traces/${encodeURIComponent(id)}?since=${version}`);
     // Redrawn only when the trace changed (a live trace gains spans), keeping the selected span.
     if (answer.unchanged) return;
     version = answer.version;
@@ -60,7 +60,7 @@ function showTrace(id: string): void {
 
 function showCompare(a: string, b: string): void {
   fill(app, header(), h("div", { class: "muted" }, "loading…"));
-  void Promise.all([getJson<{ trace: Trace }>(`/api/traces/${encodeURIComponent(a)}`), getJson<{ trace: Trace }>(`/api/traces/${encodeURIComponent(b)}`)]).then(
+  void Promise.all([getJson<TraceAnswer>(`/api/traces/${encodeURIComponent(a)}`), getJson<TraceAnswer>(`/api/traces/${encodeURIComponent(b)}`)]).then(
     ([x, y]) => fill(app, header(), comparePage(x.trace, y.trace)),
     (e: unknown) => fill(app, header(), h("div", { class: "error" }, String(e))),
   );
