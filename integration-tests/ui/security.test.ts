@@ -6,7 +6,7 @@
 import { request } from "node:http";
 import { gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
-import { startUi, tempFile, type RunningUi } from "./server.js";
+import { api, startUi, tempFile, type RunningUi } from "./server.js";
 
 let ui: RunningUi | undefined;
 afterEach(async () => {
@@ -82,6 +82,25 @@ describe("tracium ui: request checks", () => {
     expect((await raw(ui, "POST", "/v1/traces", { ...json, authorization: "Bearer wrong" }, "{}")).status).toBe(401);
     expect((await raw(ui, "POST", "/agents/traces", { ...json, "x-api-key": "s3cret" }, CREATE)).status).toBe(201);
     expect((await raw(ui, "POST", "/v1/traces", { ...json, authorization: "Bearer s3cret" }, '{"resourceSpans":[]}')).status).toBe(200);
+  });
+
+  it("redacts, in what other senders post, the secrets this SDK would have redacted", async () => {
+    ui = await startUi(tempFile());
+    const host = `127.0.0.1:${ui.port}`;
+    const json = { host, "content-type": "application/json" };
+    const key = "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD";
+    expect((await raw(ui, "POST", "/agents/traces", json, JSON.stringify({ agent_name: "a", trace_id: "sec", metadata: { api_key: "hunter2-secret" } }))).status).toBe(201);
+    const span = {
+      id: "s1", span_type: "llm", name: "chat", status: "completed", started_at: null, completed_at: null, latency_ms: 1, parent_span_id: null,
+      input: { messages: [{ role: "user", content: `my key is ${key}` }] }, output: "ok", metadata: { password: "pw-123456", note: `Authorization: Bearer ${key}` },
+    };
+    expect((await raw(ui, "POST", "/agents/traces/sec/spans", json, JSON.stringify({ spans: [span] }))).status).toBe(200);
+    const { trace } = await api<{ trace: { metadata: Record<string, unknown>; spans: Array<{ input: unknown; output: unknown; metadata: Record<string, unknown> }> } }>(ui, "/api/traces/sec");
+    const shown = JSON.stringify(trace);
+    for (const secret of [key, "hunter2-secret", "pw-123456"]) expect(shown).not.toContain(secret);
+    expect(trace.spans[0]!.metadata.password).toBe("***REDACTED***");
+    expect(trace.spans[0]!.output).toBe("ok");
+    expect(JSON.stringify(trace.spans[0]!.input)).toContain("my key is");
   });
 
   it("serves the page with a CSP that allows no inline or foreign script", async () => {

@@ -2,9 +2,12 @@
  * The local collector: the Tracium ingestion API (as the `tracium` exporter and the Python SDK send
  * it) and OTLP/HTTP traces, both turned into the file exporter's JSONL lines and appended to the
  * trace file, so what arrives survives a restart and shows in the list like any other trace.
+ * Content from other senders (another SDK, an OpenTelemetry instrumentation) goes through the same
+ * sanitiser this SDK records with, so the page shows no secret this SDK would have redacted.
  */
 import { randomUUID } from "node:crypto";
 import { gunzipSync } from "node:zlib";
+import { sanitize } from "@tracium/core";
 import { decodeJson, decodeProtobuf } from "./otlp-decode.js";
 import { mapExport } from "./otlp-map.js";
 import type { TraceStore } from "./store.js";
@@ -17,7 +20,17 @@ export interface Answer {
 
 type Rec = Record<string, unknown>;
 const isObject = (v: unknown): v is Rec => typeof v === "object" && v !== null && !Array.isArray(v);
-const line = (type: string, traceId: string, body: Rec): string => JSON.stringify({ ...body, type, trace_id: traceId });
+/** Fields that carry recorded content (prompts, tool data, user metadata). */
+const CONTENT = ["input", "output", "metadata", "tools", "tool_calls", "error", "system_prompt"] as const;
+
+/** A record with its content sanitised (secrets redacted, sizes bounded) as the SDK records it. */
+function clean(body: Rec): Rec {
+  const out: Rec = { ...body };
+  for (const k of CONTENT) if (out[k] !== undefined && out[k] !== null) out[k] = sanitize(out[k]);
+  return out;
+}
+
+const line = (type: string, traceId: string, body: Rec): string => JSON.stringify({ ...clean(body), type, trace_id: traceId });
 
 function parseJson(body: Buffer): Rec | undefined {
   try {
