@@ -46,7 +46,7 @@ function hostileLines(): string[] {
   return [
     JSON.stringify({ type: "trace_start", trace_id: id, agent_name: HOSTILE[1], tags: [HOSTILE[0]] }),
     span("x1", "llm", { name: HOSTILE[0], model_id: HOSTILE[1], input: { messages: [{ role: "user", content: HOSTILE[1] }, { role: "<b>x</b>", content: HOSTILE[0] }] }, output: HOSTILE[2], tool_calls: [{ id: "c", function: { name: HOSTILE[0], arguments: HOSTILE[1] } }], tools: [{ name: HOSTILE[2] }] }),
-    span("x2", "tool", { name: HOSTILE[3], input: HOSTILE[2], output: HOSTILE[3], error: HOSTILE[0], status: "failed" }),
+    span("x2", "tool", { name: HOSTILE[3], input: HOSTILE[2], output: HOSTILE[3], error: HOSTILE[0], status: "failed", metadata: { error_stack: `Error: ${HOSTILE[0]}\n    at tool (${HOSTILE[2]}:1:1)` } }),
     JSON.stringify({ type: "trace_end", trace_id: id, status: "failed", agent_name: HOSTILE[1], started_at: "2026-01-01T00:00:00.000Z", completed_at: "2026-01-01T00:00:01.000Z", error: HOSTILE[0], summary: {}, tags: [HOSTILE[0]] }),
   ];
 }
@@ -321,6 +321,10 @@ describe.skipIf(!hasChromium)("tracium ui in Chromium", () => {
       await page.locator('[data-testid="span-row"]').nth(i).click();
       await page.waitForTimeout(100);
     }
+    // The failed tool span (selected last): its error and stack, as text.
+    expect(await page.locator('[data-testid="span-error"]').textContent()).toBe(HOSTILE[0]);
+    expect(await page.locator('[data-testid="span-stack"]').textContent()).toContain(`at tool (${HOSTILE[2]}:1:1)`);
+    expect(await page.locator('[data-testid="span-row"].failed').count()).toBe(1);
     const text = await page.locator("#app").textContent();
     expect(text).toContain(HOSTILE[0]);
     expect(text).toContain("␛[31mred␛[0m");

@@ -95,7 +95,7 @@ export function spanPanel(span: Span, byId: Map<string, Span>, toolLinks: ToolLi
       typeof meta.time_to_first_token_ms === "number" ? field("first token", ms(meta.time_to_first_token_ms), "span-ttft") : null,
       span.tags && span.tags.length > 0 ? field("tags", span.tags.join(", ")) : null,
     ),
-    span.error !== undefined || span.status === "failed" ? section("Error", h("pre", { class: "error", testid: "span-error" }, span.error ?? "failed"), stack ? h("pre", { class: "stack" }, stack) : null) : null,
+    span.error !== undefined || span.status === "failed" ? section("Error", h("pre", { class: "error", testid: "span-error" }, span.error ?? "failed"), stack ? h("pre", { class: "stack", testid: "span-stack" }, stack) : null) : null,
     hasTokens ? section("Tokens", h("div", { class: "fields" }, tokenFields)) : null,
     isLlm ? section("Conversation", chatView(span.input, span.output, span.tool_calls)) : null,
     isLlm ? tools(span) : null,
