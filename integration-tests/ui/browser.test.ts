@@ -182,6 +182,25 @@ describe.skipIf(!hasChromium)("tracium ui in Chromium", () => {
     await page.close();
   });
 
+  it("updates an open trace page as its spans arrive, keeping the selected span", async () => {
+    const id = "growing-trace";
+    const span = (sid: string, name: string, status: string) =>
+      JSON.stringify({ type: "span", trace_id: id, id: sid, span_type: "tool", name, status, started_at: "2026-01-02T00:00:00.000Z", completed_at: status === "in_progress" ? null : "2026-01-02T00:00:01.000Z", latency_ms: status === "in_progress" ? null : 1000, parent_span_id: null });
+    appendFileSync(ui.file, `${JSON.stringify({ type: "trace_start", trace_id: id, agent_name: "growing" })}\n${span("g1", "first step", "completed")}\n${span("g2", "second step", "in_progress")}\n`);
+    const requests: string[] = [];
+    const page = await open(`/#/trace/${id}`, requests);
+    await expect.poll(() => page.locator('[data-testid="span-row"]').count()).toBe(2);
+    await page.locator('[data-testid="span-row"]').nth(1).click();
+    expect(await page.locator('[data-testid="span-name"]').textContent()).toBe("second step");
+    appendFileSync(ui.file, `${span("g2", "second step", "completed")}\n${span("g3", "third step", "completed")}\n`);
+    await expect.poll(() => page.locator('[data-testid="span-row"]').count()).toBe(3);
+    expect(await page.locator('[data-testid="span-row"].selected').getAttribute("data-span-id")).toBe("g2");
+    expect(await page.locator('[data-testid="span-name"]').textContent()).toBe("second step");
+    // Without a reload: the page was loaded once.
+    expect(requests.filter((p) => p === "/app.js")).toHaveLength(1);
+    await page.close();
+  });
+
   it("filters by agent, and searches inside inputs and outputs", async () => {
     const page = await open();
     await expect.poll(() => page.locator('[data-testid="trace-row"]').count()).toBeGreaterThanOrEqual(2);
