@@ -1,9 +1,11 @@
 /**
  * The `tracium ui` page in real headless Chromium (Debian's `chromium`, driven by playwright-core):
- * the support-bot example's traces in the list and as a waterfall with a chat view, traces sent live
- * over the Tracium API and over OTLP appearing without a reload, filters and search, a hostile-data
- * corpus rendered inert, and a 10,000-span trace drawn with virtualised rows. Screenshots of the
- * list, a waterfall, a span panel and the compare view go to `artifacts/` (git-ignored).
+ * the support-bot example's traces in the list and as a waterfall with a chat view and the tool-call
+ * links drawn; traces sent live over the Tracium API and over OTLP appearing without a reload (pushed,
+ * not polled), and an open trace page gaining spans; every filter (agent, status, tag, model, date
+ * range), search and sort; the compare view's alignment and deltas; a hostile-data corpus rendered
+ * inert; and a 10,000-span trace drawn with virtualised rows. Screenshots of the list, a waterfall,
+ * a span panel and the compare view go to `artifacts/` (git-ignored).
  */
 import { spawnSync } from "node:child_process";
 import { appendFileSync, existsSync, mkdirSync } from "node:fs";
