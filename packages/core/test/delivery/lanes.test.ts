@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { LaneQueue } from "../../src/export/delivery/lanes.js";
 import type { ExportRecord } from "../../src/model/records.js";
-import { makeTrace } from "../exporters/fixtures.js";
+import { T0, endSpan, makeSpan, makeTrace } from "../exporters/fixtures.js";
 
 const start = (trace = makeTrace()): ExportRecord => ({ kind: "trace_start", trace });
 const limits = { maxRecords: 3, maxBytes: 1_000, maxLanes: 100 };
@@ -67,5 +67,37 @@ describe("lane queue", () => {
     const again = q.nextReady()!;
     expect(again).not.toBe(lane);
     expect(again.remoteId).toBe("srv-1");
+  });
+
+  it("after a cut, records queued later wait for the next cut", () => {
+    const q = new LaneQueue({ ...limits, maxRecords: 10 });
+    const t1 = makeTrace();
+    const t2 = makeTrace();
+    q.push(start(t1), 1);
+    q.markDue();
+    q.push(start(t2), 1);
+    expect(q.nextReady()!.localId).toBe(t1.id);
+    expect(q.nextReady()).toBeUndefined();
+    q.markDue();
+    expect(q.nextReady()!.localId).toBe(t2.id);
+  });
+
+  it("holds span starts: an ended span's start is let go, an open one is queued once old enough", () => {
+    const q = new LaneQueue({ ...limits, maxRecords: 10 });
+    const trace = makeTrace();
+    const open = makeSpan(trace);
+    const ended = makeSpan(trace);
+    expect(q.hold({ kind: "span_start", trace, span: open }, 5, 1_000)).toBe(true);
+    expect(q.hold({ kind: "span_start", trace, span: ended }, 5, 1_000)).toBe(true);
+    expect(q.count).toBe(2);
+    expect(q.bytes).toBe(10);
+    endSpan(ended, T0 + 20);
+    expect(q.releaseHeld(999)).toBe(1); // the ended one is superseded; the open one is too young
+    expect(q.heldCount).toBe(1);
+    expect(q.hasReady()).toBe(false);
+    expect(q.releaseHeld(1_000)).toBe(0);
+    expect(q.heldCount).toBe(0);
+    expect(q.count).toBe(1);
+    expect(q.nextReady()!.entries.map((e) => e.record.kind)).toEqual(["span_start"]);
   });
 });

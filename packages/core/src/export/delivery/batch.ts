@@ -30,6 +30,8 @@ export interface BatchLimits {
   maxSpans: number;
   /** Soft byte limit of one request; a single larger span still goes alone. */
   maxBytes: number;
+  /** Records queued after this seq wait for the next batch (default: none wait). */
+  maxSeq?: number;
 }
 
 /** Plans the call for the head of `entries` (which must not be empty). */
@@ -45,10 +47,11 @@ export function planNext(entries: readonly QueueEntry[], limits: BatchLimits, st
   let superseded = 0;
   let broken = 0;
   let bytes = 12; // {"spans":[]}
+  const maxSeq = limits.maxSeq ?? Infinity;
   for (const entry of entries) {
     const r = entry.record;
     if (r.kind !== "span_start" && r.kind !== "span_end") break;
-    if (spans.length >= limits.maxSpans) break;
+    if (spans.length >= limits.maxSpans || (count > 0 && entry.seq > maxSeq)) break;
     if (skipStart(r)) {
       count++;
       superseded++;

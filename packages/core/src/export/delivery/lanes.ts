@@ -2,8 +2,24 @@
  * The HTTP exporter's queue: one FIFO "lane" per trace, so that each trace's calls stay in order
  * (create → spans → complete/fail) while different traces are delivered independently.
  * Bounded in records and bytes; knows which records are still unsettled, for `flush()`.
+ *
+ * Two rules keep requests few and large under continuous load:
+ * - a batch covers what was queued when it was cut ({@link LaneQueue.markDue}); records queued
+ *   while it is being sent wait for the next cut instead of following at once;
+ * - a span's start record is held aside ({@link LaneQueue.hold}) rather than queued: most spans
+ *   end before the next batch and their end record says it all. Only a span still open when a
+ *   batch is cut, and older than the interval, goes out as an `in_progress` copy.
  */
 import type { ExportRecord } from "../../model/records.js";
+
+type SpanStart = Extract<ExportRecord, { kind: "span_start" }>;
+
+/** A held span start: queued budget, and when it was held. */
+interface HeldStart {
+  readonly record: SpanStart;
+  readonly bytes: number;
+  readonly at: number;
+}
 
 /** One queued record. `seq` grows with every enqueue and orders records within a lane. */
 export interface QueueEntry {
@@ -67,10 +83,16 @@ export class LaneQueue {
   /** Estimated bytes of the records counted in {@link count}. */
   bytes = 0;
   private seq = 0;
+  /** Records with a seq up to this one are due to be sent; everything until the first cut. */
+  private due = Infinity;
   private inflightCount = 0;
   private readonly lanes = new Map<string, Lane>();
   /** Lanes with waiting records and no request in flight, in the order they became ready. */
   private readonly ready = new Set<Lane>();
+  /** Ready lanes whose oldest record came after the last cut: they wait for the next one. */
+  private readonly parked = new Set<Lane>();
+  /** Span starts held aside, oldest first (counted in {@link count} and {@link bytes}). */
+  private held: HeldStart[] = [];
   private readonly endedRemoteIds = new Map<string, string>();
   private waiters: FlushWaiter[] = [];
 
@@ -78,13 +100,76 @@ export class LaneQueue {
 
   /** Queues a record; `false` when a bound is reached (the caller counts it dropped). O(1). */
   push(record: ExportRecord, bytes: number): boolean {
-    if (this.count >= this.limits.maxRecords || this.bytes + bytes > this.limits.maxBytes) return false;
-    const lane = this.laneFor(record.trace.id);
-    lane.entries.push({ seq: ++this.seq, record, bytes });
+    if (!this.admit(bytes)) return false;
+    this.enqueue(record, bytes);
+    return true;
+  }
+
+  /** Holds a span start aside (see the file comment); `false` when a bound is reached. O(1). */
+  hold(record: SpanStart, bytes: number, now: number): boolean {
+    if (!this.admit(bytes)) return false;
+    this.held.push({ record, bytes, at: now });
     this.count++;
     this.bytes += bytes;
-    if (!lane.busy) this.ready.add(lane);
     return true;
+  }
+
+  /** Span starts held aside. */
+  get heldCount(): number {
+    return this.held.length;
+  }
+
+  /**
+   * Goes through the held span starts: those whose span has ended are let go (their end record
+   * supersedes them), those still open and held since `olderThan` or before (all of them when
+   * `olderThan` is undefined) are queued in their lane; the others stay held.
+   * @returns how many were let go.
+   */
+  releaseHeld(olderThan?: number): number {
+    if (this.held.length === 0) return 0;
+    let superseded = 0;
+    const keep: HeldStart[] = [];
+    for (const h of this.held) {
+      const span = h.record.span;
+      if (span.endedAt !== undefined || span.status !== "in_progress") {
+        superseded++;
+        this.count--;
+        this.bytes -= h.bytes;
+      } else if (olderThan === undefined || h.at <= olderThan) {
+        this.enqueue(h.record, h.bytes, true);
+      } else {
+        keep.push(h);
+      }
+    }
+    this.held = keep;
+    if (this.count <= 0) this.bytes = 0;
+    return superseded;
+  }
+
+  /** Cuts a batch: every record queued so far is due; parked lanes are ready again. */
+  markDue(): void {
+    this.due = this.seq;
+    for (const lane of this.parked) this.ready.add(lane);
+    this.parked.clear();
+  }
+
+  private admit(bytes: number): boolean {
+    return this.count < this.limits.maxRecords && this.bytes + bytes <= this.limits.maxBytes;
+  }
+
+  private enqueue(record: ExportRecord, bytes: number, counted = false): void {
+    const lane = this.laneFor(record.trace.id);
+    lane.entries.push({ seq: ++this.seq, record, bytes });
+    if (!counted) {
+      this.count++;
+      this.bytes += bytes;
+    }
+    if (!lane.busy) this.ready.add(lane);
+  }
+
+  /** The newest seq that is due (for the planner: later records wait for the next cut). */
+  get dueSeq(): number {
+    return this.due;
   }
 
   /** Records waiting to be sent (not in flight). */
@@ -92,12 +177,16 @@ export class LaneQueue {
     return this.count - this.inflightCount;
   }
 
-  /** Takes the next lane ready to send and removes it from the ready list. */
+  /** Takes the next lane with a due record and removes it from the ready list. */
   nextReady(): Lane | undefined {
-    const next = this.ready.values().next();
-    if (next.done) return undefined;
-    this.ready.delete(next.value);
-    return next.value;
+    for (;;) {
+      const next = this.ready.values().next();
+      if (next.done) return undefined;
+      const lane = next.value;
+      this.ready.delete(lane);
+      if ((lane.entries[0]?.seq ?? Infinity) <= this.due) return lane;
+      if (lane.entries.length > 0) this.parked.add(lane);
+    }
   }
 
   /** Whether some lane is ready to send. */
@@ -110,6 +199,7 @@ export class LaneQueue {
     lane.inflight = lane.entries.splice(0, n);
     this.inflightCount += lane.inflight.length;
     this.ready.delete(lane);
+    this.parked.delete(lane);
     return lane.inflight;
   }
 
@@ -139,21 +229,29 @@ export class LaneQueue {
     this.notify(lane);
   }
 
-  /** Removes every waiting (not in-flight) record and returns how many there were. */
+  /** Removes every waiting (not in-flight) record, held span starts included, and returns how many there were. */
   dropWaiting(): number {
-    let dropped = 0;
+    let dropped = this.held.length;
+    for (const h of this.held) {
+      this.count--;
+      this.bytes -= h.bytes;
+    }
+    this.held = [];
     for (const lane of [...this.lanes.values()]) {
       const entries = lane.entries.splice(0);
       dropped += entries.length;
       this.ready.delete(lane);
+      this.parked.delete(lane);
       this.settle(lane, entries);
     }
+    if (this.count <= 0) this.bytes = 0;
     return dropped;
   }
 
   /**
    * Resolves once every record queued now has settled. Records queued later are not waited for,
-   * so a busy application cannot make a flush wait forever.
+   * so a busy application cannot make a flush wait forever. Held span starts are not waited for:
+   * release them first ({@link releaseHeld}) to include them.
    */
   whenSettled(): Promise<void> {
     const targets = new Map<Lane, number>();
@@ -195,6 +293,7 @@ export class LaneQueue {
   private retire(lane: Lane): void {
     this.lanes.delete(lane.localId);
     this.ready.delete(lane);
+    this.parked.delete(lane);
     if (lane.remoteId !== lane.localId) {
       if (this.endedRemoteIds.size >= ENDED_IDS) {
         const oldest = this.endedRemoteIds.keys().next();

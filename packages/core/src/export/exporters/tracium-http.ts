@@ -104,6 +104,7 @@ export class TraciumHttpExporter implements Exporter {
   private readonly headers: Record<string, string>;
   private readonly timeoutMs: number;
   private readonly maxBatchSize: number;
+  private readonly flushIntervalMs: number;
   private maxRequestBytes: number;
   private readonly maxRetries: number;
   private readonly retryBaseMs: number;
@@ -139,7 +140,8 @@ export class TraciumHttpExporter implements Exporter {
     this.timeoutMs = intOption("timeoutMs", options.timeoutMs, 10_000, 1);
     this.maxBatchSize = intOption("maxBatchSize", options.maxBatchSize, MAX_SPANS_PER_REQUEST, 1, MAX_SPANS_PER_REQUEST);
     this.maxRequestBytes = intOption("maxRequestBytes", options.maxRequestBytes, 5 * 1024 * 1024, 1024);
-    this.batchTimer = new BatchTimer(() => this.pump(), intOption("flushIntervalMs", options.flushIntervalMs, 1_000, 0));
+    this.flushIntervalMs = intOption("flushIntervalMs", options.flushIntervalMs, 1_000, 0);
+    this.batchTimer = new BatchTimer(() => this.cutBatch(), this.flushIntervalMs);
     this.maxRetries = intOption("maxRetries", options.maxRetries, 5, 0, 100);
     this.retryBaseMs = intOption("retryBaseMs", options.retryBaseMs, 500, 0);
     this.retryMaxMs = intOption("retryMaxMs", options.retryMaxMs, 30_000, 0);
@@ -181,7 +183,9 @@ export class TraciumHttpExporter implements Exporter {
         this.dropped++;
         return;
       }
-      if (!this.queue.push(record, estimateRecordBytes(record))) {
+      const bytes = estimateRecordBytes(record);
+      const queued = record.kind === "span_start" ? this.queue.hold(record, bytes, Date.now()) : this.queue.push(record, bytes);
+      if (!queued) {
         this.dropped++;
         logger.once(
           "warn",
@@ -207,6 +211,7 @@ export class TraciumHttpExporter implements Exporter {
       if (this.closed || this.queue.count === 0) return;
       const failFast = options?.failFast === true;
       if (failFast && !this.breaker.allowWait()) return this.kick();
+      this.releaseHeld(undefined);
       const settled = this.queue.whenSettled();
       this.kick();
       if (!failFast) {
@@ -232,6 +237,7 @@ export class TraciumHttpExporter implements Exporter {
     if (this.closed || this.halted !== undefined || this.queue.count === 0) return;
     this.draining = true;
     try {
+      this.releaseHeld(undefined);
       const settled = this.queue.whenSettled();
       this.waits.fire();
       this.kick();
@@ -303,7 +309,27 @@ export class TraciumHttpExporter implements Exporter {
     if (!this.closed) this.batchTimer.now();
   }
 
-  /** Starts the next call of each ready trace, as far as the concurrency limit allows. */
+  /**
+   * A batch goes out (the interval elapsed, a batch is full, or someone flushes): span starts
+   * held longer than the interval go out as `in_progress` copies, everything queued so far is due.
+   */
+  private cutBatch(): void {
+    try {
+      this.releaseHeld(Date.now() - this.flushIntervalMs);
+      this.queue.markDue();
+      this.pump();
+      // A span still open keeps its start held: look again after the next interval.
+      if (this.queue.heldCount > 0) this.batchTimer.schedule(false);
+    } catch (error) {
+      logger.once("error", "tracium-http:pump", "delivery failed unexpectedly", error);
+    }
+  }
+
+  private releaseHeld(olderThan: number | undefined): void {
+    this.superseded += this.queue.releaseHeld(olderThan);
+  }
+
+  /** Starts the next due call of each ready trace, as far as the concurrency limit allows. */
   private pump(): void {
     try {
       while (!this.closed && this.halted === undefined && this.retrying < this.maxRetrying && this.queue.hasReady()) {
@@ -327,7 +353,7 @@ export class TraciumHttpExporter implements Exporter {
   private async runLane(lane: Lane): Promise<void> {
     let plan: Plan | undefined;
     try {
-      plan = planNext(lane.entries, { maxSpans: this.maxBatchSize, maxBytes: this.maxRequestBytes }, this.steps);
+      plan = planNext(lane.entries, { maxSpans: this.maxBatchSize, maxBytes: this.maxRequestBytes, maxSeq: this.queue.dueSeq }, this.steps);
       if (!plan) return;
       this.queue.begin(lane, plan.count);
       if (plan.kind === "end") lane.ended = true;
@@ -512,7 +538,8 @@ export class TraciumHttpExporter implements Exporter {
   /** Waits before a retry without holding a concurrency slot, so other traces keep flowing. */
   private async pause(ms: number): Promise<void> {
     this.retrying++;
-    if (this.slots.release()) this.kick();
+    // The freed slot serves the other due traces; it does not cut a new batch.
+    if (this.slots.release()) this.pump();
     try {
       await sleep(ms, this.waits.signal);
     } finally {
