@@ -13,10 +13,19 @@ import type { Socket } from "node:net";
 import { MAX_RESPONSE_CHARS, type HttpOutcome, type Sender } from "./http.js";
 import { parseRetryAfter } from "./retry.js";
 
+/** Where requests to one origin go, parsed once. */
+interface Origin {
+  readonly secure: boolean;
+  readonly hostname: string;
+  readonly port: string;
+}
+
 /** A {@link Sender} over `node:http`/`node:https`, with the agents it owns. */
 export class NodeHttpTransport {
   private readonly httpAgent: http.Agent;
   private readonly httpsAgent: https.Agent;
+  /** The exporters send to one or two origins: parse each once, not once per request. */
+  private readonly origins = new Map<string, Origin>();
 
   /** @param maxSockets connections per host at once (the exporter's concurrency). */
   constructor(maxSockets: number) {
@@ -52,17 +61,20 @@ export class NodeHttpTransport {
       signal.addEventListener("abort", onAbort, { once: true });
       let staleRetried = false;
       const open = (): void => {
-        const target = new URL(url);
-        const payload = typeof body === "string" ? Buffer.from(body, "utf8") : body;
-        const secure = target.protocol === "https:";
+        const { origin, path } = this.target(url);
+        const secure = origin.secure;
+        // Node sets Content-Length itself when the whole body goes with end().
         const options: http.RequestOptions = {
           method: "POST",
-          headers: { ...headers, "Content-Length": String(payload.byteLength) },
+          hostname: origin.hostname,
+          port: origin.port,
+          path,
+          headers,
           agent: secure ? this.httpsAgent : this.httpAgent,
         };
         let answered = false;
         // http.request never follows redirects: a 3xx is reported, and X-API-Key never goes elsewhere.
-        const request = (secure ? https : http).request(target, options, (res) => {
+        const request = (secure ? https : http).request(options, (res) => {
           answered = true;
           readText(res, (text) =>
             finish({
@@ -87,7 +99,7 @@ export class NodeHttpTransport {
           }
           fail(error);
         });
-        request.end(payload);
+        request.end(body);
       };
       try {
         open();
@@ -95,6 +107,22 @@ export class NodeHttpTransport {
         fail(error);
       }
     });
+
+  /** The parsed origin of `url` (cached) and its path with the query. Throws on a bad URL. */
+  private target(url: string): { origin: Origin; path: string } {
+    const slash = url.indexOf("/", url.indexOf("//") + 2);
+    const key = slash < 0 ? url : url.slice(0, slash);
+    let origin = this.origins.get(key);
+    if (!origin) {
+      const parsed = new URL(key);
+      if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new Error(`unsupported protocol ${parsed.protocol}`);
+      // URL keeps IPv6 hosts in brackets; http.request wants them bare.
+      const hostname = parsed.hostname.startsWith("[") ? parsed.hostname.slice(1, -1) : parsed.hostname;
+      origin = { secure: parsed.protocol === "https:", hostname, port: parsed.port || (parsed.protocol === "https:" ? "443" : "80") };
+      if (this.origins.size < 16) this.origins.set(key, origin);
+    }
+    return { origin, path: slash < 0 ? "/" : url.slice(slash) };
+  }
 
   /** Closes the kept-alive connections. */
   close(): void {
