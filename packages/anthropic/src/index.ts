@@ -15,11 +15,19 @@
  * instrument(Anthropic);            // or the module namespace, or a client instance
  * ```
  */
-import { definePatchingPlugin, type TraciumPlugin } from "@tracium/core";
-import { isTargetPatched, patchTarget, unpatchTarget } from "./instrument.js";
-import { targetKind } from "./targets.js";
+import { defineMethodPatcher, definePatchingPlugin, wrapProviderMethod, type TraciumPlugin } from "@tracium/core";
+import { planCall } from "./call.js";
+import { PATCHED_METHODS, resolveMethods, targetKind, type PatchedMethod } from "./targets.js";
 
-export { PATCHED_METHODS, PROVIDER, type PatchedMethod } from "./instrument.js";
+export { PATCHED_METHODS, type PatchedMethod } from "./targets.js";
+export { PROVIDER } from "./call.js";
+
+const methods = defineMethodPatcher({
+  name: "anthropic",
+  resolve: (target) => resolveMethods(target, PATCHED_METHODS),
+  wrapper: (entry: PatchedMethod) => (original) => wrapProviderMethod(original, planCall(entry)),
+  describe: (entry) => `${entry.classPath.join(".")}.${entry.method}`,
+});
 
 const anthropic = definePatchingPlugin({
   name: "anthropic",
@@ -27,9 +35,9 @@ const anthropic = definePatchingPlugin({
   testedVersions: { "@anthropic-ai/sdk": ">=0.30 <2" },
   sdk: "Anthropic",
   recognises: (target) => targetKind(target) !== undefined,
-  patch: patchTarget,
-  unpatch: unpatchTarget,
-  isPatched: isTargetPatched,
+  patch: (target) => methods.patch(target, undefined),
+  unpatch: methods.unpatch,
+  isPatched: methods.isPatched,
   notRecognised: () => "instrumentAnthropic(): not an @anthropic-ai/sdk module, class or client; nothing was patched",
 });
 

@@ -4,7 +4,7 @@
  * (`Anthropic`, a subclass) or a client instance. ESM and CJS builds of the SDK are different
  * classes; whichever build the target comes from is the one patched. Never throws.
  */
-import { classesInModule, methodOwner, safeGet, safeWalk } from "@tracium/core";
+import { classesInModule, methodOwner, safeGet, safeWalk, type ResolvedMethod } from "@tracium/core";
 
 /** One patched method: where it lives and what the span calls it. */
 export interface PatchedMethod {
@@ -20,13 +20,18 @@ export interface PatchedMethod {
   readonly spanName: string;
 }
 
-/** A method located on a prototype of the SDK build the target came from. */
-export interface ResolvedMethod {
-  readonly owner: object;
-  readonly entry: PatchedMethod;
-}
-
-
+/**
+ * The patched methods. Adding a method is one line here (class path from the client class,
+ * property path from a client instance, method, operation, span name).
+ *
+ * Only `create` is patched, on `Messages` and on the separate `Beta.Messages` class. The SDK's
+ * helpers all go through it (`messages.stream()` calls `create({ stream: true }).withResponse()`,
+ * `parse()` calls `create().then()`), so patching a helper too would record each call twice.
+ */
+export const PATCHED_METHODS: readonly PatchedMethod[] = [
+  { classPath: ["Messages"], instancePath: ["messages"], method: "create", operation: "chat", spanName: "anthropic.messages" },
+  { classPath: ["Beta", "Messages"], instancePath: ["beta", "messages"], method: "create", operation: "chat", spanName: "anthropic.beta.messages" },
+];
 
 
 /** Is `value` an Anthropic client class (`Anthropic`, `AnthropicBedrock`, a subclass)? */
@@ -75,8 +80,8 @@ export function targetKind(target: unknown): "class" | "instance" | "module" | u
  * The methods `target` reaches, each on the prototype that owns it (patching the prototype covers
  * every client of that SDK build, `withOptions()` copies included). Deduplicated by owner+method.
  */
-export function resolveMethods(target: unknown, entries: readonly PatchedMethod[]): ResolvedMethod[] {
-  const out: ResolvedMethod[] = [];
+export function resolveMethods(target: unknown, entries: readonly PatchedMethod[] = PATCHED_METHODS): ResolvedMethod<PatchedMethod>[] {
+  const out: ResolvedMethod<PatchedMethod>[] = [];
   const add = (owner: object | undefined, entry: PatchedMethod): void => {
     if (owner && !out.some((r) => r.owner === owner && r.entry.method === entry.method)) out.push({ owner, entry });
   };

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { definePatchingPlugin, logger } from "../src/index.js";
+import { defineMethodPatcher, definePatchingPlugin, logger } from "../src/index.js";
 
 const lines: string[] = [];
 logger.setSink((level, line) => lines.push(`${level} ${line}`));
@@ -56,5 +56,51 @@ describe("definePatchingPlugin: a provider plugin's parts become a plugin and it
       expect.stringContaining("instrumentAcme() failed; the SDK is left as it was"),
       expect.stringContaining("uninstrumentAcme() failed"),
     ]);
+  });
+});
+
+describe("defineMethodPatcher: a plugin's list of prototype methods patched once, restored, inspected", () => {
+  class Resource {
+    create(x: number): number {
+      return x + 1;
+    }
+  }
+  const entries = [{ method: "create" }, { method: "missing" }];
+  const calls: string[] = [];
+  const patcher = defineMethodPatcher({
+    name: "acme-test",
+    resolve: (target) => (target === Resource ? entries.filter((e) => typeof (Resource.prototype as unknown as Record<string, unknown>)[e.method] === "function").map((entry) => ({ owner: Resource.prototype, entry })) : []),
+    wrapper: (entry, tag: string) => (original) =>
+      function (this: unknown, ...args: unknown[]) {
+        calls.push(`${tag}:${entry.method}`);
+        return Reflect.apply(original, this, args);
+      },
+  });
+
+  it("patches what a target reaches once, keeps results, restores the original", () => {
+    const original = Resource.prototype.create;
+    expect(patcher.isPatched(Resource)).toBe(false);
+    expect(patcher.patch(Resource, "a")).toBe(1);
+    expect(patcher.patch(Resource, "b")).toBe(0); // idempotent: the first wrapper stays
+    expect(new Resource().create(1)).toBe(2);
+    expect(calls).toEqual(["a:create"]);
+    expect(patcher.isPatched(Resource)).toBe(true);
+    expect(patcher.isPatched({})).toBe(false);
+    expect(patcher.unpatch(Resource)).toBe(1);
+    expect(Resource.prototype.create).toBe(original);
+    expect(patcher.isPatched(Resource)).toBe(false);
+  });
+
+  it("never throws: a throwing lookup patches nothing", () => {
+    const broken = defineMethodPatcher({
+      name: "acme-broken",
+      resolve: () => {
+        throw new Error("boom");
+      },
+      wrapper: () => (original) => original,
+    });
+    expect(broken.patch(Resource, undefined)).toBe(0);
+    expect(broken.unpatch(Resource)).toBe(0);
+    expect(broken.isPatched(Resource)).toBe(false);
   });
 });

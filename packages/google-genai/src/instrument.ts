@@ -12,12 +12,9 @@
  * token) is the core's provider tap; this file only says what to record.
  */
 import {
-  isWrapped,
-  logger,
+  defineMethodPatcher,
   safeGet,
   spanCapturesContent,
-  unwrapMethod,
-  wrapMethod,
   wrapProviderMethod,
   type ProviderCallHooks,
   type ProviderCallPlan,
@@ -122,59 +119,27 @@ function wrapperFor(entry: PatchedMethod): (original: AnyFunction) => AnyFunctio
   return (original) => wrapGeneratorMethod(original, (inner) => wrapProviderMethod(inner, planner), (args) => requestSignal(args[0]));
 }
 
-/**
- * Prototypes (owner objects) whose method this plugin wrapped, shared by the ESM and CJS builds of
- * the plugin, so `patch` stays idempotent even when another library wrapped the method on top of ours.
- */
-const patchedOwners: WeakMap<object, Set<string>> = ((): WeakMap<object, Set<string>> => {
-  const key = Symbol.for("tracium.google-genai.patched");
-  const g = globalThis as Record<symbol, unknown>;
-  if (!(g[key] instanceof WeakMap)) Object.defineProperty(g, key, { value: new WeakMap(), configurable: true });
-  return g[key] as WeakMap<object, Set<string>>;
-})();
-
-function isOwnerPatched(owner: object, method: string): boolean {
-  return patchedOwners.get(owner)?.has(method) === true;
-}
+const methods = defineMethodPatcher({
+  name: "google-genai",
+  resolve: (target) => resolveMethods(target, PATCHED_METHODS),
+  wrapper: (entry: PatchedMethod) => wrapperFor(entry),
+  describe: (entry) => `Models.${entry.method}`,
+});
 
 /**
  * Patches every method `target` (module namespace, CJS exports, `Models` class, client or
  * `models` instance) reaches. Idempotent. Returns the number of methods newly patched.
  */
 export function patchTarget(target: unknown): number {
-  let patched = 0;
-  for (const { owner, entry } of resolveMethods(target, PATCHED_METHODS)) {
-    if (isOwnerPatched(owner, entry.method)) continue;
-    try {
-      if (wrapMethod(owner, entry.method, wrapperFor(entry))) patched++;
-      let methods = patchedOwners.get(owner);
-      if (!methods) patchedOwners.set(owner, (methods = new Set()));
-      methods.add(entry.method);
-    } catch (err) {
-      logger.once("error", `google-genai-patch:${entry.method}`, `google-genai: could not patch Models.${entry.method}; it stays untraced`, err);
-    }
-  }
-  return patched;
+  return methods.patch(target, undefined);
 }
 
 /** Restores the methods `patchTarget(target)` wrapped. Returns the number restored. */
 export function unpatchTarget(target: unknown): number {
-  let restored = 0;
-  for (const { owner, entry } of resolveMethods(target, PATCHED_METHODS)) {
-    try {
-      if (unwrapMethod(owner, entry.method)) {
-        restored++;
-        patchedOwners.get(owner)?.delete(entry.method);
-      }
-    } catch (err) {
-      logger.once("error", `google-genai-unpatch:${entry.method}`, `google-genai: could not unpatch Models.${entry.method}`, err);
-    }
-  }
-  return restored;
+  return methods.unpatch(target);
 }
 
 /** Whether every method `target` reaches is patched (false when it reaches none). */
 export function isTargetPatched(target: unknown): boolean {
-  const methods = resolveMethods(target, PATCHED_METHODS);
-  return methods.length > 0 && methods.every(({ owner, entry }) => isOwnerPatched(owner, entry.method) || isWrapped(owner, entry.method));
+  return methods.isPatched(target);
 }

@@ -6,7 +6,7 @@
  * throws or rejects with. If tracing fails at any point, the call runs untraced.
  */
 import { activeContext, currentTrace, linkToolSpan, logger, startSpan, type Span } from "@tracium/core";
-import type { PatchedMethod } from "./instrument.js";
+import type { PatchedMethod } from "./targets.js";
 import { planCall } from "./request.js";
 import { recordError, recordResult } from "./response.js";
 

@@ -16,11 +16,33 @@
  * `getPrompt` and `listTools` are lighter spans (`mcp.resources.read`, `mcp.prompts.get`,
  * `mcp.tools.list`), recorded only inside an active trace.
  */
-import { isWrapped, logger, unwrapMethod, wrapMethod, type TraciumPlugin } from "@tracium/core";
+import { defineMethodPatcher, definePatchingPlugin, type TraciumPlugin } from "@tracium/core";
 import { wrapClientMethod } from "./call.js";
-import { MODULES, PATCHED_METHODS, resolveMethods, targetKind } from "./instrument.js";
+import { MODULES, PATCHED_METHODS, resolveMethods, targetKind, type PatchedMethod } from "./targets.js";
 
-export { PATCHED_METHODS, MODULES, type PatchedMethod, type McpOperation } from "./instrument.js";
+export { PATCHED_METHODS, MODULES, type PatchedMethod, type McpOperation } from "./targets.js";
+
+const methods = defineMethodPatcher({
+  name: "mcp",
+  resolve: (target) => resolveMethods(target, PATCHED_METHODS),
+  wrapper: (entry: PatchedMethod) => (original) => wrapClientMethod(original, entry),
+  describe: (entry) => `Client.${entry.method}`,
+});
+
+const mcp = definePatchingPlugin({
+  name: "mcp",
+  modules: [...MODULES],
+  testedVersions: { "@modelcontextprotocol/sdk": ">=1 <2" },
+  sdk: "Mcp",
+  recognises: (target) => targetKind(target) !== undefined,
+  patch: (target) => methods.patch(target, undefined),
+  unpatch: methods.unpatch,
+  isPatched: methods.isPatched,
+  notRecognised: () => "instrumentMcp(): not an MCP client module, Client class or client instance; nothing was patched",
+});
+
+/** The plugin (register it with `registerPlugin(mcpPlugin)`; `@tracium/sdk` registers the built-in ones). */
+export const mcpPlugin: TraciumPlugin = mcp.plugin;
 
 /**
  * Patches the MCP client of the SDK build `target` comes from: the module namespace of
@@ -28,53 +50,10 @@ export { PATCHED_METHODS, MODULES, type PatchedMethod, type McpOperation } from 
  * the `Client` class (or a subclass) or a client instance. Idempotent. Returns true when `target`
  * is an MCP client value (patched now or before). Never throws.
  */
-export function instrumentMcp(target: unknown): boolean {
-  try {
-    const methods = resolveMethods(target, PATCHED_METHODS);
-    for (const { owner, entry } of methods) wrapMethod(owner, entry.method, (original) => wrapClientMethod(original, entry));
-    return methods.length > 0;
-  } catch (err) {
-    logger.error("mcp: patching failed; the SDK is left as it was", err);
-    return false;
-  }
-}
+export const instrumentMcp: (target: unknown) => boolean = (target) => mcp.instrument(target);
 
-/** Removes the patches from the SDK build `target` comes from. Returns true when something was unpatched. */
-export function uninstrumentMcp(target: unknown): boolean {
-  let any = false;
-  try {
-    for (const { owner, entry } of resolveMethods(target, PATCHED_METHODS)) any = unwrapMethod(owner, entry.method) || any;
-  } catch (err) {
-    logger.error("mcp: unpatching failed", err);
-  }
-  return any;
-}
+/** Removes the patches from the SDK build `target` comes from. Returns true when `target` is an MCP client value. */
+export const uninstrumentMcp: (target: unknown) => boolean = mcp.uninstrument;
 
 /** Whether every method `target` reaches is patched. */
-export function isMcpInstrumented(target: unknown): boolean {
-  try {
-    const methods = resolveMethods(target, PATCHED_METHODS);
-    return methods.length > 0 && methods.every(({ owner, entry }) => isWrapped(owner, entry.method));
-  } catch {
-    return false;
-  }
-}
-
-/** The plugin (register it with `registerPlugin(mcpPlugin)`; `@tracium/sdk` registers the built-in ones). */
-export const mcpPlugin: TraciumPlugin = {
-  name: "mcp",
-  modules: MODULES,
-  testedVersions: { "@modelcontextprotocol/sdk": ">=1 <2" },
-  detect(target: unknown): boolean {
-    return targetKind(target) !== undefined;
-  },
-  patch(target: unknown): void {
-    instrumentMcp(target);
-  },
-  unpatch(target: unknown): void {
-    uninstrumentMcp(target);
-  },
-  isPatched(target: unknown): boolean {
-    return isMcpInstrumented(target);
-  },
-};
+export const isMcpInstrumented: (target: unknown) => boolean = mcp.isInstrumented;

@@ -3,7 +3,7 @@
  * `this` and arguments (which may be anything at all), never mutates them, and never throws.
  */
 import { dataField, safeGet, type SpanOptions } from "@tracium/core";
-import type { PatchedMethod } from "./instrument.js";
+import type { PatchedMethod } from "./targets.js";
 
 type Obj = Record<string, unknown>;
 

@@ -2,7 +2,7 @@
  * Result → span: what one call returned. Tolerates any shape and never throws.
  */
 import { dataField, dataItems, plainRecord, spanCapturesContent, type Span } from "@tracium/core";
-import type { PatchedMethod } from "./instrument.js";
+import type { PatchedMethod } from "./targets.js";
 
 // Results and errors are read as plain data: no getter or Proxy trap of theirs runs.
 const asRecord = plainRecord;

@@ -5,7 +5,7 @@
  * through the shared provider tap.
  */
 import { spanCapturesContent, type ProviderCallHooks, type ProviderCallPlan, type ProviderCallPlanner, type Span } from "@tracium/core";
-import { spanName, type PatchedMethod } from "./instrument.js";
+import { spanName, type PatchedMethod } from "./targets.js";
 import { isStreamRequest, requestInput, requestModel, requestParams, requestTools } from "./request.js";
 import { recordResponse } from "./response.js";
 import { createAccumulator, isTokenChunk, isUsageOnlyChunk, openaiChunkUsage, type ChunkUsage, type StreamAccumulator } from "./stream.js";

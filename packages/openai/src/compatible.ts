@@ -4,9 +4,9 @@
  * response bodies. Another SDK is a declarative description (its client shape, patched methods and
  * dialect); the patching, the span planning and the extractors are this package's.
  */
-import { isWrapped, logger, methodOwner, safeGet, safeWalk, unwrapMethod, wrapMethod, wrapProviderMethod, type TraciumPlugin } from "@tracium/core";
+import { defineMethodPatcher, definePatchingPlugin, methodOwner, safeGet, safeWalk, wrapProviderMethod, type TraciumPlugin } from "@tracium/core";
 import { planner, type CompatibleDialect, type OpenAIPluginOptions } from "./call.js";
-import { clientPrototypes, resolveMethods, targetKind, type ClientShape, type PatchedMethod } from "./instrument.js";
+import { clientPrototypes, resolveMethods, targetKind, type ClientShape, type PatchedMethod } from "./targets.js";
 import { hookSerializer, resolveStreamUsageOption, unhookSerializer } from "./stream-usage.js";
 
 /** What makes one OpenAI-compatible SDK. */
@@ -75,61 +75,45 @@ export interface CompatiblePlugin {
   readonly plugin: TraciumPlugin;
   /** Patches the SDK build `target` comes from; true when `target` is one of its values. Never throws. */
   instrument(target: unknown, options?: OpenAIPluginOptions): boolean;
-  /** Restores the originals; true when something was unpatched. */
+  /** Restores the originals; true when `target` is one of its values. Never throws. */
   uninstrument(target: unknown): boolean;
   /** Whether every method `target` reaches is patched. */
   isInstrumented(target: unknown): boolean;
 }
 
-/** Builds the plugin for `sdk`. */
+/** Builds the plugin for `sdk`: core's `definePatchingPlugin` over core's method patcher. */
 export function createCompatiblePlugin(sdk: CompatibleSdk): CompatiblePlugin {
   const { name, shape, methods, dialect } = sdk;
-  const instrument = (target: unknown, options: OpenAIPluginOptions = {}): boolean => {
-    try {
-      const resolved: OpenAIPluginOptions = { ...options, injectStreamUsage: dialect.streamOptions && resolveStreamUsageOption(options?.injectStreamUsage) };
-      const found = resolveMethods(target, methods, shape);
-      for (const { owner, entry } of found) {
-        wrapMethod(owner, entry.method, (original) => wrapProviderMethod(original, planner(entry, resolved, dialect)));
-      }
-      // Stream usage is added where the SDK serialises the body, never on the body object.
-      if (resolved.injectStreamUsage === true && found.length > 0) for (const proto of clientPrototypes(target, shape)) hookSerializer(proto);
-      return found.length > 0;
-    } catch (err) {
-      logger.error(`${name}: patching failed; the SDK is left as it was`, err);
-      return false;
-    }
-  };
-  const uninstrument = (target: unknown): boolean => {
-    let any = false;
-    try {
-      for (const { owner, entry } of resolveMethods(target, methods, shape)) any = unwrapMethod(owner, entry.method) || any;
-      for (const proto of clientPrototypes(target, shape)) any = unhookSerializer(proto) || any;
-    } catch (err) {
-      logger.error(`${name}: unpatching failed`, err);
-    }
-    return any;
-  };
-  const isInstrumented = (target: unknown): boolean => {
-    try {
-      const found = resolveMethods(target, methods, shape);
-      return found.length > 0 && found.every(({ owner, entry }) => isWrapped(owner, entry.method));
-    } catch {
-      return false;
-    }
-  };
-  const plugin: TraciumPlugin = {
+  const patcher = defineMethodPatcher({
     name,
-    modules: sdk.modules,
+    resolve: (target) => resolveMethods(target, methods, shape),
+    wrapper: (entry: PatchedMethod, options: OpenAIPluginOptions) => (original) => wrapProviderMethod(original, planner(entry, options, dialect)),
+    describe: (entry) => `${entry.path.join(".")}.${entry.method}`,
+  });
+  const made = definePatchingPlugin<OpenAIPluginOptions>({
+    name,
+    modules: [...sdk.modules],
     ...(sdk.testedVersions ? { testedVersions: sdk.testedVersions } : {}),
+    sdk: sdkName(name),
+    recognises: (target) => targetKind(target, shape) !== undefined,
+    patch(target, options = {}) {
+      const resolved: OpenAIPluginOptions = { ...options, injectStreamUsage: dialect.streamOptions && resolveStreamUsageOption(options?.injectStreamUsage) };
+      patcher.patch(target, resolved);
+      // Stream usage is added where the SDK serialises the body, never on the body object.
+      if (resolved.injectStreamUsage === true) for (const proto of clientPrototypes(target, shape)) hookSerializer(proto);
+    },
+    unpatch(target) {
+      patcher.unpatch(target);
+      for (const proto of clientPrototypes(target, shape)) unhookSerializer(proto);
+    },
+    isPatched: patcher.isPatched,
     shapeProblem: (target) => shapeProblem(sdk, target),
-    detect: (target) => targetKind(target, shape) !== undefined,
-    patch: (target) => {
-      instrument(target);
-    },
-    unpatch: (target) => {
-      uninstrument(target);
-    },
-    isPatched: isInstrumented,
-  };
-  return { plugin, instrument, uninstrument, isInstrumented };
+    notRecognised: () => `instrument${sdkName(name)}(): not a ${sdk.modules.join(" / ")} module, client class or client instance; nothing was patched`,
+  });
+  return { plugin: made.plugin, instrument: made.instrument, uninstrument: made.uninstrument, isInstrumented: made.isInstrumented };
+}
+
+/** The SDK as entry points name it: `openai` → `OpenAI`, `groq` → `Groq`. */
+function sdkName(name: string): string {
+  return name === "openai" ? "OpenAI" : name.charAt(0).toUpperCase() + name.slice(1);
 }

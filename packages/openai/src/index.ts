@@ -20,9 +20,9 @@
 import { safeGet, type TraciumPlugin } from "@tracium/core";
 import { OPENAI_DIALECT, type OpenAIPluginOptions } from "./call.js";
 import { createCompatiblePlugin } from "./compatible.js";
-import { OPENAI_SHAPE, PATCHED_METHODS } from "./instrument.js";
+import { OPENAI_SHAPE, PATCHED_METHODS } from "./targets.js";
 
-export { PATCHED_METHODS, OPENAI_SHAPE, instancePath, type PatchedMethod, type OpenAIOperation, type ClientShape } from "./instrument.js";
+export { PATCHED_METHODS, OPENAI_SHAPE, instancePath, type PatchedMethod, type OpenAIOperation, type ClientShape } from "./targets.js";
 export { OPENAI_DIALECT, type OpenAIPluginOptions, type CompatibleDialect } from "./call.js";
 export { createCompatiblePlugin, type CompatibleSdk, type CompatiblePlugin } from "./compatible.js";
 export { tokenUsage, recordResponse } from "./response.js";

@@ -3,7 +3,7 @@
  * passed to `create()` (which may be anything at all), never mutates it, and never throws.
  */
 import { dataField, dataRecord } from "@tracium/core";
-import type { OpenAIOperation } from "./instrument.js";
+import type { OpenAIOperation } from "./targets.js";
 
 /** A plain-object view of `value`, or undefined when it is not a (non-array, non-Proxy) object. */
 export function asRecord(value: unknown): Record<string, unknown> | undefined {

@@ -4,7 +4,7 @@
  * tolerate any shape, and never throw (callers also guard them).
  */
 import { dataArray, dataItems, plainRecord, type Span, type TokenUsage } from "@tracium/core";
-import type { OpenAIOperation } from "./instrument.js";
+import type { OpenAIOperation } from "./targets.js";
 import { asRecord, field } from "./request.js";
 
 /** A tool call as recorded on the span (`span.setToolCalls`), one shape for every API. */

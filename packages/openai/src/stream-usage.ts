@@ -13,7 +13,7 @@
  */
 import { types } from "node:util";
 import { logger, unwrapMethod, wrapMethod } from "@tracium/core";
-import type { OpenAIOperation } from "./instrument.js";
+import type { OpenAIOperation } from "./targets.js";
 
 /** How a streamed chat completion gets its usage (`metadata.stream_usage`). */
 export type StreamUsage = "requested" | "injected" | "not_requested";

@@ -3,7 +3,7 @@
  * shape: unexpected ones are skipped) and rebuilds a response object that `recordResponse` reads
  * as if it came from a non-stream call; a stream cut short gives the partial response.
  */
-import type { OpenAIOperation } from "./instrument.js";
+import type { OpenAIOperation } from "./targets.js";
 import { asRecord, field } from "./request.js";
 
 /** Rebuilds a response from stream chunks. */

@@ -4,7 +4,7 @@
  */
 import type { Span } from "@tracium/core";
 import { describe, expect, it } from "vitest";
-import { PATCHED_METHODS, instancePath, spanName } from "../src/instrument.js";
+import { PATCHED_METHODS, instancePath, spanName } from "../src/targets.js";
 import { requestInput, requestParams } from "../src/request.js";
 import { chatOutput, recordResponse, responsesOutput, tokenUsage } from "../src/response.js";
 import { createAccumulator, isTokenChunk, isUsageOnlyChunk } from "../src/stream.js";

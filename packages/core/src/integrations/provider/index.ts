@@ -6,6 +6,8 @@
  *   tracing) for `wrapMethod(proto, "create", (orig) => wrapProviderMethod(orig, planner))`.
  * - {@link traceProviderCall} / {@link traceApiPromise}: trace one call's returned APIPromise.
  * - {@link tapProviderStream}: tap a provider `Stream` in place.
+ * - {@link definePatchingPlugin}: the plugin object and `instrumentX()` / `uninstrumentX()`;
+ *   {@link defineMethodPatcher}: patch/unpatch/isPatched over a plugin's list of prototype methods.
  */
 export {
   traceApiPromise,
@@ -19,6 +21,7 @@ export {
 } from "./tap.js";
 export { safeGet, safeWalk, methodOwner, classesInModule } from "./reflect.js";
 export { definePatchingPlugin, type PatchingPlugin, type PatchingPluginSpec } from "./patching-plugin.js";
+export { defineMethodPatcher, type MethodPatcher, type MethodPatcherSpec, type ResolvedMethod } from "./method-patcher.js";
 export type {
   ProviderCallHooks,
   ProviderTapOptions,

@@ -6,7 +6,7 @@
  * The SDK's ESM and CJS builds are different classes: whichever build the target comes from is the
  * one patched. Structural detection only (nothing of the SDK is imported). Nothing here throws.
  */
-import { methodOwner, safeGet } from "@tracium/core";
+import { methodOwner, safeGet, type ResolvedMethod } from "@tracium/core";
 
 /** The MCP request a patched method sends (the span's `operation` metadata). */
 export type McpOperation = "tools/call" | "resources/read" | "prompts/get" | "tools/list";
@@ -83,18 +83,12 @@ export function targetKind(target: unknown): "class" | "instance" | "module" | u
   return undefined;
 }
 
-/** A method found on a prototype of the SDK build the target came from. */
-export interface ResolvedMethod {
-  readonly owner: object;
-  readonly entry: PatchedMethod;
-}
-
 /**
  * The methods `target` reaches, each on the prototype that owns it (patching the prototype covers
  * every client of that SDK build). Deduplicated by owner and method.
  */
-export function resolveMethods(target: unknown, entries: readonly PatchedMethod[] = PATCHED_METHODS): ResolvedMethod[] {
-  const out: ResolvedMethod[] = [];
+export function resolveMethods(target: unknown, entries: readonly PatchedMethod[] = PATCHED_METHODS): ResolvedMethod<PatchedMethod>[] {
+  const out: ResolvedMethod<PatchedMethod>[] = [];
   try {
     const kind = targetKind(target);
     const proto =
