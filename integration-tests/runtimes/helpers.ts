@@ -1,6 +1,7 @@
 /** Shared pieces of the runtime scenarios: run a runtime's binary, and check what reached the collector. */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { expect } from "vitest";
 import { childEnv, TESTS_DIR, type Rec, type RunResult } from "../zero-code/helpers.js";
@@ -30,20 +31,33 @@ export function runBinary(bin: string, args: string[], opts: { env?: Record<stri
   });
 }
 
+/** A TCP port nobody listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
 /** What the fixtures' agent answers (the fake provider quotes the tool result). */
 export const EXPECTED_ANSWER = 'Here is what I found: {"city":"Paris","forecast":"sunny"}. Anything else I can help with?';
 
 type Requests = Array<{ method: string; path: string; body: Rec }>;
 
 /**
- * Asserts the collector got exactly `count` complete agent traces of the fixtures' agent: one
+ * Asserts the collector got exactly `count` complete agent traces of the fixtures' agent (or the
+ * same agent under another name): one
  * trace per run, two `llm` spans (gpt-4o-mini, with tokens, the second streamed) and the tool
  * span between them, all direct children of the trace, and the trace completed.
  */
-export function expectAgentTraces(requests: Requests, count = 1): void {
+export function expectAgentTraces(requests: Requests, count = 1, agentName = "runtime-agent"): void {
   const creates = requests.filter((q) => q.method === "POST" && q.path === "/agents/traces");
   const completes = requests.filter((q) => /\/complete$/.test(q.path));
-  expect(creates.map((q) => q.body.agent_name)).toEqual(Array(count).fill("runtime-agent"));
+  expect(creates.map((q) => q.body.agent_name)).toEqual(Array(count).fill(agentName));
   expect(completes).toHaveLength(count);
   for (const create of creates) {
     const id = create.body.trace_id as string;

@@ -6,28 +6,16 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeProvider, type FakeProvider } from "../../examples/fake-provider/index.mjs";
 import { startCollector } from "../zero-code/helpers.js";
-import { EXPECTED_ANSWER, RUNTIME_FIXTURES, expectAgentTraces, installedBinary } from "./helpers.js";
+import { EXPECTED_ANSWER, RUNTIME_FIXTURES, expectAgentTraces, freePort, installedBinary } from "./helpers.js";
 
 const workerd = installedBinary("workerd");
 const TIMEOUT = 120_000;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function capnp(port: number, bindings: Record<string, string>): string {
   const text = Object.entries(bindings)

@@ -74,6 +74,15 @@ describe("bad input never crashes", () => {
     expect(resolveConfig({}, {}).forceSync).toBe(false);
   });
 
+  it("the batch interval comes from the option, else TRACIUM_FLUSH_INTERVAL_MS, else 1000 ms", () => {
+    expect(resolveConfig({}, {}).flushIntervalMs).toBe(1000);
+    expect(resolveConfig({}, { TRACIUM_FLUSH_INTERVAL_MS: "60000" }).flushIntervalMs).toBe(60_000);
+    expect(resolveConfig({ flushIntervalMs: 50 }, { TRACIUM_FLUSH_INTERVAL_MS: "60000" }).flushIntervalMs).toBe(50);
+    logger.setLevel("error");
+    expect(resolveConfig({}, { TRACIUM_FLUSH_INTERVAL_MS: "soon" }).flushIntervalMs).toBe(1000);
+    logger.setLevel("warn");
+  });
+
   it("a non-string or invalid agent name is fixed up and warned about, never lost", async () => {
     const memory = setup({ defaultAgentName: "fallback" });
     logger.setSink((_l, line) => lines.push(line));

@@ -59,7 +59,7 @@ export interface TraciumOptions {
   maxQueueSize?: number;
   /** Maximum spans per request. Default 1000. */
   maxBatchSize?: number;
-  /** How often queued records are sent, in ms. Default 1000. */
+  /** How often queued records are sent, in ms. Default 1000. Env: `TRACIUM_FLUSH_INTERVAL_MS`. */
   flushIntervalMs?: number;
   /** Timeout of each HTTP request, and the default of `flush()`/`shutdown()`, in ms. Default 10000. */
   timeoutMs?: number;
@@ -293,7 +293,7 @@ export function resolveConfig(input: unknown, env: Env = process.env): ResolvedC
     redact: typeof redact === "function" ? redact : undefined,
     maxQueueSize: int("maxQueueSize", options.maxQueueSize, 10_000, 1, 10_000_000),
     maxBatchSize: int("maxBatchSize", options.maxBatchSize, 1000, 1, 1000),
-    flushIntervalMs: int("flushIntervalMs", options.flushIntervalMs, 1000, 1, 3_600_000),
+    flushIntervalMs: envInt("flushIntervalMs", options.flushIntervalMs, "TRACIUM_FLUSH_INTERVAL_MS", env, 1000, 1, 3_600_000),
     timeoutMs: int("timeoutMs", options.timeoutMs, 10_000, 1, 600_000),
     allowInsecureHttp: bool("allowInsecureHttp", options.allowInsecureHttp, "TRACIUM_ALLOW_INSECURE_HTTP", env, false),
     fetch: typeof fetchImpl === "function" ? fetchImpl : undefined,

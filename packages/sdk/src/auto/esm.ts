@@ -38,8 +38,12 @@ export function registerEsmHooks(modules: readonly WatchedModule[], parentURL: s
   }
 }
 
-/** Whether Tracium was loaded by a preload flag (--import, -r, --loader, Bun's --preload) rather than by the app's own code. */
+/**
+ * Whether Tracium was loaded before the app's modules: by a preload flag (--import, -r, --loader,
+ * Bun's --preload), or from a Next.js `instrumentation` `register()`, which runs before any route.
+ */
 export function loadedByPreloadFlag(): boolean {
+  if (process.env.NEXT_RUNTIME === "nodejs") return true;
   const args = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)];
   return args.some((a) => /^(--import|--require|-r|--loader|--experimental-loader|--preload)(=|$)/.test(a));
 }
