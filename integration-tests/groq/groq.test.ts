@@ -11,43 +11,16 @@ import * as groqNs from "groq-sdk";
 import Groq from "groq-sdk";
 import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { json, startRoutedServer, type RoutedServer } from "../helpers/routes.js";
-import { SSE_HEADERS, sseBody } from "../helpers/sse.js";
-import { setupTracing } from "../helpers/tracing.js";
+import { json } from "../helpers/routes.js";
+import { collect, sameResultTracedOrNot, sseReply, useRoutedProvider } from "../helpers/contract.js";
 import { ERROR_400, MESSAGES, MODEL, TOOLS, chatCompletion, embeddingsResponse, textChunks, toolCallChunks, toolCallCompletion } from "./fixtures.js";
 
-const memory = setupTracing();
-registerPlugin(openaiPlugin);
-registerPlugin(groqPlugin);
-let server: RoutedServer;
-beforeAll(async () => {
-  server = await startRoutedServer();
-});
-afterAll(async () => {
-  uninstrument(groqNs);
-  await server.close();
-});
-beforeEach(() => {
-  memory.reset();
-  server.reset();
-});
+const provider = useRoutedProvider([openaiPlugin, groqPlugin], groqNs);
+const { memory, only } = provider;
 
 const CHAT = "/openai/v1/chat/completions";
-const client = (): Groq => new Groq({ apiKey: "gsk-test", baseURL: server.origin, maxRetries: 0 });
-const only = () => {
-  const spans = memory.spans();
-  expect(spans).toHaveLength(1);
-  return spans[0]!;
-};
-async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of it) out.push(x);
-  return out;
-}
-const sse = (chunks: unknown[]) => (_b: unknown, res: import("node:http").ServerResponse) => {
-  res.writeHead(200, SSE_HEADERS);
-  res.end(sseBody(chunks));
-};
+const client = (): Groq => new Groq({ apiKey: "gsk-test", baseURL: provider.server.origin, maxRetries: 0 });
+const sse = sseReply;
 
 describe("groq-sdk 1.x", () => {
   beforeAll(() => {
@@ -63,7 +36,7 @@ describe("groq-sdk 1.x", () => {
   });
 
   it("await: one llm span with model, input, output, usage (cached tokens split out)", async () => {
-    server.route(CHAT, (_b, res) => json(res, 200, chatCompletion()));
+    provider.server.route(CHAT, (_b, res) => json(res, 200, chatCompletion()));
     const r = await client().chat.completions.create({ model: MODEL, messages: MESSAGES, temperature: 0.2 });
     expect(r.choices[0]!.message.content).toBe("Sunny, 21°C.");
     const span = only();
@@ -73,7 +46,7 @@ describe("groq-sdk 1.x", () => {
   });
 
   it("withResponse() and asResponse() keep working (APIPromise kept)", async () => {
-    server.route(CHAT, (_b, res) => json(res, 200, chatCompletion()));
+    provider.server.route(CHAT, (_b, res) => json(res, 200, chatCompletion()));
     const { data, response } = await client().chat.completions.create({ model: MODEL, messages: MESSAGES }).withResponse();
     expect(data.id).toBe("chatcmpl-groq-1");
     expect(response.status).toBe(200);
@@ -85,10 +58,10 @@ describe("groq-sdk 1.x", () => {
   });
 
   it("stream: usage from x_groq.usage on the last chunk; no stream_options sent", async () => {
-    server.route(CHAT, sse(textChunks()));
+    provider.server.route(CHAT, sse(textChunks()));
     const chunks = await collect(await client().chat.completions.create({ model: MODEL, messages: MESSAGES, stream: true }));
     expect(chunks).toHaveLength(4);
-    expect((server.bodies[0] as Record<string, unknown>).stream_options).toBeUndefined();
+    expect((provider.server.bodies[0] as Record<string, unknown>).stream_options).toBeUndefined();
     const span = only();
     expect(span).toMatchObject({ output: "Sunny, 21°C.", usage: { inputTokens: 8, cachedInputTokens: 4, outputTokens: 5 } });
     expect(span.metadata).toMatchObject({ stream: true, stream_end_reason: "done", finish_reasons: ["stop"] });
@@ -96,7 +69,7 @@ describe("groq-sdk 1.x", () => {
   });
 
   it("early break ends the span with the partial output", async () => {
-    server.route(CHAT, sse(textChunks()));
+    provider.server.route(CHAT, sse(textChunks()));
     const stream = await client().chat.completions.create({ model: MODEL, messages: MESSAGES, stream: true });
     let n = 0;
     for await (const _ of stream) if (++n === 2) break;
@@ -106,7 +79,7 @@ describe("groq-sdk 1.x", () => {
   });
 
   it("an API error fails the span and reaches the caller as the same error object", async () => {
-    server.route(CHAT, (_b, res) => json(res, 400, ERROR_400));
+    provider.server.route(CHAT, (_b, res) => json(res, 400, ERROR_400));
     let caught: unknown;
     const p = client().chat.completions.create({ model: MODEL, messages: MESSAGES });
     try {
@@ -122,17 +95,17 @@ describe("groq-sdk 1.x", () => {
   });
 
   it("tools: offered tools and the tool calls asked for (await and stream)", async () => {
-    server.route(CHAT, (_b, res) => json(res, 200, toolCallCompletion()));
+    provider.server.route(CHAT, (_b, res) => json(res, 200, toolCallCompletion()));
     await client().chat.completions.create({ model: MODEL, messages: MESSAGES, tools: TOOLS });
     expect(only()).toMatchObject({ tools: TOOLS, toolCalls: [{ id: "call_g1", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } }] });
     memory.reset();
-    server.route(CHAT, sse(toolCallChunks()));
+    provider.server.route(CHAT, sse(toolCallChunks()));
     await collect(await client().chat.completions.create({ model: MODEL, messages: MESSAGES, tools: TOOLS, stream: true }));
     expect(only()).toMatchObject({ toolCalls: [{ id: "call_g2", function: { name: "get_weather", arguments: '{"city":"Paris"}' } }], usage: { inputTokens: 8, outputTokens: 5 } });
   });
 
   it("embeddings: one embedding span", async () => {
-    server.route("/openai/v1/embeddings", (_b, res) => json(res, 200, embeddingsResponse()));
+    provider.server.route("/openai/v1/embeddings", (_b, res) => json(res, 200, embeddingsResponse()));
     await client().embeddings.create({ model: "nomic-embed-text-v1_5", input: "a" });
     expect(only()).toMatchObject({ name: "groq.embeddings", spanType: "embedding", output: { embeddings_count: 1, dimensions: 3 }, usage: { inputTokens: 3 } });
   });
@@ -141,8 +114,8 @@ describe("groq-sdk 1.x", () => {
     const cjs = createRequire(import.meta.url)("groq-sdk") as typeof groqNs;
     expect(cjs.Groq).not.toBe(Groq);
     expect(instrument(cjs)).toBe(true);
-    server.route(CHAT, (_b, res) => json(res, 200, chatCompletion()));
-    await new cjs.Groq({ apiKey: "gsk-test", baseURL: server.origin, maxRetries: 0 }).chat.completions.create({ model: MODEL, messages: MESSAGES });
+    provider.server.route(CHAT, (_b, res) => json(res, 200, chatCompletion()));
+    await new cjs.Groq({ apiKey: "gsk-test", baseURL: provider.server.origin, maxRetries: 0 }).chat.completions.create({ model: MODEL, messages: MESSAGES });
     expect(only().name).toBe("groq.chat.completions");
     uninstrument(cjs);
   });
@@ -151,50 +124,36 @@ describe("groq-sdk 1.x", () => {
 type Scenario = (g: Groq) => Promise<unknown>;
 const SCENARIOS: Record<string, Scenario> = {
   await: async (g) => {
-    server.route(CHAT, (_b, res) => json(res, 200, chatCompletion()));
+    provider.server.route(CHAT, (_b, res) => json(res, 200, chatCompletion()));
     return g.chat.completions.create({ model: MODEL, messages: MESSAGES });
   },
   stream: async (g) => {
-    server.route(CHAT, sse(textChunks()));
+    provider.server.route(CHAT, sse(textChunks()));
     return collect(await g.chat.completions.create({ model: MODEL, messages: MESSAGES, stream: true }));
   },
   "stream tools": async (g) => {
-    server.route(CHAT, sse(toolCallChunks()));
+    provider.server.route(CHAT, sse(toolCallChunks()));
     return collect(await g.chat.completions.create({ model: MODEL, messages: MESSAGES, tools: TOOLS, stream: true }));
   },
   "toReadableStream bytes": async (g) => {
-    server.route(CHAT, sse(textChunks()));
+    provider.server.route(CHAT, sse(textChunks()));
     return new Response((await g.chat.completions.create({ model: MODEL, messages: MESSAGES, stream: true })).toReadableStream()).text();
   },
   tools: async (g) => {
-    server.route(CHAT, (_b, res) => json(res, 200, toolCallCompletion()));
+    provider.server.route(CHAT, (_b, res) => json(res, 200, toolCallCompletion()));
     return g.chat.completions.create({ model: MODEL, messages: MESSAGES, tools: TOOLS });
   },
   error: async (g) => {
-    server.route(CHAT, (_b, res) => json(res, 400, ERROR_400));
+    provider.server.route(CHAT, (_b, res) => json(res, 400, ERROR_400));
     return g.chat.completions.create({ model: MODEL, messages: MESSAGES }).then(
       () => "no error",
       (e: InstanceType<typeof Groq.APIError>) => ({ cls: e.constructor.name, message: e.message, status: e.status, error: e.error }),
     );
   },
   embeddings: async (g) => {
-    server.route("/openai/v1/embeddings", (_b, res) => json(res, 200, embeddingsResponse()));
+    provider.server.route("/openai/v1/embeddings", (_b, res) => json(res, 200, embeddingsResponse()));
     return g.embeddings.create({ model: "nomic-embed-text-v1_5", input: "a" });
   },
 };
 
-describe("groq-sdk: byte-identical results, traced or not", () => {
-  it.each(Object.keys(SCENARIOS))("%s", async (name) => {
-    const scenario = SCENARIOS[name]!;
-    uninstrument(groqNs);
-    const plain = JSON.stringify(await scenario(client()));
-    const plainBodies = JSON.stringify(server.bodies);
-    expect(memory.spans()).toHaveLength(0);
-    server.bodies.length = 0;
-    expect(instrument(groqNs)).toBe(true);
-    const traced = JSON.stringify(await agentTrace({ agentName: "identical" }, () => scenario(client())));
-    expect(traced).toBe(plain);
-    expect(JSON.stringify(server.bodies)).toBe(plainBodies);
-    expect(memory.spans().length).toBe(1);
-  });
-});
+sameResultTracedOrNot("groq-sdk: byte-identical results, traced or not", provider, groqNs, client, SCENARIOS);

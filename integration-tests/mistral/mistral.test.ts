@@ -9,44 +9,17 @@ import { openaiPlugin } from "@tracium/openai";
 import * as mistralNs from "@mistralai/mistralai";
 import { Mistral } from "@mistralai/mistralai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { json, startRoutedServer, type RoutedServer } from "../helpers/routes.js";
-import { SSE_HEADERS, sseBody } from "../helpers/sse.js";
-import { setupTracing } from "../helpers/tracing.js";
+import { json } from "../helpers/routes.js";
+import { collect, sameResultTracedOrNot, sseReply, useRoutedProvider } from "../helpers/contract.js";
 import { ERROR_400, MESSAGES, MODEL, TOOLS, chatCompletion, embeddingsResponse, textChunks, toolCallChunks, toolCallCompletion } from "./fixtures.js";
 
-const memory = setupTracing();
-registerPlugin(openaiPlugin);
-registerPlugin(mistralPlugin);
-let server: RoutedServer;
-beforeAll(async () => {
-  server = await startRoutedServer();
-});
-afterAll(async () => {
-  uninstrument(mistralNs);
-  await server.close();
-});
-beforeEach(() => {
-  memory.reset();
-  server.reset();
-});
+const provider = useRoutedProvider([openaiPlugin, mistralPlugin], mistralNs);
+const { memory, only } = provider;
 
 const CHAT = "/v1/chat/completions";
 const EMBED = "/v1/embeddings";
-const client = (): Mistral => new Mistral({ apiKey: "m-test", serverURL: server.origin });
-const only = () => {
-  const spans = memory.spans();
-  expect(spans).toHaveLength(1);
-  return spans[0]!;
-};
-async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of it) out.push(x);
-  return out;
-}
-const sse = (chunks: unknown[]) => (_b: unknown, res: import("node:http").ServerResponse) => {
-  res.writeHead(200, SSE_HEADERS);
-  res.end(sseBody(chunks));
-};
+const client = (): Mistral => new Mistral({ apiKey: "m-test", serverURL: provider.server.origin });
+const sse = sseReply;
 
 describe("@mistralai/mistralai 2.x", () => {
   beforeAll(() => {
@@ -61,7 +34,7 @@ describe("@mistralai/mistralai 2.x", () => {
   });
 
   it("chat.complete: one llm span with model, input, output, camelCase usage (cached tokens split out)", async () => {
-    server.route(CHAT, (_b, res) => json(res, 200, chatCompletion()));
+    provider.server.route(CHAT, (_b, res) => json(res, 200, chatCompletion()));
     const r = await client().chat.complete({ model: MODEL, messages: MESSAGES, maxTokens: 64, temperature: 0.3 });
     expect(r.choices[0]!.message.content).toBe("Sunny, 21°C.");
     expect(r.usage.promptTokens).toBe(14);
@@ -72,7 +45,7 @@ describe("@mistralai/mistralai 2.x", () => {
   });
 
   it("chat.stream: events are { data: chunk }; text, usage and time to first token recorded", async () => {
-    server.route(CHAT, sse(textChunks()));
+    provider.server.route(CHAT, sse(textChunks()));
     const events = await collect(await client().chat.stream({ model: MODEL, messages: MESSAGES }));
     expect(events).toHaveLength(4);
     expect(events[1]!.data.choices[0]!.delta.content).toBe("Sunny");
@@ -83,7 +56,7 @@ describe("@mistralai/mistralai 2.x", () => {
   });
 
   it("early break ends the span with the partial output", async () => {
-    server.route(CHAT, sse(textChunks()));
+    provider.server.route(CHAT, sse(textChunks()));
     let n = 0;
     for await (const _ of await client().chat.stream({ model: MODEL, messages: MESSAGES })) if (++n === 2) break;
     const span = only();
@@ -92,7 +65,7 @@ describe("@mistralai/mistralai 2.x", () => {
   });
 
   it("an API error fails the span and reaches the caller as the same error object", async () => {
-    server.route(CHAT, (_b, res) => json(res, 400, ERROR_400));
+    provider.server.route(CHAT, (_b, res) => json(res, 400, ERROR_400));
     const thrown = await client()
       .chat.complete({ model: "nope", messages: MESSAGES })
       .then(() => undefined, (e: unknown) => e);
@@ -104,18 +77,18 @@ describe("@mistralai/mistralai 2.x", () => {
   });
 
   it("tools: offered tools and the tool calls asked for (complete and stream)", async () => {
-    server.route(CHAT, (_b, res) => json(res, 200, toolCallCompletion()));
+    provider.server.route(CHAT, (_b, res) => json(res, 200, toolCallCompletion()));
     await client().chat.complete({ model: MODEL, messages: MESSAGES, tools: TOOLS });
     expect(only()).toMatchObject({ tools: TOOLS, toolCalls: [{ id: "abc123XYZ", type: "function", function: { name: "get_weather", arguments: '{"city": "Paris"}' } }], metadata: { finish_reasons: ["tool_calls"] } });
     memory.reset();
-    server.route(CHAT, sse(toolCallChunks()));
+    provider.server.route(CHAT, sse(toolCallChunks()));
     await collect(await client().chat.stream({ model: MODEL, messages: MESSAGES, tools: TOOLS }));
     expect(only()).toMatchObject({ toolCalls: [{ id: "tc9XYZabc", function: { name: "get_weather", arguments: '{"city": "Paris"}' } }], usage: { inputTokens: 10, outputTokens: 6 } });
   });
 
   it("tool loop: the next request's tool message (camelCase toolCallId) names the call it answers and its tool span", async () => {
     let round = 0;
-    server.route(CHAT, (_b, res) => json(res, 200, round++ === 0 ? toolCallCompletion() : chatCompletion("Sunny, 21°C in Paris.")));
+    provider.server.route(CHAT, (_b, res) => json(res, 200, round++ === 0 ? toolCallCompletion() : chatCompletion("Sunny, 21°C in Paris.")));
     const getWeather = tool("get_weather", async ({ city }: { city: string }) => ({ city, temperature_c: 21 }));
     await agentTrace({ agentName: "mistral-tools" }, async () => {
       const messages: Array<Record<string, unknown>> = [...MESSAGES];
@@ -134,14 +107,14 @@ describe("@mistralai/mistralai 2.x", () => {
   });
 
   it("embeddings.create: `inputs` recorded as input; one embedding span", async () => {
-    server.route(EMBED, (_b, res) => json(res, 200, embeddingsResponse()));
+    provider.server.route(EMBED, (_b, res) => json(res, 200, embeddingsResponse()));
     await client().embeddings.create({ model: "mistral-embed", inputs: ["a"] });
-    expect((server.bodies[0] as Record<string, unknown>).input).toEqual(["a"]);
+    expect((provider.server.bodies[0] as Record<string, unknown>).input).toEqual(["a"]);
     expect(only()).toMatchObject({ name: "mistral.embeddings", spanType: "embedding", input: { input: ["a"] }, output: { embeddings_count: 1, dimensions: 4 }, usage: { inputTokens: 3 } });
   });
 
   it("chat.parse (its own HTTP call) is one span too", async () => {
-    server.route(CHAT, (_b, res) => json(res, 200, chatCompletion('{"city":"Paris"}')));
+    provider.server.route(CHAT, (_b, res) => json(res, 200, chatCompletion('{"city":"Paris"}')));
     const { z } = await import("zod");
     const r = await client().chat.parse({ model: MODEL, messages: MESSAGES, responseFormat: z.object({ city: z.string() }) });
     expect(r.choices?.[0]?.message?.parsed).toEqual({ city: "Paris" });
@@ -153,7 +126,7 @@ describe("@mistralai/mistralai 2.x", () => {
     const early = client();
     void early.chat; // resource built untraced
     expect(instrument(Mistral)).toBe(true);
-    server.route(CHAT, (_b, res) => json(res, 200, chatCompletion()));
+    provider.server.route(CHAT, (_b, res) => json(res, 200, chatCompletion()));
     await early.chat.complete({ model: MODEL, messages: MESSAGES });
     expect(only().name).toBe("mistral.chat");
   });
@@ -162,46 +135,32 @@ describe("@mistralai/mistralai 2.x", () => {
 type Scenario = (m: Mistral) => Promise<unknown>;
 const SCENARIOS: Record<string, Scenario> = {
   complete: async (m) => {
-    server.route(CHAT, (_b, res) => json(res, 200, chatCompletion()));
+    provider.server.route(CHAT, (_b, res) => json(res, 200, chatCompletion()));
     return m.chat.complete({ model: MODEL, messages: MESSAGES });
   },
   stream: async (m) => {
-    server.route(CHAT, sse(textChunks()));
+    provider.server.route(CHAT, sse(textChunks()));
     return collect(await m.chat.stream({ model: MODEL, messages: MESSAGES }));
   },
   "stream tools": async (m) => {
-    server.route(CHAT, sse(toolCallChunks()));
+    provider.server.route(CHAT, sse(toolCallChunks()));
     return collect(await m.chat.stream({ model: MODEL, messages: MESSAGES, tools: TOOLS }));
   },
   tools: async (m) => {
-    server.route(CHAT, (_b, res) => json(res, 200, toolCallCompletion()));
+    provider.server.route(CHAT, (_b, res) => json(res, 200, toolCallCompletion()));
     return m.chat.complete({ model: MODEL, messages: MESSAGES, tools: TOOLS });
   },
   error: async (m) => {
-    server.route(CHAT, (_b, res) => json(res, 400, ERROR_400));
+    provider.server.route(CHAT, (_b, res) => json(res, 400, ERROR_400));
     return m.chat.complete({ model: MODEL, messages: MESSAGES }).then(
       () => "no error",
       (e: Error & { statusCode?: number; body?: string }) => ({ cls: e.constructor.name, message: e.message, status: e.statusCode, body: e.body }),
     );
   },
   embeddings: async (m) => {
-    server.route(EMBED, (_b, res) => json(res, 200, embeddingsResponse()));
+    provider.server.route(EMBED, (_b, res) => json(res, 200, embeddingsResponse()));
     return m.embeddings.create({ model: "mistral-embed", inputs: ["a"] });
   },
 };
 
-describe("@mistralai/mistralai: byte-identical results, traced or not", () => {
-  it.each(Object.keys(SCENARIOS))("%s", async (name) => {
-    const scenario = SCENARIOS[name]!;
-    uninstrument(mistralNs);
-    const plain = JSON.stringify(await scenario(client()));
-    const plainBodies = JSON.stringify(server.bodies);
-    expect(memory.spans()).toHaveLength(0);
-    server.bodies.length = 0;
-    expect(instrument(mistralNs)).toBe(true);
-    const traced = JSON.stringify(await agentTrace({ agentName: "identical" }, () => scenario(client())));
-    expect(traced).toBe(plain);
-    expect(JSON.stringify(server.bodies)).toBe(plainBodies);
-    expect(memory.spans().length).toBe(1);
-  });
-});
+sameResultTracedOrNot("@mistralai/mistralai: byte-identical results, traced or not", provider, mistralNs, client, SCENARIOS);

@@ -11,37 +11,14 @@ import { openaiPlugin } from "@tracium/openai";
 import * as ollamaNs from "ollama";
 import ollamaDefault, { Ollama } from "ollama";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { json, startRoutedServer, type RoutedServer } from "../helpers/routes.js";
-import { setupTracing } from "../helpers/tracing.js";
+import { json } from "../helpers/routes.js";
+import { collect, sameResultTracedOrNot, useRoutedProvider } from "../helpers/contract.js";
 import { MESSAGES, MODEL, TOOLS, chatParts, chatResponse, embedResponse, generateParts, generateResponse, ndjson, toolCallParts, toolCallResponse } from "./fixtures.js";
 
-const memory = setupTracing();
-registerPlugin(openaiPlugin);
-registerPlugin(ollamaPlugin);
-let server: RoutedServer;
-beforeAll(async () => {
-  server = await startRoutedServer();
-});
-afterAll(async () => {
-  uninstrument(ollamaNs);
-  await server.close();
-});
-beforeEach(() => {
-  memory.reset();
-  server.reset();
-});
+const provider = useRoutedProvider([openaiPlugin, ollamaPlugin], ollamaNs);
+const { memory, only } = provider;
 
-const client = (): Ollama => new Ollama({ host: server.origin });
-const only = () => {
-  const spans = memory.spans();
-  expect(spans).toHaveLength(1);
-  return spans[0]!;
-};
-async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of it) out.push(x);
-  return out;
-}
+const client = (): Ollama => new Ollama({ host: provider.server.origin });
 /** Answers JSON, or NDJSON parts when the request streams (the SDK always sends `stream`). */
 const answer = (whole: () => unknown, parts: () => unknown[]) => (body: unknown, res: http.ServerResponse) => {
   if ((body as { stream?: boolean }).stream) {
@@ -62,10 +39,10 @@ describe("ollama 0.6", () => {
   });
 
   it("chat: one llm span; prompt_eval_count/eval_count are the tokens; stream: false is the SDK's own", async () => {
-    server.route("/api/chat", answer(chatResponse, chatParts));
+    provider.server.route("/api/chat", answer(chatResponse, chatParts));
     const r = await client().chat({ model: MODEL, messages: MESSAGES, options: { temperature: 0.1, num_ctx: 4096 } });
     expect(r.message.content).toBe("Sunny, 21°C.");
-    expect((server.bodies[0] as Record<string, unknown>).stream).toBe(false);
+    expect((provider.server.bodies[0] as Record<string, unknown>).stream).toBe(false);
     const span = only();
     expect(span).toMatchObject({ name: "ollama.chat", spanType: "llm", modelId: MODEL, output: "Sunny, 21°C.", usage: { inputTokens: 26, outputTokens: 9 } });
     expect(span.input).toEqual({ messages: MESSAGES });
@@ -73,11 +50,11 @@ describe("ollama 0.6", () => {
   });
 
   it("the module's default client is traced once the module is instrumented", async () => {
-    server.route("/api/chat", answer(chatResponse, chatParts));
+    provider.server.route("/api/chat", answer(chatResponse, chatParts));
     // The default client talks to OLLAMA_HOST; point its config at the local server for this call.
     const config = (ollamaDefault as unknown as { config: { host: string } }).config;
     const host = config.host;
-    config.host = server.origin;
+    config.host = provider.server.origin;
     try {
       await ollamaDefault.chat({ model: MODEL, messages: MESSAGES });
     } finally {
@@ -87,7 +64,7 @@ describe("ollama 0.6", () => {
   });
 
   it("stream: the async iterator yields the same parts; text and tokens recorded at the end", async () => {
-    server.route("/api/chat", answer(chatResponse, chatParts));
+    provider.server.route("/api/chat", answer(chatResponse, chatParts));
     const parts = await collect(await client().chat({ model: MODEL, messages: MESSAGES, stream: true }));
     expect(parts.map((p) => p.message.content)).toEqual(["Sunny", ", 21°C.", ""]);
     const span = only();
@@ -97,7 +74,7 @@ describe("ollama 0.6", () => {
   });
 
   it("early break ends the span with the partial output", async () => {
-    server.route("/api/chat", answer(chatResponse, chatParts));
+    provider.server.route("/api/chat", answer(chatResponse, chatParts));
     for await (const _ of await client().chat({ model: MODEL, messages: MESSAGES, stream: true })) break;
     const span = only();
     expect(span.metadata.stream_end_reason).toBe("break");
@@ -105,7 +82,7 @@ describe("ollama 0.6", () => {
   });
 
   it("an error fails the span and reaches the caller as the same ResponseError", async () => {
-    server.route("/api/chat", (_b, res) => json(res, 404, { error: "model 'nope' not found" }));
+    provider.server.route("/api/chat", (_b, res) => json(res, 404, { error: "model 'nope' not found" }));
     const thrown = await client()
       .chat({ model: "nope", messages: MESSAGES })
       .then(() => undefined, (e: unknown) => e);
@@ -116,7 +93,7 @@ describe("ollama 0.6", () => {
   });
 
   it("tools: argument objects and no tool-call id (await and stream)", async () => {
-    server.route("/api/chat", answer(toolCallResponse, toolCallParts));
+    provider.server.route("/api/chat", answer(toolCallResponse, toolCallParts));
     await client().chat({ model: MODEL, messages: MESSAGES, tools: TOOLS });
     expect(only()).toMatchObject({ tools: TOOLS, toolCalls: [{ type: "function", function: { name: "get_weather", arguments: { city: "Paris" } } }] });
     memory.reset();
@@ -125,14 +102,14 @@ describe("ollama 0.6", () => {
   });
 
   it("generate (await and stream) and embed", async () => {
-    server.route("/api/generate", answer(generateResponse, generateParts));
+    provider.server.route("/api/generate", answer(generateResponse, generateParts));
     await client().generate({ model: MODEL, prompt: "Say hello in French", system: "Be brief." });
     expect(only()).toMatchObject({ name: "ollama.generate", input: { system: "Be brief.", prompt: "Say hello in French" }, output: "Bonjour.", usage: { inputTokens: 26, outputTokens: 9 } });
     memory.reset();
     await collect(await client().generate({ model: MODEL, prompt: "Say hello in French", stream: true }));
     expect(only()).toMatchObject({ output: "Bonjour.", metadata: { stream: true, stream_end_reason: "done" } });
     memory.reset();
-    server.route("/api/embed", (_b, res) => json(res, 200, embedResponse()));
+    provider.server.route("/api/embed", (_b, res) => json(res, 200, embedResponse()));
     await client().embed({ model: "all-minilm", input: ["a", "b"] });
     expect(only()).toMatchObject({ name: "ollama.embed", spanType: "embedding", output: { embeddings_count: 2, dimensions: 3 }, usage: { inputTokens: 8 } });
   });
@@ -141,8 +118,8 @@ describe("ollama 0.6", () => {
     const cjs = createRequire(import.meta.url)("ollama") as typeof ollamaNs;
     expect(cjs.Ollama).not.toBe(Ollama);
     expect(instrument(cjs)).toBe(true);
-    server.route("/api/chat", answer(chatResponse, chatParts));
-    await new cjs.Ollama({ host: server.origin }).chat({ model: MODEL, messages: MESSAGES });
+    provider.server.route("/api/chat", answer(chatResponse, chatParts));
+    await new cjs.Ollama({ host: provider.server.origin }).chat({ model: MODEL, messages: MESSAGES });
     expect(only().name).toBe("ollama.chat");
     uninstrument(cjs);
   });
@@ -151,50 +128,36 @@ describe("ollama 0.6", () => {
 type Scenario = (o: Ollama) => Promise<unknown>;
 const SCENARIOS: Record<string, Scenario> = {
   chat: async (o) => {
-    server.route("/api/chat", answer(chatResponse, chatParts));
+    provider.server.route("/api/chat", answer(chatResponse, chatParts));
     return o.chat({ model: MODEL, messages: MESSAGES });
   },
   "chat stream": async (o) => {
-    server.route("/api/chat", answer(chatResponse, chatParts));
+    provider.server.route("/api/chat", answer(chatResponse, chatParts));
     return collect(await o.chat({ model: MODEL, messages: MESSAGES, stream: true }));
   },
   tools: async (o) => {
-    server.route("/api/chat", answer(toolCallResponse, toolCallParts));
+    provider.server.route("/api/chat", answer(toolCallResponse, toolCallParts));
     return o.chat({ model: MODEL, messages: MESSAGES, tools: TOOLS });
   },
   "stream tools": async (o) => {
-    server.route("/api/chat", answer(toolCallResponse, toolCallParts));
+    provider.server.route("/api/chat", answer(toolCallResponse, toolCallParts));
     return collect(await o.chat({ model: MODEL, messages: MESSAGES, tools: TOOLS, stream: true }));
   },
   error: async (o) => {
-    server.route("/api/chat", (_b, res) => json(res, 404, { error: "model 'nope' not found" }));
+    provider.server.route("/api/chat", (_b, res) => json(res, 404, { error: "model 'nope' not found" }));
     return o.chat({ model: MODEL, messages: MESSAGES }).then(
       () => "no error",
       (e: Error & { status_code?: number }) => ({ cls: e.constructor.name, name: e.name, message: e.message, status: e.status_code }),
     );
   },
   generate: async (o) => {
-    server.route("/api/generate", answer(generateResponse, generateParts));
+    provider.server.route("/api/generate", answer(generateResponse, generateParts));
     return o.generate({ model: MODEL, prompt: "Hi" });
   },
   embed: async (o) => {
-    server.route("/api/embed", (_b, res) => json(res, 200, embedResponse()));
+    provider.server.route("/api/embed", (_b, res) => json(res, 200, embedResponse()));
     return o.embed({ model: "all-minilm", input: ["a", "b"] });
   },
 };
 
-describe("ollama: byte-identical results, traced or not", () => {
-  it.each(Object.keys(SCENARIOS))("%s", async (name) => {
-    const scenario = SCENARIOS[name]!;
-    uninstrument(ollamaNs);
-    const plain = JSON.stringify(await scenario(client()));
-    const plainBodies = JSON.stringify(server.bodies);
-    expect(memory.spans()).toHaveLength(0);
-    server.bodies.length = 0;
-    expect(instrument(ollamaNs)).toBe(true);
-    const traced = JSON.stringify(await agentTrace({ agentName: "identical" }, () => scenario(client())));
-    expect(traced).toBe(plain);
-    expect(JSON.stringify(server.bodies)).toBe(plainBodies);
-    expect(memory.spans().length).toBe(1);
-  });
-});
+sameResultTracedOrNot("ollama: byte-identical results, traced or not", provider, ollamaNs, client, SCENARIOS);
