@@ -85,6 +85,8 @@ emit({
   spansPerSecond: { tracium: summary(perSec(res.tracium.wall)), otel: summary(perSec(res["otel-otlp"].wall)) },
   cpuUsPerSpan: { tracium: summary(res.tracium.cpu.map((x) => x / 1000)), otel: summary(res["otel-otlp"].cpu.map((x) => x / 1000)) },
   ratio: ratioOfMedians(perSec(res.tracium.wall), perSec(res["otel-otlp"].wall)),
+  // Span cost with both sides' real exporters (issue 16 target: ≤ 1× OTel's CPU per span).
+  cpuRatio: ratioOfMedians(res.tracium.cpu, res["otel-otlp"].cpu),
   delivered: {
     expected: (ROUNDS + WARMUP) * PER_SAMPLE,
     tracium: after.traciumSpansCompleted - before.traciumSpansCompleted,

@@ -171,6 +171,10 @@ async function measure(mode) {
       bestPeer,
       ratio: ratioOfMedians(added.tracium, added[bestPeer]),
       ratioInTrace: ratioOfMedians(added["tracium-in-trace"], added[bestPeer]),
+      // Issue 16's targets: inside a trace against OpenLLMetry (as set up in the issue), an
+      // implicit trace per call against OpenLLMetry with its OTLP exporter.
+      ratioInTraceVsOpenllmetry: ratioOfMedians(added["tracium-in-trace"], added.openllmetry),
+      ratioVsOpenllmetryOtlp: ratioOfMedians(added.tracium, added["openllmetry-otlp"]),
     };
   }
   const made = (k) => calls[k] - before[k];

@@ -10,7 +10,7 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { emit, log, smoke } from "./lib/cli.mjs";
-import { summary } from "./lib/stats.mjs";
+import { pairedDiff, summary } from "./lib/stats.mjs";
 
 const RUNS = smoke ? 1 : 9;
 const VARIANTS = ["bare", "tracium-sdk", "tracium-core", "openllmetry", "langfuse"];
@@ -60,6 +60,30 @@ async function child(variant) {
   process.exit(0);
 }
 
+/**
+ * Zero-code start-up (issue 16): wall ms of `node --import @tracium/sdk/auto -e 0` over `node -e 0`,
+ * fresh processes, interleaved; the TRACIUM_* environment is set as a user would.
+ */
+function zeroCode() {
+  const env = { ...process.env, TRACIUM_API_KEY: "tr-bench-key", TRACIUM_BASE_URL: "http://127.0.0.1:9" };
+  const time = (args) => {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, [...args, "-e", "0"], { env, stdio: "ignore", timeout: 60_000 });
+    return r.status === 0 ? performance.now() - t0 : NaN;
+  };
+  const bare = [];
+  const auto = [];
+  const runs = smoke ? 1 : 15;
+  for (let r = 0; r < runs + (smoke ? 0 : 1); r++) {
+    const b = time([]);
+    const a = time(["--import", "@tracium/sdk/auto"]);
+    if (r === 0 && !smoke) continue;
+    bare.push(b);
+    auto.push(a);
+  }
+  return { runs: bare.length, bareMs: summary(bare), autoMs: summary(auto), addedMs: summary(pairedDiff(auto, bare)) };
+}
+
 if (variantArg) {
   await child(variantArg);
 } else {
@@ -97,5 +121,6 @@ if (variantArg) {
       ...(errors[v] ? { error: errors[v] } : {}),
     };
   }
+  out.zeroCode = zeroCode();
   emit({ bench: "startup", ...out });
 }
