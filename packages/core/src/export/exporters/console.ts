@@ -2,11 +2,12 @@
  * The `console` exporter: prints each trace as a readable tree when it ends (development).
  */
 import { logger } from "../../util/logger.js";
-import type { ExportRecord, Exporter, ExporterStats, SpanData, TraceData } from "../../model/records.js";
+import type { ExporterStats, SpanData, TraceData } from "../../model/records.js";
 import { intOption } from "../delivery/options.js";
 import { runDetached } from "../delivery/timers.js";
 import { cancelNextTurn, nextTurn } from "../../util/runtime.js";
 import { formatTraceTree } from "./console-tree.js";
+import { LocalExporter, type WrittenRecord } from "./local-exporter.js";
 
 /** Options of {@link ConsoleExporter}. */
 export interface ConsoleExporterOptions {
@@ -34,7 +35,7 @@ interface Ready extends Buffered {
  * tick (never on the caller's path); `flush()` prints what has ended. `span_start` records are
  * not printed and count as sent.
  */
-export class ConsoleExporter implements Exporter {
+export class ConsoleExporter extends LocalExporter {
   readonly name = "console";
   private readonly write: (text: string) => void;
   private readonly maxTraces: number;
@@ -43,49 +44,38 @@ export class ConsoleExporter implements Exporter {
   private ready: Ready[] = [];
   private spanCount = 0;
   private immediate: unknown;
-  private closed = false;
-  private sent = 0;
-  private failed = 0;
-  private dropped = 0;
 
   constructor(options: ConsoleExporterOptions = {}) {
+    super();
     this.write = options.write ?? ((text) => void process.stdout.write(text));
     this.maxTraces = intOption("maxTraces", options.maxTraces, 1_000, 1);
     this.maxSpans = intOption("maxSpans", options.maxSpans, 10_000, 1);
   }
 
-  export(record: ExportRecord): void {
-    try {
-      if (this.closed) {
+  /** Buffers a record of its trace; the trace is printed on a later tick once it ends. */
+  protected accept(record: WrittenRecord): void {
+    const buffer = this.bufferFor(record.trace.id);
+    if (record.kind === "span_end") {
+      if (this.spanCount >= this.maxSpans) {
+        buffer.droppedSpans++;
         this.dropped++;
         return;
       }
-      if (record.kind === "span_start") {
-        this.sent++;
-        return;
-      }
-      const buffer = this.bufferFor(record.trace.id);
-      if (record.kind === "span_end") {
-        if (this.spanCount >= this.maxSpans) {
-          buffer.droppedSpans++;
-          this.dropped++;
-          return;
-        }
-        buffer.spans.push(record.span);
-        this.spanCount++;
-      }
-      buffer.records++;
-      if (record.kind === "trace_end") {
-        this.open.delete(record.trace.id);
-        this.spanCount -= buffer.spans.length;
-        this.ready.push({ ...buffer, trace: record.trace });
-        // Rendering a big trace is real work: do it on a later tick, outside the caller's context.
-        this.immediate ??= runDetached(() => nextTurn(() => this.print()));
-      }
-    } catch (error) {
-      this.dropped++;
-      logger.once("error", "console:export", "could not buffer a record for the console", error);
+      buffer.spans.push(record.span);
+      this.spanCount++;
     }
+    buffer.records++;
+    if (record.kind === "trace_end") {
+      this.open.delete(record.trace.id);
+      this.spanCount -= buffer.spans.length;
+      this.ready.push({ ...buffer, trace: record.trace });
+      // Rendering a big trace is real work: do it on a later tick, outside the caller's context.
+      this.immediate ??= runDetached(() => nextTurn(() => this.print()));
+    }
+  }
+
+  protected acceptFailure(): string {
+    return "could not buffer a record for the console";
   }
 
   /** Prints every trace that has ended. Never rejects. */

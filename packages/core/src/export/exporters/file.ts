@@ -7,13 +7,14 @@
  */
 import { dirname } from "node:path";
 import { logger } from "../../util/logger.js";
-import type { ExportRecord, Exporter, ExporterStats } from "../../model/records.js";
+import type { ExportRecord, ExporterStats } from "../../model/records.js";
 import { toJsonlLine } from "../wire.js";
 import { AppendJob, type AppendReport } from "./jsonl-append.js";
 import { LlmStepCollector } from "../delivery/llm-steps.js";
 import { intOption } from "../delivery/options.js";
 import { detachedTimeout, runDetached, withTimeout } from "../delivery/timers.js";
 import { makeTraceDir, makeTraceDirSync } from "./trace-dir.js";
+import { LocalExporter, type WrittenRecord } from "./local-exporter.js";
 
 /** Options of {@link FileExporter}. */
 export interface FileExporterOptions {
@@ -32,7 +33,7 @@ const FILE_MODE = 0o600;
  * Writes `trace_start`, `span_end` and `trace_end` records as JSON lines (see `toJsonlLine`).
  * `span_start` records are not written (the `span_end` line carries the whole span) and count as sent.
  */
-export class FileExporter implements Exporter {
+export class FileExporter extends LocalExporter {
   readonly name = "file";
   readonly path: string;
   private readonly flushIntervalMs: number;
@@ -48,11 +49,7 @@ export class FileExporter implements Exporter {
   private dirReady = false;
   private timer: NodeJS.Timeout | undefined;
   private exitHook: (() => void) | undefined;
-  private closed = false;
   private shutdownPromise: Promise<void> | undefined;
-  private sent = 0;
-  private failed = 0;
-  private dropped = 0;
 
   /** Where append jobs report: each line is counted once, as sent or as failed. */
   private readonly report: AppendReport = {
@@ -67,34 +64,26 @@ export class FileExporter implements Exporter {
   };
 
   constructor(options: FileExporterOptions) {
+    super();
     this.path = String(options.path);
     this.flushIntervalMs = intOption("flushIntervalMs", options.flushIntervalMs, 200, 0);
     this.maxQueueSize = intOption("maxQueueSize", options.maxQueueSize, 10_000, 1);
   }
 
-  /** Queues a record for the next write. O(1), no I/O, never throws. */
-  export(record: ExportRecord): void {
-    try {
-      if (this.closed) {
-        this.dropped++;
-        return;
-      }
-      if (record.kind === "span_start") {
-        this.sent++;
-        return;
-      }
-      if (this.pending.length + this.writing >= this.maxQueueSize) {
-        this.dropped++;
-        logger.once("warn", "file:queue-full", `trace file writes cannot keep up; dropping records (${this.path})`);
-        return;
-      }
-      this.pending.push(record);
-      this.hookExit();
-      this.scheduleWrite();
-    } catch (error) {
+  /** Queues a record for the next write. */
+  protected accept(record: WrittenRecord): void {
+    if (this.pending.length + this.writing >= this.maxQueueSize) {
       this.dropped++;
-      logger.once("error", "file:export", "could not queue a record for the trace file", error);
+      logger.once("warn", "file:queue-full", `trace file writes cannot keep up; dropping records (${this.path})`);
+      return;
     }
+    this.pending.push(record);
+    this.hookExit();
+    this.scheduleWrite();
+  }
+
+  protected acceptFailure(): string {
+    return "could not queue a record for the trace file";
   }
 
   /** Writes everything queued now; resolves by `timeoutMs` at the latest, never rejects. */
