@@ -19,29 +19,39 @@ let text: Buffer | undefined;
 let next = IDS;
 let pooled = true;
 
-// Node's and Bun's Buffer have the direct decoder; others take the generic `toString`.
-type Latin1Slice = (this: Buffer, start: number, end: number) => string;
-const latin1Slice = (Buffer.prototype as unknown as { latin1Slice?: Latin1Slice }).latin1Slice;
-function latin1(buffer: Buffer, start: number, end: number): string {
-  return typeof latin1Slice === "function" ? latin1Slice.call(buffer, start, end) : buffer.toString("latin1", start, end);
+// Node's and Bun's Buffer have a direct decoder; other runtimes take the generic `toString`.
+const latin1 = (Buffer.prototype as unknown as { latin1Slice?: unknown }).latin1Slice !== undefined
+  ? (buffer: Buffer, start: number, end: number): string => (buffer as unknown as { latin1Slice(s: number, e: number): string }).latin1Slice(start, end)
+  : (buffer: Buffer, start: number, end: number): string => buffer.toString("latin1", start, end);
+
+/** Two ASCII hex digits per byte value: HEX_PAIRS[2v], HEX_PAIRS[2v + 1]. */
+const HEX_PAIRS = new Uint8Array(512);
+for (let v = 0; v < 256; v++) {
+  HEX_PAIRS[2 * v] = HEX_DIGITS[v >> 4]!;
+  HEX_PAIRS[2 * v + 1] = HEX_DIGITS[v & 15]!;
 }
+/** Where byte j of an id goes in its text (after the dashes before it). */
+const TEXT_AT = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
 
 function refill(): void {
   random ??= new Uint8Array(RANDOM_BYTES * IDS);
-  text ??= Buffer.alloc(TEXT_BYTES * IDS);
+  if (text === undefined) {
+    text = Buffer.alloc(TEXT_BYTES * IDS);
+    for (let i = 0; i < IDS; i++) for (const d of [8, 13, 18, 23]) text[i * TEXT_BYTES + d] = DASH;
+  }
   randomFillSync(random);
   const r = random;
   const t = text;
-  let w = 0;
   for (let i = 0; i < IDS; i++) {
     const o = i * RANDOM_BYTES;
+    const w = i * TEXT_BYTES;
     r[o + 6] = (r[o + 6]! & 0x0f) | 0x40; // version 4
     r[o + 8] = (r[o + 8]! & 0x3f) | 0x80; // variant 10
     for (let j = 0; j < RANDOM_BYTES; j++) {
-      if (j === 4 || j === 6 || j === 8 || j === 10) t[w++] = DASH;
-      const v = r[o + j]!;
-      t[w++] = HEX_DIGITS[v >> 4]!;
-      t[w++] = HEX_DIGITS[v & 15]!;
+      const p = 2 * r[o + j]!;
+      const at = w + TEXT_AT[j]!;
+      t[at] = HEX_PAIRS[p]!;
+      t[at + 1] = HEX_PAIRS[p + 1]!;
     }
   }
   r.fill(0);
