@@ -261,6 +261,19 @@ export class Trace implements SpanOwner<Span> {
       endSpan(span, undefined, false);
       return result;
     }
+    if (Object.getPrototypeOf(result) === Promise.prototype) {
+      // The common async callback: two reactions and nothing else per level (no settle closure).
+      return (result as unknown as Promise<unknown>).then(
+        (value) => {
+          endSpan(span, undefined, false);
+          return value;
+        },
+        (err: unknown) => {
+          endSpan(span, err, true);
+          throw err;
+        },
+      ) as R;
+    }
     return observeResult(result, (err, failed) => endSpan(span, err, failed));
   }
 
