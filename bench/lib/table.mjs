@@ -61,7 +61,7 @@ export function renderTable(results, machine) {
         "–",
         "–",
         "–",
-        `${ratioCell(ev.ratio)} subscribed ÷ default`,
+        `${fmt(ev.ratio.median, 3)}× [${fmt(ev.ratio.p25, 3)}–${fmt(ev.ratio.p75, 3)}] subscribed ÷ default`,
         "unsubscribed events cost nothing measurable",
         "info",
         `a subscriber on all 8 events adds ${range(ev.addedNsPerSpan, " ns")} per span (4 events each); an event nobody subscribes to is one property read; events seen ${n(ev.eventsSeen)} of ${n(ev.eventsExpected)}`,
