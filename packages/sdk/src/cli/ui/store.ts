@@ -6,7 +6,7 @@
  * or this server's collector) is followed.
  */
 import { createHash } from "node:crypto";
-import { open, stat, mkdir, appendFile, readFile, writeFile, rename } from "node:fs/promises";
+import { open, stat, mkdir, appendFile, readFile, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
 import { MAX_LINE_BYTES } from "../lines.js";
 import { TraceReader, type FileTrace } from "../traces.js";
@@ -31,6 +31,8 @@ const CHUNK = 1 << 20;
 /** Below this many indexed bytes, indexing again is faster than reading a saved index. */
 const SAVE_FROM_BYTES = 16 * 1024 * 1024;
 const INDEX_FORMAT = 1;
+/** Rows serialised per write when the index is saved. */
+const SAVE_ROWS = 500;
 
 /** The saved index (`<file>.ui-index`): rows and line ranges up to `position`. */
 interface SavedIndex {
@@ -90,25 +92,36 @@ export class TraceStore {
     }
   }
 
-  /** Saves the index when enough was indexed since the last save (errors ignored: it is a cache). */
+  /**
+   * Saves the index when enough was indexed since the last save (errors ignored: it is a cache).
+   * It is written a few hundred rows at a time: one JSON string of the whole index would be a
+   * transient as big as the index itself, on top of it.
+   */
   async saveIndex(): Promise<void> {
     if (this.position < SAVE_FROM_BYTES || this.position - this.savedAt < SAVE_FROM_BYTES / 4) return;
+    const tmp = `${this.indexFile}.${process.pid}.tmp`;
     try {
       const position = this.position;
-      const saved: SavedIndex = {
-        format: INDEX_FORMAT,
-        position,
-        fingerprint: await this.fingerprint(position),
-        seq: this.seq,
-        // A finished trace's span ids are not kept: late lines for it are rare.
-        entries: [...this.entries.values()].map((e) => ({ row: e.row, ranges: e.ranges, summarised: e.summarised, ...(e.row.status === "in_progress" ? { ended: [...e.ended] } : {}) })),
-      };
-      const tmp = `${this.indexFile}.${process.pid}.tmp`;
-      await writeFile(tmp, JSON.stringify(saved));
+      const head: Omit<SavedIndex, "entries"> = { format: INDEX_FORMAT, position, fingerprint: await this.fingerprint(position), seq: this.seq };
+      // The rows as they are now: later reads may add entries while this one awaits its writes.
+      const entries = [...this.entries.values()];
+      const fh = await open(tmp, "w");
+      try {
+        await fh.write(`${JSON.stringify(head).slice(0, -1)},"entries":[`);
+        for (let i = 0; i < entries.length; i += SAVE_ROWS) {
+          // A finished trace's span ids are not kept: late lines for it are rare.
+          const part = entries.slice(i, i + SAVE_ROWS).map((e) => JSON.stringify({ row: e.row, ranges: e.ranges, summarised: e.summarised, ...(e.row.status === "in_progress" ? { ended: [...e.ended] } : {}) }));
+          await fh.write(`${i > 0 ? "," : ""}${part.join(",")}`);
+        }
+        await fh.write("]}");
+      } finally {
+        await fh.close();
+      }
       await rename(tmp, this.indexFile);
       this.savedAt = position;
     } catch {
       // a read-only directory: index again next time
+      await rm(tmp, { force: true }).catch(() => undefined);
     }
   }
 
