@@ -25,7 +25,7 @@ table.traces tr { cursor:pointer; } table.traces tbody tr:hover { background:var
 .sum-item .label, .field .label { color:var(--muted); font-size:11px; }
 .sum-item .value { font-weight:600; }
 .wf-col { flex:1 1 auto; min-width:0; }
-.scale { display:flex; justify-content:space-between; margin-left:40%; color:var(--muted); font-size:11px; }
+.scale { display:flex; justify-content:space-between; margin-left:40%; margin-right:56px; color:var(--muted); font-size:11px; }
 .split { display:flex; gap:12px; align-items:flex-start; }
 .wf { position:relative; height:calc(100vh - 200px); min-height:300px; overflow:auto; border:1px solid var(--line); border-radius:4px; }
 .wf-inner { position:relative; }
@@ -37,6 +37,8 @@ table.traces tr { cursor:pointer; } table.traces tbody tr:hover { background:var
 .bar { position:absolute; top:7px; height:12px; border-radius:2px; background:var(--custom); }
 .bar.open { opacity:.5; } .bar.failed { background:var(--fail) !important; }
 .ttft { position:absolute; top:4px; width:2px; height:18px; background:var(--fg); }
+/* The bars' time scale ends before the duration column, so a label never covers a bar. */
+.wf-lane { position:absolute; left:0; right:56px; top:0; bottom:0; }
 .wf-dur { position:absolute; right:4px; top:5px; font-size:11px; color:var(--muted); }
 .badge { display:inline-block; font-size:10px; padding:0 5px; border-radius:8px; color:#fff; background:var(--custom); margin-right:6px; }
 .type-llm { background:var(--llm); } .type-tool { background:var(--tool); } .type-agent { background:var(--agent); } .type-retrieval { background:var(--retrieval); } .type-embedding { background:var(--embedding); }

@@ -52,7 +52,7 @@ export function waterfall(rows: TreeRow[], start: number, end: number, links: To
       "div",
       { class: `wf-row${failed ? " failed" : ""}${s.id === selected ? " selected" : ""}`, testid: "span-row", onclick: () => onSelect(row) },
       name,
-      h("div", { class: "wf-track" }, bar, marker, h("span", { class: "wf-dur" }, ms(s.latency_ms ?? row.end - row.start))),
+      h("div", { class: "wf-track" }, h("div", { class: "wf-lane" }, bar, marker), h("span", { class: "wf-dur" }, ms(s.latency_ms ?? row.end - row.start))),
     );
     el.dataset.spanId = s.id;
     el.dataset.depth = String(row.depth);
