@@ -1,13 +1,15 @@
 /**
  * Terminal injection: trace data full of escape sequences (window title change, screen clear,
- * OSC-8 hyperlinks, 8-bit CSI, bidi overrides) printed by `tracium view` and by the console
- * exporter must reach the terminal as visible text, never as control characters.
+ * OSC-8 hyperlinks, 8-bit CSI, bidi overrides) printed by `tracium view`, by the console exporter,
+ * by the SDK's own log lines (which echo servers' answers, errors and the environment) and by
+ * `tracium doctor` must reach the terminal as visible text, never as control characters.
  */
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ConsoleExporter, TraciumClient, resolveConfig } from "@tracium/core";
+import { ConsoleExporter, TraciumClient, logger, resolveConfig } from "@tracium/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI, runNode, tempDir } from "../zero-code/helpers.js";
+import { startApi } from "./faults.js";
 
 const ESC = "\u001b";
 const BEL = "\u0007";
@@ -117,5 +119,75 @@ describe("console exporter: data cannot drive the terminal", () => {
     expect(out).toContain("[tracium] trace bot");
     expect(controls(out)).toEqual([]);
     for (const what of ["name", "span-model", "type", "span-error", "trace-model"]) expect(out, what).toContain(`${what}\\x1b]0;pwned\\x07`);
+  });
+});
+
+describe("the SDK's log lines: what they echo cannot drive the terminal", () => {
+  it("a server's error answer and an error message are escaped, one line each", async () => {
+    const api = await startApi((_req, res) => {
+      res.writeHead(400, { "content-type": "text/plain" });
+      res.end(hostile("server-answer"));
+    });
+    const lines: string[] = [];
+    logger.resetOnce();
+    logger.setSink((_level, line) => lines.push(line));
+    try {
+      const client = new TraciumClient(resolveConfig({ apiKey: "tr-failsafe-key-0004", baseUrl: api.url, logLevel: "debug" }));
+      await client.agentTrace({ agentName: "bot" }, () => undefined);
+      await client.flush(5_000);
+      // An error thrown by the user's subscriber, logged with its message.
+      client.subscribe({
+        spanEnded: () => {
+          throw new Error(`${hostile("subscriber-error")}\n[tracium] error: forged`);
+        },
+      });
+      await client.agentTrace({ agentName: "bot" }, (t) => t.span({ name: "s" }, () => undefined));
+      await client.shutdown(1_000);
+    } finally {
+      logger.setSink(undefined);
+      await api.close();
+    }
+    const text = lines.join("\n");
+    for (const what of ["server-answer", "subscriber-error"]) expect(text, what).toContain(`${what}\\x1b]0;pwned\\x07`);
+    for (const line of lines) expect(controls(line), line).toEqual([]);
+    // The newline in the message stays inside its line: no forged second line.
+    expect(text).toContain("\\n[tracium] error: forged");
+    expect(text.split("\n").some((l) => l.startsWith("[tracium] error: forged"))).toBe(false);
+  });
+
+  it("the default sink writes escaped lines to stderr", async () => {
+    const r = await runNode(["--input-type=module", "-e", 'import { resolveConfig } from "@tracium/core"; resolveConfig({}, { TRACIUM_SAMPLE_RATE: process.env.EVIL });'], {
+      // Short enough to be echoed whole; JSON quoting alone leaves C1 and bidi controls raw.
+      env: { EVIL: `${CSI8}${BIDI}` },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("[tracium] warn:");
+    expect(controls(r.stderr.replace(/\n/g, ""))).toEqual([]);
+    expect(r.stderr).toContain("\\x9b31m\\u202eexe.txt");
+  });
+});
+
+describe("tracium doctor: what it echoes cannot drive the terminal", () => {
+  it("environment values and an installed package's version are escaped", async () => {
+    // A project whose installed openai package.json carries escapes in its version.
+    const project = join(tmp.dir, "project");
+    mkdirSync(join(project, "node_modules", "openai"), { recursive: true });
+    writeFileSync(join(project, "package.json"), JSON.stringify({ name: "app", version: "1.0.0" }));
+    writeFileSync(join(project, "node_modules", "openai", "package.json"), JSON.stringify({ name: "openai", version: hostile("4.0.0"), main: "index.js" }));
+    writeFileSync(join(project, "node_modules", "openai", "index.js"), "module.exports = {};\n");
+    const r = await runNode([CLI, "doctor", "--no-load", "--timeout", "500"], {
+      cwd: project,
+      env: {
+        NO_COLOR: "1",
+        TRACIUM_EXPORTER: "file",
+        TRACIUM_FILE: join(tmp.dir, hostile("file")),
+        TRACIUM_SAMPLE_RATE: `${CSI8}${BIDI}`,
+      },
+    });
+    expect(r.stdout).toContain("Tracium doctor");
+    expect(controls(r.stdout.replace(/\n/g, ""))).toEqual([]);
+    expect(controls(r.stderr.replace(/\n/g, ""))).toEqual([]);
+    for (const what of ["4.0.0", "file"]) expect(r.stdout, what).toContain(`${what}\\x1b]0;pwned\\x07`);
+    expect(r.stdout).toContain("\\x9b31m\\u202eexe.txt");
   });
 });

@@ -1,12 +1,15 @@
 /**
  * The `tracium` logger. Every SDK failure is reported here, never thrown at user code.
  * Secrets registered with `addSecret`, and credentials of the well-known formats, are masked in
- * every line, whatever its origin.
+ * every line, whatever its origin. A line often echoes data (an error message, a server's answer, an
+ * environment variable), so its control characters are written as visible escapes: a line cannot
+ * drive the terminal it is printed on, nor forge a second log line with a newline.
  */
 
 import { types } from "node:util";
 import { dataField } from "./plain-data.js";
 import { maskSecrets } from "./secrets.js";
+import { escapeControlChars } from "./terminal-text.js";
 
 /** Log levels, least to most severe; `silent` logs nothing. */
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
@@ -86,7 +89,7 @@ class TraciumLogger {
       let line = `[tracium] ${level}: ${message}`;
       if (detail !== undefined) line += `: ${describe(detail)}`;
       for (const secret of this.secrets) line = line.split(secret).join("***");
-      this.sink(level, maskSecrets(line));
+      this.sink(level, escapeControlChars(maskSecrets(line)));
     } catch {
       // A logger that throws would break the fail-safe contract.
     }

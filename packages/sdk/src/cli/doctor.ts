@@ -6,7 +6,7 @@
 import { accessSync, constants, existsSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
-import { DEFAULT_BASE_URL, logger, patchProviderModule, registeredPlugins, resolveConfig, testedRangeOf, versionInRange, type ResolvedConfig, type TraciumPlugin } from "@tracium/core";
+import { DEFAULT_BASE_URL, escapeControlChars, logger, patchProviderModule, registeredPlugins, resolveConfig, testedRangeOf, versionInRange, type ResolvedConfig, type TraciumPlugin } from "@tracium/core";
 import { currentNodeFeatures, nodeFindings } from "./node-support.js";
 import { plain, type Style } from "./render.js";
 
@@ -136,7 +136,9 @@ function exporterNames(config: ResolvedConfig): string[] {
 export async function doctor(opts: DoctorOptions): Promise<number> {
   const { style, env, cwd } = opts;
   const findings: Finding[] = [];
-  const add = (level: Level, what: string, detail: string) => findings.push({ level, what, detail });
+  // A finding echoes the environment, files on disk (a package.json), a server's error or a module's
+  // load error: its control characters are shown as escapes, never sent to the terminal.
+  const add = (level: Level, what: string, detail: string) => findings.push({ level, what: escapeControlChars(what), detail: escapeControlChars(detail) });
 
   // Node
   for (const f of nodeFindings(process.versions.node, currentNodeFeatures())) add(f.level, "Node.js", f.detail);

@@ -5,7 +5,7 @@
  */
 import { costTotal, formatUsd } from "../../model/cost/format.js";
 import type { SpanData, TraceData } from "../../model/records.js";
-import { escapeControlChars as safe } from "./terminal-text.js";
+import { escapeControlChars as safe } from "../../util/terminal-text.js";
 
 /** Extra facts to print under the tree. */
 export interface TreeNotes {

@@ -9,4 +9,4 @@ export {
   TraciumHttpExporter,
   type TraciumHttpExporterOptions,
 } from "./tracium-http.js";
-export { escapeControlChars, escapeJsonControlChars } from "./terminal-text.js";
+export { escapeControlChars, escapeJsonControlChars } from "../../util/terminal-text.js";

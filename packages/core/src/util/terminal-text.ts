@@ -3,7 +3,8 @@
  * whatever the app (or a provider's response, or a file) put there; printed raw, an ESC sequence in
  * it can retitle the window, clear the screen or plant a hyperlink. Every C0 and C1 control
  * character, DEL, and the bidirectional overrides that reorder what is shown, are written as visible
- * escapes instead (`\x1b`, `\n`, `\u202e`).
+ * escapes instead (`\x1b`, `\n`, `\u202e`). The console exporter, the SDK's own log lines and the
+ * `tracium` command print through it.
  */
 
 // C0, DEL, C1, and the Unicode bidi embedding/override/isolate controls.

@@ -1,6 +1,6 @@
 /** Control characters from trace data shown as visible escapes. */
 import { describe, expect, it } from "vitest";
-import { escapeControlChars, escapeJsonControlChars } from "../../src/export/exporters/terminal-text.js";
+import { escapeControlChars, escapeJsonControlChars } from "../src/util/terminal-text.js";
 
 describe("escapeControlChars", () => {
   it("escapes C0, DEL, C1 and bidi controls, and leaves other text alone", () => {
