@@ -5,23 +5,19 @@
  */
 import { DEFAULT_BASE_URL } from "../../config/config.js";
 import { logger } from "../../util/logger.js";
-import type { ExportRecord, Exporter, ExporterStats, FlushOptions, TraceData } from "../../model/records.js";
+import type { ExportRecord, ExporterStats, TraceData } from "../../model/records.js";
 import { endsAsFailure, toCompleteBody, toFailBody, toTraceCreateBody } from "../wire.js";
 import { planNext, spansBody, type Plan } from "../delivery/batch.js";
-import { CircuitBreaker } from "../delivery/breaker.js";
+import { BatchingExporter, describeOutcome, excerpt } from "../delivery/batching-exporter.js";
 import { checkBaseUrl } from "../delivery/endpoint.js";
 import type { HttpOutcome } from "../delivery/http.js";
-import { Interrupt } from "../delivery/interrupt.js";
 import { LaneQueue, type Lane } from "../delivery/lanes.js";
 import { LlmStepCollector } from "../delivery/llm-steps.js";
 import { intOption } from "../delivery/options.js";
 import { backoffDelay, classifyStatus, type CallKind } from "../delivery/retry.js";
 import { shrinkRecordJson } from "../delivery/shrink.js";
-import { estimateRecordBytes } from "../delivery/size.js";
 import { Slots } from "../delivery/slots.js";
-import { BatchTimer } from "../delivery/batch-timer.js";
-import { sleep, withTimeout } from "../delivery/timers.js";
-import { createTransport, type Transport } from "../delivery/transport.js";
+import { sleep } from "../delivery/timers.js";
 
 /** Options of {@link TraciumHttpExporter}. */
 export interface TraciumHttpExporterOptions {
@@ -69,8 +65,6 @@ type Result = "sent" | "failed" | "dropped";
 
 /** Smallest request size limit a 413 can lower it to. */
 const MIN_REQUEST_BYTES = 1024;
-/** Time the exit drain waits, at its deadline, for aborted requests to settle (for exact stats). */
-const ABORT_SETTLE_MS = 100;
 
 interface Call {
   /** Path under the base URL, read at each attempt: the trace's remote id can change in between. */
@@ -85,21 +79,17 @@ interface Call {
 /**
  * Sends traces to the Tracium API. `export()` only queues (O(1), no I/O, never throws); a
  * background pump sends, per trace in order: create → spans (coalesced, ≤ maxBatchSize per
- * request) → complete/fail, several traces at once.
+ * request) → complete/fail, several traces at once. The queue model: one lane per trace
+ * (`LaneQueue`), span starts held aside until they are older than the interval; the lifecycle
+ * (flush, drain, shutdown, halt) is the shared {@link BatchingExporter}'s.
  */
-export class TraciumHttpExporter implements Exporter {
+export class TraciumHttpExporter extends BatchingExporter {
   readonly name = "tracium";
 
   private readonly queue: LaneQueue;
   private readonly steps = new LlmStepCollector();
   private readonly slots: Slots;
-  /** Aborts requests in flight: at shutdown, and at the exit drain's deadline. */
-  private readonly requests: Interrupt;
-  /** Ends retry waits early: at shutdown, and when the exit drain starts. */
-  private readonly waits: Interrupt;
-  private readonly breaker: CircuitBreaker;
   private readonly running = new Set<Promise<void>>();
-  private readonly transport: Transport;
   private readonly base: string = "";
   private readonly headers: Record<string, string>;
   private readonly timeoutMs: number;
@@ -112,21 +102,27 @@ export class TraciumHttpExporter implements Exporter {
   /** Traces waiting for a retry at once; beyond it no new trace starts (a down API is not hammered). */
   private readonly maxRetrying: number;
 
-  private sent = 0;
-  private failed = 0;
-  private dropped = 0;
   private superseded = 0;
   private retrying = 0;
-  /** The exit drain is running: no retries, a failed attempt is dropped. */
-  private draining = false;
-  /** Why nothing is sent any more (bad configuration, rejected key), or undefined. */
-  private halted: string | undefined;
-  private closing = false;
-  private closed = false;
-  private shutdownPromise: Promise<void> | undefined;
-  private readonly batchTimer: BatchTimer;
 
   constructor(options: TraciumHttpExporterOptions) {
+    const flushIntervalMs = intOption("flushIntervalMs", options.flushIntervalMs, 1_000, 0);
+    const concurrency = intOption("concurrency", options.concurrency, 4, 1, 64);
+    const fetchFn = options.fetch;
+    super({
+      logKey: "tracium-http",
+      label: "",
+      queueFullMessage: "Tracium export queue is full; dropping records until it drains (is the API reachable? see stats().dropped)",
+      exportFailureMessage: "could not queue a record for export",
+      flushIntervalMs,
+      fetch: typeof fetchFn === "function" ? fetchFn : undefined,
+      concurrency,
+      // Every request in flight and every retry wait listens on one of these signals; both are
+      // bounded (by concurrency and maxRetrying), so raise Node's leak warning threshold to that bound.
+      maxRequests: 2 * concurrency + 8,
+      maxWaits: concurrency * 4 + 8,
+      breakerCoolDownMs: intOption("breakerCoolDownMs", options.breakerCoolDownMs, 30_000, 0),
+    });
     const apiKey = typeof options.apiKey === "string" ? options.apiKey.trim() : "";
     logger.addSecret(apiKey);
     logger.addSecret(options.apiKey);
@@ -140,21 +136,12 @@ export class TraciumHttpExporter implements Exporter {
     this.timeoutMs = intOption("timeoutMs", options.timeoutMs, 10_000, 1);
     this.maxBatchSize = intOption("maxBatchSize", options.maxBatchSize, MAX_SPANS_PER_REQUEST, 1, MAX_SPANS_PER_REQUEST);
     this.maxRequestBytes = intOption("maxRequestBytes", options.maxRequestBytes, 5 * 1024 * 1024, 1024);
-    this.flushIntervalMs = intOption("flushIntervalMs", options.flushIntervalMs, 1_000, 0);
-    this.batchTimer = new BatchTimer(() => this.cutBatch(), this.flushIntervalMs);
+    this.flushIntervalMs = flushIntervalMs;
     this.maxRetries = intOption("maxRetries", options.maxRetries, 5, 0, 100);
     this.retryBaseMs = intOption("retryBaseMs", options.retryBaseMs, 500, 0);
     this.retryMaxMs = intOption("retryMaxMs", options.retryMaxMs, 30_000, 0);
-    const concurrency = intOption("concurrency", options.concurrency, 4, 1, 64);
     this.slots = new Slots(concurrency);
     this.maxRetrying = concurrency * 4;
-    // Every request in flight and every retry wait listens on one of these signals; both are
-    // bounded (by concurrency and maxRetrying), so raise Node's leak warning threshold to that bound.
-    this.requests = new Interrupt(2 * concurrency + 8);
-    this.waits = new Interrupt(this.maxRetrying + 8);
-    this.breaker = new CircuitBreaker(intOption("breakerCoolDownMs", options.breakerCoolDownMs, 30_000, 0));
-    const fetchFn = options.fetch;
-    this.transport = createTransport(typeof fetchFn === "function" ? fetchFn : undefined, concurrency);
     this.queue = new LaneQueue({
       maxRecords: intOption("maxQueueSize", options.maxQueueSize, 10_000, 1),
       maxBytes: intOption("maxQueueBytes", options.maxQueueBytes, 50 * 1024 * 1024, 1024),
@@ -176,137 +163,46 @@ export class TraciumHttpExporter implements Exporter {
     if (problem) this.halt(`Tracium HTTP exporter disabled: ${problem}; traces will not be sent`);
   }
 
-  /** Queues a record for delivery. O(1), synchronous, no I/O, never throws. */
-  export(record: ExportRecord): void {
-    try {
-      if (this.closing || this.halted !== undefined) {
-        this.dropped++;
-        return;
-      }
-      const bytes = estimateRecordBytes(record);
-      const queued = record.kind === "span_start" ? this.queue.hold(record, bytes, Date.now()) : this.queue.push(record, bytes);
-      if (!queued) {
-        this.dropped++;
-        logger.once(
-          "warn",
-          "tracium-http:queue-full",
-          "Tracium export queue is full; dropping records until it drains (is the API reachable? see stats().dropped)",
-        );
-        return;
-      }
-      this.schedule();
-    } catch (error) {
-      this.dropped++;
-      logger.once("error", "tracium-http:export", "could not queue a record for export", error);
-    }
-  }
-
-  /**
-   * Sends everything queued now (with its retries); resolves by `timeoutMs` at the latest, never
-   * rejects. With `failFast` (serverless), waits for one attempt only, and not at all while the
-   * API is failing: retries go on in the background.
-   */
-  async flush(timeoutMs: number, options?: FlushOptions): Promise<void> {
-    try {
-      if (this.closed || this.queue.count === 0) return;
-      const failFast = options?.failFast === true;
-      if (failFast && !this.breaker.allowWait()) return this.kick();
-      this.releaseHeld(undefined);
-      const settled = this.queue.whenSettled();
-      this.kick();
-      if (!failFast) {
-        await withTimeout(settled, timeoutMs);
-        return;
-      }
-      const failure = this.breaker.nextFailure();
-      const done = await withTimeout(Promise.race([settled, failure.promise]), timeoutMs);
-      failure.cancel();
-      // Out of budget with no answer: as good as down for a caller that waits (a hanging API).
-      if (!done) this.breaker.failure();
-    } catch (error) {
-      logger.once("error", "tracium-http:flush", "flush failed", error);
-    }
-  }
-
-  /**
-   * The exit drain: one bounded last attempt for everything queued (a retry that was waiting goes
-   * at once), no new retries; at `timeoutMs` what is in flight is aborted and what is left is
-   * dropped and counted. The exporter keeps working afterwards. Never rejects.
-   */
-  async drain(timeoutMs: number): Promise<void> {
-    if (this.closed || this.halted !== undefined || this.queue.count === 0) return;
-    this.draining = true;
-    try {
-      this.releaseHeld(undefined);
-      const settled = this.queue.whenSettled();
-      this.waits.fire();
-      this.kick();
-      if (await withTimeout(settled, timeoutMs)) return;
-      this.requests.fire();
-      this.dropped += this.queue.dropWaiting();
-      await withTimeout(Promise.allSettled([...this.running]), ABORT_SETTLE_MS);
-    } catch (error) {
-      logger.once("error", "tracium-http:drain", "exit drain failed", error);
-    } finally {
-      this.draining = false;
-    }
-  }
-
-  /** Flushes, then stops: aborts what is still in flight, drops what is still queued, clears timers. */
-  shutdown(timeoutMs: number): Promise<void> {
-    if (!this.shutdownPromise) this.shutdownPromise = this.doShutdown(timeoutMs);
-    return this.shutdownPromise;
-  }
-
   /** Delivery counters; `queued` includes records in flight or waiting for a retry. */
   stats(): ExporterStats {
     return { queued: this.queue.count, sent: this.sent, failed: this.failed, dropped: this.dropped, superseded: this.superseded };
   }
 
-  private async doShutdown(timeoutMs: number): Promise<void> {
-    try {
-      const deadline = Date.now() + timeoutMs;
-      this.closing = true;
-      await this.flush(timeoutMs);
-      this.close();
-      // Aborted requests settle within a tick or two; wait a little so stats() is exact afterwards.
-      const rest = Math.min(1_000, Math.max(0, deadline - Date.now()));
-      await withTimeout(Promise.allSettled([...this.running]), rest);
-    } catch (error) {
-      logger.once("error", "tracium-http:shutdown", "shutdown failed", error);
-    }
+  // ---- the queue model: a lane per trace, span starts held aside ----
+
+  protected enqueue(record: ExportRecord, bytes: number): boolean {
+    return record.kind === "span_start" ? this.queue.hold(record, bytes, Date.now()) : this.queue.push(record, bytes);
   }
 
-  private close(): void {
-    this.closed = true;
-    this.closing = true;
-    this.batchTimer.cancel();
-    this.requests.fire();
-    this.waits.fire();
-    this.transport.close();
+  protected idle(): boolean {
+    return this.queue.count === 0;
+  }
+
+  protected whenSettled(): Promise<void> {
+    this.releaseHeld(undefined);
+    return this.queue.whenSettled();
+  }
+
+  protected batchFull(): boolean {
+    return this.queue.waiting >= this.maxBatchSize;
+  }
+
+  protected onBatchDue(): void {
+    this.cutBatch();
+  }
+
+  protected dropQueued(): void {
+    this.dropped += this.queue.dropWaiting();
+  }
+
+  protected inFlight(): Promise<unknown> | undefined {
+    return this.running.size > 0 ? Promise.allSettled([...this.running]) : undefined;
+  }
+
+  protected closeQueue(): void {
     this.slots.close();
-    this.dropped += this.queue.dropWaiting();
+    this.dropQueued();
     this.queue.releaseWaiters();
-  }
-
-  /** Stops sending for good (bad configuration or rejected key): what is queued is dropped. */
-  private halt(message: string): void {
-    if (this.halted === undefined) {
-      this.halted = message;
-      logger.error(message);
-    }
-    this.batchTimer.cancelInterval();
-    this.dropped += this.queue.dropWaiting();
-  }
-
-  /** Lets records gather for a batch, unless a full batch is already waiting. */
-  private schedule(): void {
-    if (!this.closed) this.batchTimer.schedule(this.queue.waiting >= this.maxBatchSize);
-  }
-
-  /** Runs the pump soon, off the caller's path and outside the caller's async context. */
-  private kick(): void {
-    if (!this.closed) this.batchTimer.now();
   }
 
   /**
@@ -599,18 +495,4 @@ export class TraciumHttpExporter implements Exporter {
       logger.once("debug", "tracium-http:create-body", "the trace create response carried no id; using the local trace id");
     }
   }
-}
-
-function describeOutcome(out: HttpOutcome): string {
-  if (out.status !== 0) return `HTTP ${out.status}`;
-  if (out.timedOut) return "timed out";
-  const e = out.error;
-  const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : "";
-  return e instanceof Error ? `${e.message}${cause}` : "network error";
-}
-
-/** A short, single-line piece of a response body for a log line. */
-function excerpt(body: string): string {
-  const text = body.replace(/\s+/g, " ").trim();
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text || "(empty body)";
 }

@@ -12,17 +12,13 @@
  */
 import { gzip } from "node:zlib";
 import { logger } from "../../util/logger.js";
-import type { ExportRecord, Exporter, ExporterStats, FlushOptions } from "../../model/records.js";
-import { CircuitBreaker } from "../delivery/breaker.js";
+import type { ExportRecord, ExporterStats } from "../../model/records.js";
+import { BatchingExporter, describeOutcome, excerpt } from "../delivery/batching-exporter.js";
 import { isLoopbackHost } from "../delivery/endpoint.js";
 import type { HttpOutcome } from "../delivery/http.js";
-import { Interrupt } from "../delivery/interrupt.js";
 import { intOption } from "../delivery/options.js";
-import { createTransport, type Transport } from "../delivery/transport.js";
 import { backoffDelay } from "../delivery/retry.js";
-import { estimateRecordBytes } from "../delivery/size.js";
-import { BatchTimer } from "../delivery/batch-timer.js";
-import { sleep, withTimeout } from "../delivery/timers.js";
+import { sleep } from "../delivery/timers.js";
 import { SDK_VERSION } from "../../util/version.js";
 import { DEFAULT_OTLP_ENDPOINT, type OtlpCompression, type OtlpProtocol } from "../../config/otlp.js";
 import { encodeJson, encodeProtobuf } from "./encode.js";
@@ -81,8 +77,11 @@ function gzipAsync(data: Uint8Array): Promise<Uint8Array> {
   return new Promise((resolve, reject) => gzip(data, (err, out) => (err ? reject(err) : resolve(out))));
 }
 
-/** Sends Tracium traces over OTLP/HTTP. */
-export class OtlpHttpExporter implements Exporter {
+/**
+ * Sends Tracium traces over OTLP/HTTP. The queue model: one FIFO of finished spans, one request
+ * at a time; the lifecycle (flush, drain, shutdown, halt) is the shared {@link BatchingExporter}'s.
+ */
+export class OtlpHttpExporter extends BatchingExporter {
   readonly name = "otlp";
 
   private readonly endpoint: string;
@@ -91,7 +90,6 @@ export class OtlpHttpExporter implements Exporter {
   private readonly compression: OtlpCompression;
   private readonly resource: KeyValue[];
   private readonly captureContent: boolean;
-  private readonly transport: Transport;
   private readonly timeoutMs: number;
   private readonly maxQueueSize: number;
   private readonly maxQueueBytes: number;
@@ -108,36 +106,29 @@ export class OtlpHttpExporter implements Exporter {
   private settled = 0;
   private waiters: Array<{ target: number; resolve: () => void }> = [];
   private sending: Promise<void> | undefined;
-  /** Aborts the request in flight: at shutdown, and at the exit drain's deadline. */
-  private readonly requests = new Interrupt(8);
-  /** Ends a retry wait early: at shutdown, and when the exit drain starts. */
-  private readonly waits = new Interrupt(8);
-  private readonly breaker = new CircuitBreaker();
-  /** The exit drain is running: no retries, a failed attempt is dropped. */
-  private draining = false;
-  private readonly batchTimer: BatchTimer;
-  private halted: string | undefined;
-  private closing = false;
-  private closed = false;
-  private shutdownPromise: Promise<void> | undefined;
-
-  private sent = 0;
-  private failed = 0;
-  private dropped = 0;
 
   constructor(options: OtlpHttpExporterOptions = {}) {
     const o = options && typeof options === "object" ? options : {};
+    const fetchFn = o.fetch;
+    super({
+      logKey: "otlp",
+      label: "OTLP ",
+      queueFullMessage: "OTLP export queue is full; dropping spans until it drains (is the collector reachable? see stats().dropped)",
+      exportFailureMessage: "could not queue a span for OTLP export",
+      flushIntervalMs: intOption("otlp flushIntervalMs", o.flushIntervalMs, 1_000, 0),
+      fetch: typeof fetchFn === "function" ? fetchFn : undefined,
+      concurrency: 1,
+      maxRequests: 8,
+      maxWaits: 8,
+    });
     this.endpoint = typeof o.endpoint === "string" && o.endpoint ? o.endpoint : DEFAULT_OTLP_ENDPOINT;
     this.protocol = o.protocol === "http/json" ? "http/json" : "http/protobuf";
     this.compression = o.compression === "gzip" ? "gzip" : "none";
     this.captureContent = o.captureContent !== false;
-    const fetchFn = o.fetch;
-    this.transport = createTransport(typeof fetchFn === "function" ? fetchFn : undefined, 1);
     this.timeoutMs = intOption("otlp timeoutMs", o.timeoutMs, 10_000, 1);
     this.maxQueueSize = intOption("otlp maxQueueSize", o.maxQueueSize, 10_000, 1);
     this.maxQueueBytes = intOption("otlp maxQueueBytes", o.maxQueueBytes, 50 * 1024 * 1024, 1024);
     this.maxBatchSize = intOption("otlp maxBatchSize", o.maxBatchSize, 512, 1, 10_000);
-    this.batchTimer = new BatchTimer(() => this.pump(), intOption("otlp flushIntervalMs", o.flushIntervalMs, 1_000, 0));
     this.maxRetries = intOption("otlp maxRetries", o.maxRetries, 5, 0, 100);
     this.retryBaseMs = intOption("otlp retryBaseMs", o.retryBaseMs, 500, 0);
     this.retryMaxMs = intOption("otlp retryMaxMs", o.retryMaxMs, 30_000, 0);
@@ -181,127 +172,65 @@ export class OtlpHttpExporter implements Exporter {
     return undefined;
   }
 
-  /** Queues a record. O(1), synchronous, no I/O, never throws. */
-  export(record: ExportRecord): void {
-    try {
-      if (record.kind !== "span_end" && record.kind !== "trace_end") return;
-      if (this.closing || this.halted !== undefined) {
-        this.dropped++;
-        return;
-      }
-      const bytes = estimateRecordBytes(record);
-      if (this.queue.length + this.inflight >= this.maxQueueSize || this.queueBytes + bytes > this.maxQueueBytes) {
-        this.dropped++;
-        logger.once("warn", "otlp:queue-full", "OTLP export queue is full; dropping spans until it drains (is the collector reachable? see stats().dropped)");
-        return;
-      }
-      this.queue.push({ record, bytes });
-      this.queueBytes += bytes;
-      this.enqueued++;
-      this.schedule();
-    } catch (err) {
-      this.dropped++;
-      logger.once("error", "otlp:export", "could not queue a span for OTLP export", err);
-    }
-  }
-
-  /**
-   * Sends everything queued now (with retries); resolves by `timeoutMs` at the latest, never
-   * rejects. With `failFast` (serverless), waits for one attempt only, and not at all while the
-   * collector is failing: retries go on in the background.
-   */
-  async flush(timeoutMs: number, options?: FlushOptions): Promise<void> {
-    try {
-      if (this.closed || this.settled >= this.enqueued) return;
-      const failFast = options?.failFast === true;
-      if (failFast && !this.breaker.allowWait()) return this.kick();
-      const done = this.whenSettled();
-      this.kick();
-      if (!failFast) {
-        await withTimeout(done, timeoutMs);
-        return;
-      }
-      const failure = this.breaker.nextFailure();
-      const settled = await withTimeout(Promise.race([done, failure.promise]), timeoutMs);
-      failure.cancel();
-      if (!settled) this.breaker.failure();
-    } catch (err) {
-      logger.once("error", "otlp:flush", "OTLP flush failed", err);
-    }
-  }
-
-  /**
-   * The exit drain: one bounded last attempt for what is queued (a retry that was waiting goes at
-   * once), no new retries; at `timeoutMs` the request in flight is aborted and what is left is
-   * dropped and counted. The exporter keeps working afterwards. Never rejects.
-   */
-  async drain(timeoutMs: number): Promise<void> {
-    if (this.closed || this.halted !== undefined || this.settled >= this.enqueued) return;
-    this.draining = true;
-    try {
-      const done = this.whenSettled();
-      this.waits.fire();
-      this.kick();
-      if (await withTimeout(done, timeoutMs)) return;
-      this.requests.fire();
-      this.dropQueued();
-      if (this.sending) await withTimeout(this.sending, 100);
-    } catch (err) {
-      logger.once("error", "otlp:drain", "OTLP exit drain failed", err);
-    } finally {
-      this.draining = false;
-    }
-  }
-
-  /** Resolves once every span queued now has settled. */
-  private whenSettled(): Promise<void> {
-    const target = this.enqueued;
-    return new Promise<void>((resolve) => this.waiters.push({ target, resolve }));
-  }
-
-  /** Flushes, then stops: aborts what is in flight, drops what is queued, clears timers. */
-  shutdown(timeoutMs: number): Promise<void> {
-    if (!this.shutdownPromise) this.shutdownPromise = this.doShutdown(timeoutMs);
-    return this.shutdownPromise;
-  }
-
   /** Span counters: queued (including in flight), sent, failed, dropped. */
   stats(): ExporterStats {
     return { queued: this.queue.length + this.inflight, sent: this.sent, failed: this.failed, dropped: this.dropped };
   }
 
-  private async doShutdown(timeoutMs: number): Promise<void> {
-    try {
-      const deadline = Date.now() + timeoutMs;
-      this.closing = true;
-      await this.flush(timeoutMs);
-      this.closed = true;
-      this.batchTimer.cancel();
-      this.requests.fire();
-      this.waits.fire();
-      this.transport.close();
-      this.dropQueued();
-      if (this.sending) await withTimeout(this.sending, Math.min(1_000, Math.max(0, deadline - Date.now())));
-      this.releaseWaiters();
-    } catch (err) {
-      logger.once("error", "otlp:shutdown", "OTLP shutdown failed", err);
-    }
+  // ---- the queue model: one FIFO of finished spans, settled in order ----
+
+  /** OTLP carries finished spans only: start records are not needed. */
+  protected override carries(record: ExportRecord): boolean {
+    return record.kind === "span_end" || record.kind === "trace_end";
   }
 
-  private halt(message: string): void {
-    if (this.halted === undefined) {
-      this.halted = message;
-      logger.error(message);
-    }
-    this.dropQueued();
+  protected enqueue(record: ExportRecord, bytes: number): boolean {
+    if (record.kind !== "span_end" && record.kind !== "trace_end") return true; // not reached: carries() said no first
+    if (this.queue.length + this.inflight >= this.maxQueueSize || this.queueBytes + bytes > this.maxQueueBytes) return false;
+    this.queue.push({ record, bytes });
+    this.queueBytes += bytes;
+    this.enqueued++;
+    return true;
   }
 
-  private dropQueued(): void {
+  protected idle(): boolean {
+    return this.settled >= this.enqueued;
+  }
+
+  /** Resolves once every span queued now has settled. */
+  protected whenSettled(): Promise<void> {
+    const target = this.enqueued;
+    return new Promise<void>((resolve) => this.waiters.push({ target, resolve }));
+  }
+
+  protected batchFull(): boolean {
+    return this.queue.length >= this.maxBatchSize;
+  }
+
+  protected onBatchDue(): void {
+    this.pump();
+  }
+
+  protected dropQueued(): void {
     const n = this.queue.length;
     this.queue = [];
     this.queueBytes = 0;
     this.dropped += n;
     this.settle(n);
+  }
+
+  protected inFlight(): Promise<unknown> | undefined {
+    return this.sending;
+  }
+
+  protected closeQueue(): void {
+    this.dropQueued();
+  }
+
+  protected override afterClose(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w.resolve();
   }
 
   private settle(n: number): void {
@@ -312,20 +241,6 @@ export class OtlpHttpExporter implements Exporter {
       w.resolve();
       return false;
     });
-  }
-
-  private releaseWaiters(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const w of waiters) w.resolve();
-  }
-
-  private schedule(): void {
-    if (!this.closed) this.batchTimer.schedule(this.queue.length >= this.maxBatchSize);
-  }
-
-  private kick(): void {
-    if (!this.closed) this.batchTimer.now();
   }
 
   /** Sends the next batch unless one is in flight. */
@@ -424,11 +339,11 @@ export class OtlpHttpExporter implements Exporter {
         return { outcome: "failed", count: n, rejected: 0 };
       }
       if (attempt >= this.maxRetries) {
-        logger.once("warn", "otlp:retries", `giving up on ${n} span(s) after ${attempt + 1} attempts (last: ${describe(out)}); counted as failed in stats()`);
+        logger.once("warn", "otlp:retries", `giving up on ${n} span(s) after ${attempt + 1} attempts (last: ${describeOutcome(out)}); counted as failed in stats()`);
         return { outcome: "failed", count: n, rejected: 0 };
       }
       const delay = out.retryAfterMs ?? backoffDelay(attempt, this.retryBaseMs, this.retryMaxMs);
-      logger.debug(`OTLP export: ${describe(out)}; retry ${attempt + 1}/${this.maxRetries} in ${delay} ms`);
+      logger.debug(`OTLP export: ${describeOutcome(out)}; retry ${attempt + 1}/${this.maxRetries} in ${delay} ms`);
       await sleep(delay, this.waits.signal);
     }
   }
@@ -455,17 +370,4 @@ export class OtlpHttpExporter implements Exporter {
     if (rejected > 0 || message) logger.once("warn", "otlp:partial", `the OTLP endpoint rejected ${rejected} span(s)${message ? `: ${message}` : ""}`);
     return Math.max(0, rejected);
   }
-}
-
-function describe(out: HttpOutcome): string {
-  if (out.status !== 0) return `HTTP ${out.status}`;
-  if (out.timedOut) return "timed out";
-  const e = out.error;
-  const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : "";
-  return e instanceof Error ? `${e.message}${cause}` : "network error";
-}
-
-function excerpt(body: string): string {
-  const text = body.replace(/\s+/g, " ").trim();
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text || "(empty body)";
 }
