@@ -1,11 +1,13 @@
 /**
  * The life of one traced provider call, whatever it returns: the plugin's hooks (each guarded),
- * span metadata, the idle safety timer, and ending the span exactly once. `StreamTap` adds the
- * stream, `PromiseTap` what the SDK method returned; this class knows neither.
+ * span metadata, the idle safety net (one shared watch for all calls, idle-watch.ts) and ending
+ * the span exactly once. `StreamTap` adds the stream, `PromiseTap` what the SDK method returned;
+ * this class knows neither.
  */
 import { performance } from "node:perf_hooks";
 import { logger } from "../../util/logger.js";
 import type { Span } from "../../tracing/span.js";
+import { idleWatch, type IdleWatched } from "./idle-watch.js";
 import { safeGet } from "./reflect.js";
 import type { AnyFunction } from "./shapes.js";
 import type { HttpResponseInfo, ProviderCallHooks, ProviderTapOptions } from "./types.js";
@@ -15,12 +17,18 @@ export const DEFAULT_PROVIDER_IDLE_TIMEOUT_MS = 600_000;
 
 export type Hooks = ProviderCallHooks<unknown, unknown>;
 
-export class CallTap {
+export class CallTap implements IdleWatched {
   private closed = false;
-  private timer: ReturnType<typeof setTimeout> | undefined;
   protected readonly provider: string;
   protected readonly startTime: number;
-  private readonly idleTimeoutMs: number;
+  readonly idleTimeoutMs: number;
+  /** Signs of life (headers, chunks) for the shared idle watch: a counter, no clock read, no timer. */
+  activity = 0;
+  watchSeen = 0;
+  watchQuietSince = 0;
+  watchPrev: IdleWatched | undefined = undefined;
+  watchNext: IdleWatched | undefined = undefined;
+  watched = false;
 
   constructor(
     protected readonly span: Span,
@@ -64,23 +72,15 @@ export class CallTap {
     }
   }
 
-  /** (Re)starts the idle timer: a call that shows no sign of life for `idleTimeoutMs` is ended. */
+  /** A sign of life: a call that shows none for `idleTimeoutMs` is ended (watched from then on). */
   protected armIdle(): void {
     if (this.idleTimeoutMs <= 0 || !this.open) return;
-    try {
-      if (this.timer) {
-        this.timer.refresh();
-        return;
-      }
-      this.timer = setTimeout(() => this.idle(), this.idleTimeoutMs);
-      this.timer.unref?.();
-    } catch {
-      // No timer, no safety net: the trace end still ends the span.
-    }
+    if (this.watched) this.activity++;
+    else idleWatch.add(this);
   }
 
-  private idle(): void {
-    this.timer = undefined;
+  /** Called by the idle watch. */
+  onIdle(): void {
     if (this.closed) return;
     if (this.span.isEnded) {
       this.finish(); // ended elsewhere (its trace ended): just release the listener
@@ -90,7 +90,7 @@ export class CallTap {
     this.timedOut();
   }
 
-  /** The idle timer fired on a live call. */
+  /** The idle timeout elapsed on a live call. */
   protected timedOut(): void {
     this.finish();
   }
@@ -98,14 +98,11 @@ export class CallTap {
   /** Releases what a subclass holds (listeners) when the span ends. */
   protected release(): void {}
 
-  /** Ends the span once and releases the timer and whatever `release` frees. */
+  /** Ends the span once, leaves the idle watch and releases whatever `release` frees. */
   protected finish(): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
+    if (this.watched) idleWatch.delete(this);
     this.release();
     try {
       this.span.end();

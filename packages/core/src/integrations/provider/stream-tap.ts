@@ -118,7 +118,7 @@ export class StreamTap extends CallTap {
         return Promise.reject(err);
       }
       return Promise.resolve(step).then(
-        (result) => tap.onStep(result, primary, () => pull([])),
+        (result) => tap.onStep(result, primary, pull),
         (err: unknown) => {
           if (primary) tap.streamEnd("error", err);
           throw err;
@@ -149,8 +149,8 @@ export class StreamTap extends CallTap {
     return wrapped;
   }
 
-  private onStep(result: unknown, primary: boolean, again: () => Promise<unknown>): unknown {
-    if (!this.isClosed && this.span.isEnded) this.finish(); // ended elsewhere: release timer and listener
+  private onStep(result: unknown, primary: boolean, pull: (args: unknown[]) => Promise<unknown>): unknown {
+    if (!this.isClosed && this.span.isEnded) this.finish(); // ended elsewhere: leave the idle watch, release the listener
     if (result === null || typeof result !== "object") return result;
     let done = false;
     let chunk: unknown;
@@ -178,7 +178,7 @@ export class StreamTap extends CallTap {
       this.armIdle();
       this.hook("onChunk", this.span, chunk);
     }
-    if (this.hook("hideChunk", chunk) === true) return again();
+    if (this.hook("hideChunk", chunk) === true) return pull([]);
     return result;
   }
 

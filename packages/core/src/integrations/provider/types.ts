@@ -79,8 +79,9 @@ export interface ProviderTapOptions {
   startTime?: number;
   /**
    * Safety net: when the response arrived but nobody reads the result (or a stream stops being
-   * read) for this long, the span ends (`metadata.ended_by_timeout = true`). The timer is
-   * `unref()`'d. 0 disables it. Default {@link DEFAULT_PROVIDER_IDLE_TIMEOUT_MS}. Spans still open
+   * read) for this long, the span ends (`metadata.ended_by_timeout = true`), at most about half
+   * as long again later: one shared, `unref()`'d timer watches every call, none is armed per call.
+   * 0 disables it. Default {@link DEFAULT_PROVIDER_IDLE_TIMEOUT_MS}. Spans still open
    * when their trace ends are ended by the core anyway.
    */
   idleTimeoutMs?: number;
