@@ -70,7 +70,7 @@ const ALNUM_BEFORE = String.raw`(?<!\\)[A-Za-z0-9]`;
 // `scheme://user:` of a URL, `Bearer ` / `Basic `, `password=` / `"token": "`.
 const SECRET_RE = new RegExp(
   [
-    // OpenAI / Anthropic / many OpenAI-compatible providers: sk-…, sk-proj-…, sk-ant-…
+    // OpenAI / Anthropic / many OpenAI-compatible providers: sk-..., sk-proj-..., sk-ant-...
     String.raw`sk-(?<!${ALNUM_BEFORE}sk-)[A-Za-z0-9_-]{16,}`,
     // AWS access key ids
     String.raw`A(?:KIA|SIA|GPA|IDA|ROA|IPA|NPA|NVA|BIA|CCA)(?<![A-Z0-9]A...)[A-Z0-9]{16}(?![A-Z0-9])`,

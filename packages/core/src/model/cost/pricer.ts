@@ -18,7 +18,7 @@ const MAX_CACHED_MODELS = 2000;
 export class Pricer {
   private table: PriceTable | undefined;
   private tableFailed = false;
-  /** provider → model → match (null: the table does not know it). */
+  /** provider -> model -> match (null: the table does not know it). */
   private readonly cache = new Map<string, Map<string, CachedMatch | null>>();
   private cachedModels = 0;
   private generation: number | undefined;
