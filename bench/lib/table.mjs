@@ -1,4 +1,5 @@
 /** Renders the one results table (Markdown) from the benchmarks' results. */
+import { BASELINE, TOLERANCE } from "./baseline.mjs";
 import { fmt } from "./stats.mjs";
 
 const TARGET = 0.33;
@@ -150,6 +151,7 @@ export function renderTable(results, machine) {
       const last = t.points[t.points.length - 1];
       const accounted = last.queued + last.sent + last.failed + last.dropped;
       const bounded = Math.abs(t.growthBytesPerCall) < 16 && last.dropped > 0 && accounted === 4 * t.calls;
+      const heapCap = BASELINE.memoryHeapMB * TOLERANCE.heap;
       rows.push([
         "3a",
         `heap after ${n(t.calls)} traced calls, export endpoint down (after GC)`,
@@ -158,8 +160,8 @@ export function renderTable(results, machine) {
         "–",
         lf && !lf.error ? `${fmt(lf.points[lf.points.length - 1].heapUsed / MB)} MB; ${fmt(lf.growthBytesPerCall, 2)} B/call (drops not exposed)` : `n/a${lf?.error ? ` (${lf.error.slice(0, 80)})` : ""}`,
         "–",
-        "bounded by the queue cap, drops counted",
-        judge(bounded),
+        `bounded by the queue cap, drops counted; no regression: ≤ ${fmt(heapCap)} MB (was ${fmt(BASELINE.memoryHeapMB)})`,
+        judge(bounded && last.heapUsed / MB <= heapCap),
         `bare ${fmt(b.points[b.points.length - 1].heapUsed / MB)} MB; Tracium queued ${n(last.queued)} (cap 10,000), dropped ${n(last.dropped)}, failed ${n(last.failed)} records (4 per call, all accounted: ${accounted === 4 * t.calls ? "yes" : "no"})`,
       ]);
     }
@@ -176,6 +178,9 @@ export function renderTable(results, machine) {
     const cell = (v, key, unit, scale) => (v?.runs ? range(v[key], unit, scale) : `n/a (${v?.error ?? "not run"})`);
     const best = (key) => Math.min(ol?.runs ? ol[key].median : Infinity, lf?.runs ? lf[key].median : Infinity);
     const bestName = (key) => ((ol?.runs ? ol[key].median : Infinity) <= (lf?.runs ? lf[key].median : Infinity) ? "OpenLLMetry" : "Langfuse");
+    const idleCap = BASELINE.idleHeapMB * TOLERANCE.heap;
+    const startupCap = BASELINE.startupVsLangfuse * TOLERANCE.startupRatio;
+    const startupRatio = tr?.runs && lf?.runs ? tr.tracerMs.median / lf.tracerMs.median : NaN;
     rows.push([
       "3b",
       "idle heap after import + init, over `openai` alone (fresh processes, after GC)",
@@ -184,8 +189,8 @@ export function renderTable(results, machine) {
       cell(ol, "heapDelta", " MB", MB),
       cell(lf, "heapDelta", " MB", MB),
       tr?.runs ? `${fmt(tr.heapDelta.median / best("heapDelta"), 2)}× vs ${bestName("heapDelta")}` : "n/a",
-      "–",
-      "info",
+      `no regression: ≤ ${fmt(idleCap, 2)} MB (was ${fmt(BASELINE.idleHeapMB, 2)})`,
+      judge(tr?.runs !== undefined && tr.heapDelta.median / MB <= idleCap),
       `RSS over openai alone: Tracium ${tr?.runs ? fmt(tr.rssDelta.median / MB) : "n/a"} MB, OpenLLMetry ${ol?.runs ? fmt(ol.rssDelta.median / MB) : "n/a"} MB, Langfuse ${lf?.runs ? fmt(lf.rssDelta.median / MB) : "n/a"} MB; ${trName}`,
     ]);
     rows.push([
@@ -196,8 +201,9 @@ export function renderTable(results, machine) {
       cell(ol, "tracerMs", " ms"),
       cell(lf, "tracerMs", " ms"),
       tr?.runs ? `${fmt(tr.tracerMs.median / best("tracerMs"), 2)}× vs ${bestName("tracerMs")}` : "n/a",
-      "–",
-      "info",
+      // Absolute ms move with the load: judged as the ratio to Langfuse's import + init, same run.
+      `no regression: ≤ ${fmt(startupCap, 2)}× Langfuse's (was ${fmt(BASELINE.startupVsLangfuse, 2)}×, ${fmt(BASELINE.startupMs)} ms)`,
+      judge(startupRatio <= startupCap),
       `${trName}; core + openai plugin alone ${core?.runs ? fmt(core.tracerMs.median) : "n/a"} ms, ${core?.runs ? fmt(core.heapDelta.median / MB) : "n/a"} MB; ${tr?.runs ?? 0} runs each`,
     ]);
     const zc = st.zeroCode;
@@ -309,5 +315,12 @@ export function renderTable(results, machine) {
     `|${header.map(() => "---").join("|")}|`,
     ...rows.map((r) => `| ${r.map(esc).join(" | ")} |`),
   ];
+  if (!smoke) {
+    // One line that says plainly which targets this run met (status column; "info" rows have none).
+    const ids = (status) => rows.filter((r) => String(r[8]).startsWith(status)).map((r) => r[0]);
+    const met = ids("met");
+    const missed = ids("**MISSED**");
+    lines.push("", `Targets in this run: met ${met.length} (${met.join(", ") || "none"}); missed ${missed.length} (${missed.join(", ") || "none"}).`);
+  }
   return lines.join("\n");
 }
