@@ -111,7 +111,12 @@ describe.skipIf(!workerd)("Cloudflare Workers (the registry's workerd)", () => {
     expectAgentTraces(collector.requests, 3);
   });
 
-  // Known gap: with requests in flight at the same time, a flush started by one request can
-  // carry another's records on I/O that the first request owns, and some traces are lost.
-  it.todo("delivers every trace when requests overlap");
+  it("delivers every trace when requests overlap", { timeout: TIMEOUT }, async () => {
+    collector.requests.length = 0;
+    const answers = await Promise.all(Array.from({ length: 8 }, async () => (await fetch(url)).json()));
+    expect(answers).toEqual(Array(8).fill({ answer: EXPECTED_ANSWER }));
+    await waitForCompletes(8);
+    expect(collector.requests.filter((q) => /\/complete$/.test(q.path)).length, log).toBe(8);
+    expectAgentTraces(collector.requests, 8);
+  });
 });

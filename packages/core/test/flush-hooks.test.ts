@@ -1,6 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { agentTrace, withTraceFlush } from "../src/index.js";
-import { onlyTrace, setup } from "./helpers.js";
+import { agentTrace, init, withTraceFlush, type Exporter } from "../src/index.js";
+import { onlyTrace, setup, tick } from "./helpers.js";
+
+/** An exporter whose delivery is as slow as the test says: `queued` records, `flush` as given. */
+function slowExporter(flush: () => Promise<void>): Exporter & { queued: number; flushes: number } {
+  const e = {
+    name: "slow",
+    queued: 0,
+    flushes: 0,
+    export: () => undefined,
+    flush: () => {
+      e.flushes++;
+      return flush();
+    },
+    shutdown: async () => undefined,
+    stats: () => ({ queued: e.queued, sent: 0, failed: 0, dropped: 0 }),
+  };
+  return e;
+}
 
 /** A stand-in for the Workers `ExecutionContext`: records what it was asked to wait for. */
 function executionContext(): { waitUntil: (p: Promise<unknown>) => void; waited: Array<Promise<unknown>> } {
@@ -38,5 +55,44 @@ describe("withTraceFlush", () => {
     setup();
     const obj = { name: "svc", handle: withTraceFlush(function (this: { name: string }, x: number) { return `${this.name}:${x}`; }) };
     expect(obj.handle(1)).toBe("svc:1");
+  });
+
+  it("does not hold the response until the flush ends (the flush only goes to waitUntil)", async () => {
+    const hanging = slowExporter(() => new Promise(() => undefined));
+    hanging.queued = 1;
+    init({ logLevel: "silent", exporter: hanging, timeoutMs: 60_000 });
+    const ctx = executionContext();
+    const handler = withTraceFlush(async (_c: typeof ctx) => "response");
+    const first = await Promise.race([handler(ctx), tick(1_000).then(() => "held")]);
+    expect(first).toBe("response");
+    expect(ctx.waited).toHaveLength(1);
+  });
+
+  it("keeps waitUntil until delivery is idle, not only until the records of this request are sent", async () => {
+    // Another request's records are still in flight on delivery this request may have started.
+    const busy = slowExporter(async () => undefined);
+    busy.queued = 3;
+    init({ logLevel: "silent", exporter: busy, timeoutMs: 5_000 });
+    const ctx = executionContext();
+    await withTraceFlush(async (_c: typeof ctx) => "ok")(ctx);
+    let settled = false;
+    void ctx.waited[0]!.then(() => (settled = true));
+    await tick(120);
+    expect(settled).toBe(false);
+    expect(busy.flushes).toBeGreaterThan(1);
+    busy.queued = 0;
+    await ctx.waited[0];
+    expect(settled).toBe(true);
+  });
+
+  it("gives up waiting for idle delivery after timeoutMs", async () => {
+    const stuck = slowExporter(async () => undefined);
+    stuck.queued = 1;
+    init({ logLevel: "silent", exporter: stuck, timeoutMs: 150 });
+    const ctx = executionContext();
+    await withTraceFlush(async (_c: typeof ctx) => "ok")(ctx);
+    const started = Date.now();
+    await ctx.waited[0];
+    expect(Date.now() - started).toBeLessThan(1_000);
   });
 });

@@ -96,6 +96,11 @@ export async function flush(timeoutMs?: number): Promise<void> {
   await globalClient()?.flush(timeoutMs);
 }
 
+/** @internal Flushes the global client until its delivery is idle (see `TraciumClient.flushUntilIdle`). */
+export async function flushUntilIdle(timeoutMs?: number): Promise<void> {
+  await globalClient()?.flushUntilIdle(timeoutMs);
+}
+
 /** Ends open traces, delivers what is queued and stops the global client; never rejects. */
 export async function shutdown(timeoutMs?: number): Promise<void> {
   await globalClient()?.shutdown(timeoutMs);

@@ -33,6 +33,9 @@ const MAX_TRACKED_TRACES = 10_000;
  */
 export const EXIT_DRAIN_MS = 1_500;
 
+/** How often {@link TraciumClient.flushUntilIdle} looks again while delivery is still busy. */
+const IDLE_POLL_MS = 25;
+
 /**
  * Owns the configuration and the exporters, and creates traces. Use `tracium.init()` to create the
  * global one; several clients may coexist (tests), each with its own exporters.
@@ -187,6 +190,24 @@ export class TraciumClient implements TraceHost<Trace, Span> {
   /** Delivers everything queued. Resolves (never rejects) within `timeoutMs` (default: `timeoutMs` option). */
   async flush(timeoutMs: number = this.config.timeoutMs): Promise<void> {
     await Promise.all(this.exporters.map((e) => settleWithin(() => e.flush(timeoutMs), timeoutMs, `flush:${e.name}`)));
+  }
+
+  /**
+   * @internal Flushes until nothing is queued or in flight, within `timeoutMs`; for platforms that
+   * bind I/O to the request that started it (Cloudflare Workers). A request's `waitUntil` holds
+   * this, so delivery it started for records of requests running alongside it is not cancelled
+   * when it ends. Resolves (never rejects).
+   */
+  async flushUntilIdle(timeoutMs: number = this.config.timeoutMs): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const left = deadline - Date.now();
+      if (left <= 0) return;
+      await this.flush(left);
+      if (this.pending() === 0 || Date.now() >= deadline) return;
+      // Retries are waiting, or records came in meanwhile: look again shortly, not in a busy loop.
+      await new Promise((resolve) => setTimeout(resolve, Math.min(IDLE_POLL_MS, Math.max(0, deadline - Date.now()))));
+    }
   }
 
   /**

@@ -3,7 +3,7 @@
  * Workers, Vercel functions and edge, Next.js route handlers): the flush is handed to the
  * platform's `waitUntil`, so the response is not delayed and the traces still leave.
  */
-import { flush } from "./api.js";
+import { flushUntilIdle } from "./api.js";
 import { logger } from "../util/logger.js";
 
 /** The part of a Workers `ExecutionContext` (or Vercel's request context) used here. */
@@ -12,11 +12,15 @@ export interface WaitUntilContext {
 }
 
 /**
- * Hands `flush()` to `ctx.waitUntil` (or, without one, to `globalThis`'s request context that
+ * Hands a flush to `ctx.waitUntil` (or, without one, to `globalThis`'s request context that
  * Vercel exposes); returns the flush promise, which never rejects.
+ *
+ * The flush lasts until delivery is idle, not only until this request's records are sent: on
+ * Workers, I/O and timers belong to the request that started them and are cancelled when it ends,
+ * and the delivery this request started may be carrying the records of requests running alongside.
  */
 export function flushInBackground(ctx?: WaitUntilContext | null): Promise<void> {
-  const done = flush().catch(() => undefined);
+  const done = flushUntilIdle().catch(() => undefined);
   try {
     const waitUntil = ctx?.waitUntil ?? vercelWaitUntil();
     if (typeof waitUntil === "function") waitUntil.call(ctx, done);
@@ -56,7 +60,11 @@ export function withTraceFlush<A extends unknown[], R>(handler: (...args: A) => 
       throw err;
     }
     if (result instanceof Promise) {
-      return result.finally(() => flushInBackground(ctx)) as R;
+      // Not `finally(() => flushInBackground(ctx))`: `finally` waits for a promise its callback
+      // returns, which would hold the response until the flush ends.
+      return result.finally(() => {
+        flushInBackground(ctx);
+      }) as R;
     }
     flushInBackground(ctx);
     return result;
