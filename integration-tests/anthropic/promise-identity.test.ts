@@ -1,10 +1,12 @@
 /**
  * The promise a traced `messages.create` returns is the very object the SDK returned (here the
- * one `client.post()` made), for a JSON reply and a stream, on @anthropic-ai/sdk 1.x and 0.137.
+ * one `client.post()` made), for a JSON reply and a stream, and an error is the very object the
+ * SDK's `create` rejected with, on @anthropic-ai/sdk 1.x and 0.137.
  */
 import { describe, expect, it } from "vitest";
 import { agentTrace } from "@tracium/core";
-import { API_KEY, MODEL, VERSIONS, message, replyJson, replyStream, sseBody, streamEvents, type SdkVersion } from "./fixtures.js";
+import { errorThroughPatch } from "../helpers/contract.js";
+import { API_KEY, MODEL, VERSIONS, client, message, replyJson, replyStream, sseBody, streamEvents, type SdkVersion } from "./fixtures.js";
 import { onlyLlmSpan, useTracium } from "./harness.js";
 
 useTracium();
@@ -56,5 +58,16 @@ describe.each(VERSIONS)("$label", (v) => {
     expect(types[0]).toBe("message_start");
     expect(types.at(-1)).toBe("message_stop");
     expect(onlyLlmSpan()).toMatchObject({ status: "completed", output: "Hello" });
+  });
+
+  it("an API error reaches the caller as the very object the SDK's create rejected with", async () => {
+    replyJson(v, { type: "error", error: { type: "overloaded_error", message: "Overloaded" } }, { status: 529 });
+    const { caught, produced } = await errorThroughPatch(v.Anthropic, v.Anthropic.Messages.prototype, "create", () =>
+      client(v).messages.create({ model: MODEL, max_tokens: 10, messages: USER }),
+    );
+    expect(caught).toBeInstanceOf(v.Anthropic.APIError);
+    expect(produced).toHaveLength(1);
+    expect(caught).toBe(produced[0]);
+    expect(onlyLlmSpan()).toMatchObject({ status: "failed", metadata: { http_status: 529 } });
   });
 });

@@ -10,6 +10,7 @@ import { agentTrace, logger, suppressProviderSpans } from "@tracium/core";
 // The pure extractors, straight from the plugin's source (they are not part of its public API).
 import { MessageAccumulator } from "../../packages/anthropic/src/stream.js";
 import { recordMessage } from "../../packages/anthropic/src/response.js";
+import { outcome } from "../helpers/contract.js";
 import { MODEL, VERSIONS, client, mockMessages, sse } from "./fixtures.js";
 import { exporter, settle, useTracium } from "./harness.js";
 
@@ -94,19 +95,8 @@ const frames = fc.array(
   { maxLength: 12 },
 );
 
-// ---- running the same call traced and untraced ----
-type Outcome = { ok: true; value: string } | { ok: false; error: string };
-
-async function outcome(fn: () => Promise<unknown>): Promise<Outcome> {
-  try {
-    return { ok: true, value: JSON.stringify(await fn()) ?? "undefined" };
-  } catch (err) {
-    const e = err as Error;
-    return { ok: false, error: `${e?.constructor?.name}: ${e?.message}` };
-  }
-}
-
-async function tracedOutcome(fn: () => Promise<unknown>): Promise<{ result: Outcome; spans: number; ended: boolean }> {
+// ---- running the same call traced and untraced (outcome(): the contract kit's) ----
+async function tracedOutcome(fn: () => Promise<unknown>): Promise<{ result: string; spans: number; ended: boolean }> {
   exporter.reset();
   let traceId = "";
   const result = await agentTrace({ agentName: "property" }, async (t) => {

@@ -25,3 +25,31 @@ export function useNock(): void {
     nock.restore();
   });
 }
+
+/** The request bodies nock answered, for the contract kit's "same result" suite. */
+export interface NockRequests {
+  /** Parsed JSON bodies (the raw text when not JSON), in the order the requests came. */
+  readonly bodies: unknown[];
+  /** Records the requests `scope` answers; returns `scope`. */
+  record<S extends nock.Scope>(scope: S): S;
+}
+
+/** Records the bodies of the requests the scopes passed to `record()` answer. */
+export function nockRequests(): NockRequests {
+  const bodies: unknown[] = [];
+  return {
+    bodies,
+    record(scope) {
+      scope.on("request", (_req: unknown, _interceptor: unknown, body: string) => {
+        let parsed: unknown = body;
+        try {
+          parsed = JSON.parse(body);
+        } catch {
+          // not JSON: kept as text
+        }
+        bodies.push(parsed);
+      });
+      return scope;
+    },
+  };
+}

@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import { agentTrace, instrument, uninstrument, type SpanData } from "@tracium/core";
 import { isMcpInstrumented } from "@tracium/mcp";
 import { describe, expect, it } from "vitest";
+import { errorThroughPatch } from "../helpers/contract.js";
 import { Client, clientModule, connect, memory, onlySpan, SERVER_INFO, spansNamed, useMcpTracing, type Transport } from "./harness.js";
 
 useMcpTracing();
@@ -55,6 +56,15 @@ describe.each<Transport>(["in-memory", "stdio"])("MCP client over %s", (transpor
     const result = await traced(() => client.callTool({ name: "soft_fail", arguments: {} }));
     expect(result.isError).toBe(true);
     expect(onlySpan("soft_fail")).toMatchObject({ status: "failed", error: "the weather service is down", metadata: { is_error: true } });
+  });
+
+  it("a thrown (protocol) error is the very object the SDK's callTool rejected with", async () => {
+    const client = await connect(transport);
+    const { caught, produced } = await errorThroughPatch(clientModule, Client.prototype, "callTool", () => client.callTool({ name: "explode", arguments: {} }));
+    expect(produced).toHaveLength(1);
+    expect(caught).toBe(produced[0]);
+    expect((caught as Error).constructor.name).toBe("McpError");
+    expect(onlySpan("explode").status).toBe("failed");
   });
 
   it("a thrown (protocol) error: the same McpError object reaches the caller; the span is failed with its code", async () => {

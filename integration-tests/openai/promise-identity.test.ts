@@ -7,10 +7,11 @@
 import { agentTrace, instrument, registerPlugin, uninstrument, type SpanData } from "@tracium/core";
 import { openaiPlugin } from "@tracium/openai";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { errorThroughPatch } from "../helpers/contract.js";
 import { nock, useNock } from "../helpers/nock.js";
 import { setupTracing } from "../helpers/tracing.js";
-import { API, MESSAGES, MODEL, chatCompletion, embeddingsResponse } from "./fixtures.js";
-import { VERSIONS, type OpenAIVersion } from "./versions.js";
+import { API, API_ERROR_400, API_ERROR_500, MESSAGES, MODEL, chatCompletion, embeddingsResponse } from "./fixtures.js";
+import { VERSIONS, client, type OpenAIVersion } from "./versions.js";
 
 const memory = setupTracing();
 registerPlugin(openaiPlugin);
@@ -157,5 +158,21 @@ describe.each(VERSIONS)("openai v$major", (v) => {
     expect(response.bodyUsed).toBe(false);
     expect((await response.json()).data).toHaveLength(2);
     expect(onlySpan()).toMatchObject({ status: "completed", metadata: { http_status: 200, response_body_unread: true } });
+  });
+
+  it("an API error reaches the caller as the very object the SDK's create rejected with (a call and a stream)", async () => {
+    const proto = v.OpenAI.Chat.Completions.prototype;
+    nock(API).post("/v1/chat/completions").reply(400, API_ERROR_400);
+    const call = await errorThroughPatch(v.ns, proto, "create", () => client(v).chat.completions.create({ model: MODEL, messages: MESSAGES }));
+    expect(call.caught).toBeInstanceOf(v.OpenAI.BadRequestError);
+    expect(call.produced).toHaveLength(1);
+    expect(call.caught).toBe(call.produced[0]);
+    expect(onlySpan()).toMatchObject({ status: "failed", metadata: { http_status: 400 } });
+    memory.reset();
+    nock(API).post("/v1/chat/completions").reply(500, API_ERROR_500);
+    const stream = await errorThroughPatch(v.ns, proto, "create", () => client(v).chat.completions.create({ model: MODEL, messages: MESSAGES, stream: true }));
+    expect(stream.caught).toBeInstanceOf(v.OpenAI.InternalServerError);
+    expect(stream.caught).toBe(stream.produced[0]);
+    expect(onlySpan().status).toBe("failed");
   });
 });

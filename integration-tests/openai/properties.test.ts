@@ -7,6 +7,7 @@ import fc from "fast-check";
 import { agentTrace, instrument, logger, registerPlugin, uninstrument } from "@tracium/core";
 import { openaiPlugin } from "@tracium/openai";
 import { afterAll, beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
+import { outcome, streamOutcome } from "../helpers/contract.js";
 import { nock, useNock } from "../helpers/nock.js";
 import { SSE_HEADERS, sseBody } from "../helpers/sse.js";
 import { setupTracing } from "../helpers/tracing.js";
@@ -80,27 +81,7 @@ const body = fc.oneof({ weight: 5, arbitrary: responseLike }, { weight: 1, arbit
 /** Stream chunks: like `body`, minus top-level `error` keys the SDK turns into thrown APIErrors half of the time. */
 const chunks = fc.array(body, { maxLength: 6 });
 
-// ---- what the user observes ----
-const describeError = (e: any) => ({ error: e?.constructor?.name, message: e?.message });
-
-async function outcome(fn: () => Promise<unknown>): Promise<string> {
-  try {
-    const value = await fn();
-    return JSON.stringify({ value });
-  } catch (e) {
-    return JSON.stringify(describeError(e));
-  }
-}
-
-async function streamOutcome(fn: () => Promise<AsyncIterable<unknown>>): Promise<string> {
-  const seen: unknown[] = [];
-  try {
-    for await (const c of await fn()) seen.push(c);
-    return JSON.stringify({ seen });
-  } catch (e) {
-    return JSON.stringify({ seen, ...describeError(e) });
-  }
-}
+// ---- what the user observes: the contract kit's outcome() and streamOutcome() ----
 
 const isUsageOnly = (c: any): boolean =>
   c !== null && typeof c === "object" && Array.isArray(c.choices) && c.choices.length === 0 && c.usage !== null && typeof c.usage === "object" && !Array.isArray(c.usage);
