@@ -52,7 +52,8 @@ async function child(variant) {
     instrumentOpenAI(OpenAI);
     stats = () => {
       const s = tracium.stats();
-      return { queued: s.queued, sent: s.sent, failed: s.failed, dropped: s.dropped };
+      // superseded: a span start dropped because its span ended first (one record per span end).
+      return { queued: s.queued, sent: s.sent, failed: s.failed, dropped: s.dropped, superseded: s.superseded ?? 0 };
     };
     shutdown = () => tracium.shutdown(1000);
   } else if (variant === "langfuse") {

@@ -149,7 +149,7 @@ export function renderTable(results, machine) {
     if (t?.error) rows.push(["3a", "memory, endpoint down", `failed: ${t.error}`, "", "", "", "", "", "**NOT RUN**", ""]);
     else {
       const last = t.points[t.points.length - 1];
-      const accounted = last.queued + last.sent + last.failed + last.dropped;
+      const accounted = last.queued + last.sent + last.failed + last.dropped + (last.superseded ?? 0);
       const bounded = Math.abs(t.growthBytesPerCall) < 16 && last.dropped > 0 && accounted === 4 * t.calls;
       const heapCap = BASELINE.memoryHeapMB * TOLERANCE.heap;
       rows.push([
@@ -162,7 +162,7 @@ export function renderTable(results, machine) {
         "–",
         `bounded by the queue cap, drops counted; no regression: ≤ ${fmt(heapCap)} MB (was ${fmt(BASELINE.memoryHeapMB)})`,
         judge(bounded && last.heapUsed / MB <= heapCap),
-        `bare ${fmt(b.points[b.points.length - 1].heapUsed / MB)} MB; Tracium queued ${n(last.queued)} (cap 10,000), dropped ${n(last.dropped)}, failed ${n(last.failed)} records (4 per call, all accounted: ${accounted === 4 * t.calls ? "yes" : "no"})`,
+        `bare ${fmt(b.points[b.points.length - 1].heapUsed / MB)} MB; Tracium queued ${n(last.queued)} (cap 10,000), dropped ${n(last.dropped)}, failed ${n(last.failed)}, superseded ${n(last.superseded ?? 0)} records (4 per call, all accounted: ${accounted === 4 * t.calls ? "yes" : "no"})`,
       ]);
     }
   }
