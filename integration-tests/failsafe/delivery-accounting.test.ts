@@ -4,8 +4,11 @@
  * In-process clients against local API servers; every figure in stats() is checked against what
  * the server actually accepted.
  */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { TraciumClient, TraciumHttpExporter, resolveConfig } from "@tracium/sdk";
+import { ConsoleExporter, FileExporter, TraciumClient, TraciumHttpExporter, resolveConfig } from "@tracium/sdk";
 import { answerOk, startApi, startFault, type ApiServer, type Received } from "./faults.js";
 
 const KEY = "tr-failsafe-key-0003";
@@ -168,6 +171,37 @@ describe("stats().sent counts what was delivered", () => {
     await client.flush(10_000);
     expect(client.stats()).toMatchObject({ queued: 0, sent: sentByServer, failed: 0, dropped: 0, superseded: 20 });
     expect(sentByServer).toBe(40);
+  });
+});
+
+describe("stats().sent of the local exporters counts what was written", () => {
+  it("file and console: sent is the lines written and the traces printed; span starts, never written, are superseded", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tracium-failsafe-sent-"));
+    try {
+      const file = join(dir, "traces.jsonl");
+      let printed = "";
+      const client = new TraciumClient(resolveConfig({ exporter: "none", logLevel: "error" }), [
+        new FileExporter({ path: file }),
+        new ConsoleExporter({ write: (t) => void (printed += t) }),
+      ]);
+      for (let t = 0; t < 3; t++) {
+        await client.agentTrace({ agentName: "local" }, async (trace) => {
+          await trace.span({ spanType: "tool", name: "a" }, () => undefined);
+          await trace.span({ spanType: "tool", name: "b" }, () => undefined);
+        });
+      }
+      await client.shutdown(2_000);
+      const lines = readFileSync(file, "utf8").split("\n").filter(Boolean);
+      expect(lines).toHaveLength(3 * 4); // trace start, two span ends, trace end
+      const { file: f, console: c } = client.stats().exporters;
+      expect(f).toMatchObject({ queued: 0, sent: lines.length, failed: 0, dropped: 0, superseded: 6 });
+      expect(printed.match(/\[tracium\] trace local/g)).toHaveLength(3);
+      expect(c).toMatchObject({ queued: 0, sent: 12, failed: 0, dropped: 0, superseded: 6 });
+      // 3 traces × (trace start, 2 span starts, 2 span ends, trace end), each in one counter.
+      expect(client.stats()).toMatchObject({ sent: 24, superseded: 12 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -115,7 +115,8 @@ export interface ExporterStats {
   dropped: number;
   /**
    * Records that did not need sending: a span's live (`in_progress`) copy whose span ended before
-   * it went out, so the `span_end` record carries it. Only exporters that send live spans count it.
+   * it went out, or a `span_start` an exporter never writes (file, console); the `span_end` record
+   * carries the span.
    */
   superseded?: number;
 }

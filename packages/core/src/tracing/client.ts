@@ -18,7 +18,7 @@ import { defaultSubscribers } from "./subscribers.js";
 
 /** Delivery counters summed over the exporters (see {@link ExporterStats}), with each exporter's own. */
 export interface ClientStats extends ExporterStats {
-  /** Records that did not need sending (a live span copy its `span_end` superseded). */
+  /** Records that did not need sending: a live span copy, or a span start not written, that its `span_end` superseded. */
   superseded: number;
   /** Traces started and not yet ended. */
   openTraces: number;

@@ -70,7 +70,8 @@ describe("file exporter", () => {
       model: "gpt-4o",
       llm_steps: [{ name: "chat", model: "gpt-4o", system_prompt: null }],
     });
-    expect(e.stats()).toEqual({ queued: 0, sent: records.length, failed: 0, dropped: 0 });
+    // The span starts were never written: superseded by their ends, not sent.
+    expect(e.stats()).toEqual({ queued: 0, sent: lines.length, failed: 0, dropped: 0, superseded: records.length - lines.length });
   });
 
   it("does no file I/O in export(): the file appears only when the batch is written", async () => {
@@ -129,7 +130,7 @@ describe("file exporter", () => {
     // What process.on("exit") runs: no event-loop turn happens in between.
     e.drainSync();
     expect(readLines(path).map((l) => l["type"])).toEqual(["trace_start", "span", "trace_end"]);
-    expect(e.stats()).toMatchObject({ queued: 0, sent: 4 });
+    expect(e.stats()).toMatchObject({ queued: 0, sent: 3, superseded: 1 });
   });
 
   it("removes its exit hook on shutdown and drops records exported afterwards", async () => {
@@ -142,7 +143,7 @@ describe("file exporter", () => {
     e.export({ kind: "trace_start", trace: makeTrace() });
     await e.flush(1_000);
     expect(readLines(path)).toHaveLength(1);
-    expect(e.stats()).toEqual({ queued: 0, sent: 1, failed: 0, dropped: 1 });
+    expect(e.stats()).toEqual({ queued: 0, sent: 1, failed: 0, dropped: 1, superseded: 0 });
   });
 
   it("logs a write error once and counts the records failed", async () => {
@@ -154,7 +155,7 @@ describe("file exporter", () => {
     for (const r of finishedTraceRecords(makeTrace(), [])) e.export(r);
     await e.flush(5_000);
 
-    expect(e.stats()).toEqual({ queued: 0, sent: 0, failed: 4, dropped: 0 });
+    expect(e.stats()).toEqual({ queued: 0, sent: 0, failed: 4, dropped: 0, superseded: 0 });
     expect(logs.lines.filter((l) => l.includes("could not write traces"))).toHaveLength(1);
   });
 
@@ -171,7 +172,7 @@ describe("file exporter", () => {
     for (const r of records) e.export(r);
     await e.flush(5_000);
     expect(readLines(path).map((l) => l["type"])).toEqual(["trace_start", "trace_end"]);
-    expect(e.stats()).toEqual({ queued: 0, sent: 2, failed: 1, dropped: 0 });
+    expect(e.stats()).toEqual({ queued: 0, sent: 2, failed: 1, dropped: 0, superseded: 0 });
   });
 
   // A real process that exports and exits without flushing. Node 20 cannot run TypeScript, so the

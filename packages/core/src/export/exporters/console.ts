@@ -33,7 +33,7 @@ interface Ready extends Buffered {
 /**
  * Buffers each trace's ended spans and prints the tree at `trace_end`. Printing happens on a later
  * tick (never on the caller's path); `flush()` prints what has ended. `span_start` records are
- * not printed and count as sent.
+ * not printed and count as superseded.
  */
 export class ConsoleExporter extends LocalExporter {
   readonly name = "console";
@@ -98,7 +98,7 @@ export class ConsoleExporter extends LocalExporter {
     let queued = 0;
     for (const b of this.open.values()) queued += b.records;
     for (const r of this.ready) queued += r.records;
-    return { queued, sent: this.sent, failed: this.failed, dropped: this.dropped };
+    return { queued, sent: this.sent, failed: this.failed, dropped: this.dropped, superseded: this.superseded };
   }
 
   private bufferFor(traceId: string): Buffered {

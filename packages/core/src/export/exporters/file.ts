@@ -31,7 +31,7 @@ const FILE_MODE = 0o600;
 
 /**
  * Writes `trace_start`, `span_end` and `trace_end` records as JSON lines (see `toJsonlLine`).
- * `span_start` records are not written (the `span_end` line carries the whole span) and count as sent.
+ * `span_start` records are not written (the `span_end` line carries the whole span) and count as superseded.
  */
 export class FileExporter extends LocalExporter {
   readonly name = "file";
@@ -112,7 +112,7 @@ export class FileExporter extends LocalExporter {
   }
 
   stats(): ExporterStats {
-    return { queued: this.pending.length + this.writing, sent: this.sent, failed: this.failed, dropped: this.dropped };
+    return { queued: this.pending.length + this.writing, sent: this.sent, failed: this.failed, dropped: this.dropped, superseded: this.superseded };
   }
 
   /**

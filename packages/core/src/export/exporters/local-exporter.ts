@@ -1,8 +1,8 @@
 /**
  * What the exporters that write locally (`file`, `console`) share in `export()`: a record that
  * comes after shutdown is dropped, a `span_start` is not written (the `span_end` carries the
- * whole span) and counts as sent, and a record that cannot be accepted is dropped and counted
- * with one log line. `export()` never throws.
+ * whole span) and counts as superseded, never as sent (`sent` is what was written), and a record
+ * that cannot be accepted is dropped and counted with one log line. `export()` never throws.
  */
 import { logger } from "../../util/logger.js";
 import type { ExportRecord, Exporter, ExporterStats, FlushOptions } from "../../model/records.js";
@@ -15,6 +15,7 @@ export abstract class LocalExporter implements Exporter {
   /** After shutdown: records are dropped. */
   protected closed = false;
   protected sent = 0;
+  protected superseded = 0;
   protected failed = 0;
   protected dropped = 0;
 
@@ -26,7 +27,7 @@ export abstract class LocalExporter implements Exporter {
         return;
       }
       if (record.kind === "span_start") {
-        this.sent++;
+        this.superseded++;
         return;
       }
       this.accept(record);
