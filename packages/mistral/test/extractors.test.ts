@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { tokenUsage } from "../src/response.js";
+import { chatOutput, responseMetadata, tokenUsage } from "../src/response.js";
+import { field } from "../src/read.js";
 import { StreamAccumulator, isTokenEvent } from "../src/stream.js";
 import { requestParams } from "../src/request.js";
 
@@ -29,5 +30,33 @@ describe("mistral extractors", () => {
     const req = { model: "m", maxTokens: 5, topP: 0.9, stop: ["END"], responseFormat: { type: "json_schema", jsonSchema: { name: "s", schemaDefinition: {} } } };
     expect(requestParams(req, true)).toEqual({ max_tokens: 5, top_p: 0.9, stop: ["END"], response_format: { type: "json_schema", name: "s" } });
     expect(requestParams(req, false)).not.toHaveProperty("stop");
+  });
+
+  it("reads plain data only: no getter or Proxy trap of a request or response runs, and what is plain is still read", () => {
+    let runs = 0;
+    const hostile = (): object =>
+      new Proxy({}, {
+        get: () => {
+          runs++;
+          throw new Error("trap");
+        },
+        getOwnPropertyDescriptor: () => {
+          runs++;
+          throw new Error("trap");
+        },
+      });
+    const withGetter = <T extends object>(o: T, key: string): T => Object.defineProperty(o, key, { enumerable: true, get: () => (runs++, hostile()) });
+    const response = withGetter({ id: "c1", model: "m", choices: [{ message: { content: "ok" }, finishReason: "stop" }], usage: { promptTokens: 2, completionTokens: 1 } }, "system_fingerprint");
+    const request = withGetter({ model: "m", maxTokens: 5 }, "tools");
+    const out = { chatOutput: chatOutput(response), usage: tokenUsage(field(response, "usage")), params: requestParams(request, true), meta: responseMetadata(response) };
+    expect(out.chatOutput).toBe("ok");
+    expect(out.usage).toEqual({ inputTokens: 2, outputTokens: 1 });
+    expect(out.params).toEqual({ max_tokens: 5 });
+    expect(JSON.stringify(out.meta)).not.toContain("trap");
+    // A Proxy anywhere in the value is not entered.
+    tokenUsage(hostile());
+    responseMetadata({ choices: hostile(), message: hostile() });
+    requestParams(hostile(), true);
+    expect(runs).toBe(0);
   });
 });

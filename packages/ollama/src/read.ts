@@ -1,22 +1,25 @@
-/** Reading SDK values of any shape without throwing (shared by the extractors). */
-import { safeGet } from "@tracium/core";
+/**
+ * Reading SDK values of any shape as plain data (shared by the extractors): only data properties
+ * are read, so no getter, `toJSON` or Proxy trap of a value the user passed or the SDK returned
+ * runs, and nothing throws.
+ */
+import { dataField, dataItems, dataRecord } from "@tracium/core";
 
-/** A plain-object view of `value`, or undefined when it is not a (non-array) object. */
+/** A plain-object view of `value`, or undefined when it is not a (non-array, non-Proxy) object. */
 export function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return dataRecord(value);
 }
 
-/** `obj[key]` when `obj` is an object (a throwing getter reads as undefined). */
+/** The data property `key` of `obj` (own or inherited); undefined for an accessor or a Proxy. */
 export function field(obj: unknown, key: string): unknown {
-  return asRecord(obj) ? safeGet(obj, key) : undefined;
+  return dataField(obj, key);
 }
 
-/** The records in `value` when it is an array (others skipped). */
+/** The records in `value` when it is a real array (other items skipped). */
 export function records(value: unknown): Record<string, unknown>[] {
-  if (!Array.isArray(value)) return [];
   const out: Record<string, unknown>[] = [];
-  for (const item of value) {
-    const r = asRecord(item);
+  for (const item of dataItems(value)) {
+    const r = dataRecord(item);
     if (r) out.push(r);
   }
   return out;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { recordResponse, tokenUsage } from "../src/response.js";
+import { recordResponse, responseMetadata, responseOutput, tokenUsage } from "../src/response.js";
 import { StreamAccumulator, isTokenPart } from "../src/stream.js";
 import { requestParams } from "../src/request.js";
 
@@ -30,5 +30,33 @@ describe("ollama extractors", () => {
     recordResponse(span, "nope", "chat");
     recordResponse(span, { message: 5, eval_count: -1 }, "chat");
     expect(calls).toEqual([]);
+  });
+
+  it("reads plain data only: no getter or Proxy trap of a request or response runs, and what is plain is still read", () => {
+    let runs = 0;
+    const hostile = (): object =>
+      new Proxy({}, {
+        get: () => {
+          runs++;
+          throw new Error("trap");
+        },
+        getOwnPropertyDescriptor: () => {
+          runs++;
+          throw new Error("trap");
+        },
+      });
+    const withGetter = <T extends object>(o: T, key: string): T => Object.defineProperty(o, key, { enumerable: true, get: () => (runs++, hostile()) });
+    const response = withGetter({ model: "m", message: { role: "assistant", content: "ok" }, done: true, prompt_eval_count: 2, eval_count: 1 }, "system_fingerprint");
+    const request = withGetter({ model: "m", options: { temperature: 0.5 } }, "tools");
+    const out = { output: responseOutput(response, "chat"), usage: tokenUsage(response), params: requestParams(request, true), meta: responseMetadata(response) };
+    expect(out.output).toBe("ok");
+    expect(out.usage).toEqual({ inputTokens: 2, outputTokens: 1 });
+    expect(out.params).toMatchObject({ temperature: 0.5 });
+    expect(JSON.stringify(out.meta)).not.toContain("trap");
+    // A Proxy anywhere in the value is not entered.
+    tokenUsage(hostile());
+    responseMetadata({ choices: hostile(), message: hostile() });
+    requestParams(hostile(), true);
+    expect(runs).toBe(0);
   });
 });
