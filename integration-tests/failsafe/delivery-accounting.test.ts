@@ -87,6 +87,48 @@ describe("a collector that refuses requests over 100 KB (HTTP 413)", () => {
   }, 60_000);
 });
 
+describe("a record the API refuses even without its content (HTTP 413)", () => {
+  it("is given up on once and counted as failed; the rest of the trace is delivered", async () => {
+    const LIMIT = 100 * 1024;
+    let refused = 0;
+    const accepted = new Set<Received>();
+    const api = await startApi((req, res) => {
+      if (req.bytes > LIMIT) {
+        refused++;
+        res.writeHead(413, { "content-type": "application/json" });
+        res.end('{"detail":"request entity too large"}');
+        return;
+      }
+      accepted.add(req);
+      answerOk(req, res);
+    });
+    servers.push(api);
+    const client = clientFor(api);
+    // Metadata of many short values: each is kept by the reduction, so the span stays too large.
+    const wide: Record<string, string> = {};
+    for (let i = 0; i < 900; i++) wide[`k${i}`] = "v".repeat(150);
+    let wideId = "";
+    await client.agentTrace({ agentName: "too-wide" }, async (trace) => {
+      await trace.span({ spanType: "tool", name: "before" }, () => undefined);
+      await trace.span({ spanType: "tool", name: "wide" }, (span) => {
+        wideId = span.id;
+        span.setMetadata(wide);
+      });
+      await trace.span({ spanType: "tool", name: "after" }, () => undefined);
+    });
+    await client.flush(10_000);
+
+    const spans = receivedSpans(api, accepted);
+    expect(spans.map((s) => s.name).sort()).toEqual(["after", "before"]);
+    expect(spans.some((s) => s.id === wideId)).toBe(false);
+    expect(api.requests.some((q) => q.path.endsWith("/complete") && accepted.has(q))).toBe(true);
+    // Refused as it was, then once more without its content: not retried beyond that.
+    expect(refused).toBeGreaterThanOrEqual(2);
+    expect(refused).toBeLessThanOrEqual(4);
+    expect(client.stats()).toMatchObject({ queued: 0, sent: 4, failed: 1, dropped: 0, superseded: 3 });
+  }, 30_000);
+});
+
 describe("an OTLP collector that refuses requests over 100 KB (HTTP 413)", () => {
   it("splits the batches and retries: no span is lost", async () => {
     const LIMIT = 100 * 1024;
