@@ -1,7 +1,7 @@
 /**
  * The default HTTP transport (node:http with a keep-alive agent): a kept-alive connection that
  * turns out dead is replaced once, a reset on a fresh connection is reported, the response text is
- * capped, and the signal aborts a request in flight.
+ * capped, the signal aborts a request in flight, and `node:http` is loaded at the first request.
  */
 import { createServer, type Server } from "node:http";
 import type { Socket } from "node:net";
@@ -80,5 +80,23 @@ describe("node:http transport", () => {
     setTimeout(() => controller.abort(), 50);
     const aborted = await pending;
     expect(aborted).toMatchObject({ status: 0, timedOut: false });
+  });
+
+  it("loads node:http at the first request, through import() on a Node without process.getBuiltinModule", async () => {
+    const url = await serve((_nth, _socket, end) => end(201));
+    const proc = process as { getBuiltinModule?: unknown };
+    const saved = proc.getBuiltinModule;
+    proc.getBuiltinModule = undefined;
+    try {
+      transport = new NodeHttpTransport(1);
+      expect((await send(url)).status).toBe(201);
+      expect((await send(url)).status).toBe(201);
+      // Aborted while the module would still be loading: settles once, nothing is sent.
+      const controller = new AbortController();
+      controller.abort();
+      expect(await new NodeHttpTransport(1).send(url, {}, "{}", 5_000, controller.signal)).toMatchObject({ status: 0 });
+    } finally {
+      proc.getBuiltinModule = saved;
+    }
   });
 });

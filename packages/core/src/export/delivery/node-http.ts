@@ -6,12 +6,24 @@
  * never answers, cannot hold an app's exit. Whoever needs delivery to finish holds the event loop
  * instead, for a bounded time: a `flush()` the user awaits, or the exit drain. It also costs about
  * half the CPU of the global `fetch` per request (bench/README.md, "Fix C").
+ *
+ * `node:http`/`node:https` are loaded at the first request to an origin of that protocol, not
+ * when the SDK is imported (util/builtin.ts): a process that never sends does not pay for them.
  */
-import http from "node:http";
-import https from "node:https";
+import type * as http from "node:http";
 import type { Socket } from "node:net";
+import { builtinNow, loadBuiltin } from "../../util/builtin.js";
 import { MAX_RESPONSE_CHARS, type HttpOutcome, type Sender } from "./http.js";
 import { parseRetryAfter } from "./retry.js";
+
+/** What the transport uses of `node:http` and `node:https` (the same shape). */
+type HttpModule = Pick<typeof http, "request" | "Agent">;
+
+/** One protocol's module and its keep-alive agent, made at its first request. */
+interface Client {
+  readonly module: HttpModule;
+  readonly agent: http.Agent;
+}
 
 /** Where requests to one origin go, parsed once. */
 interface Origin {
@@ -22,15 +34,32 @@ interface Origin {
 
 /** A {@link Sender} over `node:http`/`node:https`, with the agents it owns. */
 export class NodeHttpTransport {
-  private readonly httpAgent: http.Agent;
-  private readonly httpsAgent: https.Agent;
+  private httpClient: Client | undefined;
+  private httpsClient: Client | undefined;
   /** The exporters send to one or two origins: parse each once, not once per request. */
   private readonly origins = new Map<string, Origin>();
 
   /** @param maxSockets connections per host at once (the exporter's concurrency). */
-  constructor(maxSockets: number) {
-    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets });
-    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets });
+  constructor(private readonly maxSockets: number) {}
+
+  private made(secure: boolean, module: HttpModule): Client {
+    const client = { module, agent: new module.Agent({ keepAlive: true, maxSockets: this.maxSockets }) };
+    if (secure) this.httpsClient = client;
+    else this.httpClient = client;
+    return client;
+  }
+
+  /** The protocol's client now, when its module is loaded or can be loaded synchronously. */
+  private clientNow(secure: boolean): Client | undefined {
+    const have = secure ? this.httpsClient : this.httpClient;
+    if (have) return have;
+    const module = builtinNow<HttpModule>(secure ? "node:https" : "node:http");
+    return module ? this.made(secure, module) : undefined;
+  }
+
+  private async clientLater(secure: boolean): Promise<Client> {
+    const module = await loadBuiltin<HttpModule>(secure ? "node:https" : "node:http");
+    return (secure ? this.httpsClient : this.httpClient) ?? this.made(secure, module);
   }
 
   /** Sends one POST; see {@link Sender}. Never rejects. */
@@ -60,9 +89,8 @@ export class NodeHttpTransport {
       if (signal.aborted) return onAbort();
       signal.addEventListener("abort", onAbort, { once: true });
       let staleRetried = false;
-      const open = (): void => {
-        const { origin, path } = this.target(url);
-        const secure = origin.secure;
+      const open = (client: Client, origin: Origin, path: string): void => {
+        if (settled) return;
         // Node sets Content-Length itself when the whole body goes with end().
         const options: http.RequestOptions = {
           method: "POST",
@@ -70,11 +98,11 @@ export class NodeHttpTransport {
           port: origin.port,
           path,
           headers,
-          agent: secure ? this.httpsAgent : this.httpAgent,
+          agent: client.agent,
         };
         let answered = false;
         // http.request never follows redirects: a 3xx is reported, and X-API-Key never goes elsewhere.
-        const request = (secure ? https : http).request(options, (res) => {
+        const request = client.module.request(options, (res) => {
           answered = true;
           readText(res, (text) =>
             finish({
@@ -95,14 +123,27 @@ export class NodeHttpTransport {
           // once, rather than count it as the API failing.
           if (!settled && !answered && !staleRetried && request.reusedSocket && isStaleSocketError(error)) {
             staleRetried = true;
-            return open();
+            return open(client, origin, path);
           }
           fail(error);
         });
         request.end(body);
       };
       try {
-        open();
+        const { origin, path } = this.target(url);
+        const client = this.clientNow(origin.secure);
+        if (client) open(client, origin, path);
+        else
+          this.clientLater(origin.secure).then(
+            (c) => {
+              try {
+                open(c, origin, path);
+              } catch (error) {
+                fail(error);
+              }
+            },
+            fail,
+          );
       } catch (error) {
         fail(error);
       }
@@ -126,8 +167,8 @@ export class NodeHttpTransport {
 
   /** Closes the kept-alive connections. */
   close(): void {
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
+    this.httpClient?.agent.destroy();
+    this.httpsClient?.agent.destroy();
   }
 }
 

@@ -10,7 +10,8 @@
  * 503, 504) with exponential backoff and jitter, honouring `Retry-After`. The queue is bounded in
  * spans and bytes; what cannot be kept is dropped and counted. `stats()` counts spans.
  */
-import { gzip } from "node:zlib";
+import type * as zlib from "node:zlib";
+import { loadBuiltin } from "../../util/builtin.js";
 import { logger } from "../../util/logger.js";
 import type { ExportRecord, ExporterStats } from "../../model/records.js";
 import { BatchingExporter, describeOutcome, excerpt } from "../delivery/batching-exporter.js";
@@ -73,7 +74,9 @@ function retryable(status: number): boolean {
   return status === 0 || status === 429 || status === 502 || status === 503 || status === 504;
 }
 
-function gzipAsync(data: Uint8Array): Promise<Uint8Array> {
+/** `node:zlib` is loaded at the first gzipped request only (util/builtin.ts). */
+async function gzipAsync(data: Uint8Array): Promise<Uint8Array> {
+  const { gzip } = await loadBuiltin<Pick<typeof zlib, "gzip">>("node:zlib");
   return new Promise((resolve, reject) => gzip(data, (err, out) => (err ? reject(err) : resolve(out))));
 }
 

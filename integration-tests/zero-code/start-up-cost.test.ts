@@ -1,0 +1,60 @@
+/**
+ * What the SDK costs a process that never sends (issue 16, "nothing regresses"): importing it,
+ * init() with an API key and instrument() load neither `node:http`/`node:https` nor `node:zlib`
+ * (together ~0.8 MB of heap and 5–20 ms of start-up); the first request loads the one it needs,
+ * and the trace arrives. Checked in fresh processes through the built package, as users load it.
+ */
+import { createServer, type Server } from "node:http";
+import { afterEach, describe, expect, it } from "vitest";
+import { runNode } from "./helpers.js";
+
+const KEY = "tr-startup-key-0001";
+let server: Server | undefined;
+afterEach(async () => {
+  server?.closeAllConnections();
+  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+  server = undefined;
+});
+
+/** The Node built-ins among `names` that this child loaded, printed as LOADED [...]. */
+const PRINT_LOADED = `const names = ["http", "https", "zlib"];
+const loaded = names.filter((n) => process.moduleLoadList.includes("NativeModule " + n));
+process.stdout.write("LOADED " + JSON.stringify(loaded) + "\\n");`;
+
+describe("start-up cost of a process that never sends", () => {
+  it("import, init() with an API key and instrument() load no HTTP or zlib module", async () => {
+    const code = `import * as tracium from "@tracium/sdk";
+import OpenAI from "openai";
+tracium.init({ apiKey: "${KEY}", baseUrl: "http://127.0.0.1:9", logLevel: "silent" });
+tracium.instrument(OpenAI);
+${PRINT_LOADED}`;
+    const run = await runNode(["--input-type=module", "-e", code]);
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toContain('LOADED []');
+  });
+
+  it("the first request loads node:http only, and the trace is delivered", async () => {
+    const paths: string[] = [];
+    server = createServer((req, res) => {
+      paths.push(req.url ?? "");
+      req.resume();
+      req.on("end", () => {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end("{}");
+      });
+    });
+    await new Promise<void>((r) => server!.listen(0, "127.0.0.1", r));
+    const port = (server.address() as { port: number }).port;
+    const code = `import * as tracium from "@tracium/sdk";
+tracium.init({ apiKey: "${KEY}", baseUrl: "http://127.0.0.1:${port}", logLevel: "silent" });
+await tracium.agentTrace({ agentName: "lazy" }, async () => tracium.span({ spanType: "tool", name: "t" }, () => 1));
+await tracium.flush();
+${PRINT_LOADED}
+process.stdout.write("STATS " + JSON.stringify(tracium.stats()) + "\\n");`;
+    const run = await runNode(["--input-type=module", "-e", code]);
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toContain('LOADED ["http"]');
+    expect(paths.some((p) => p.endsWith("/spans"))).toBe(true);
+    expect(run.stdout).toMatch(/STATS \{"queued":0,"sent":\d+,"failed":0,"dropped":0/);
+  });
+});

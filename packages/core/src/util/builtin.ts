@@ -1,0 +1,24 @@
+/**
+ * Loads a Node built-in when it is first needed rather than at import: `node:http`, `node:https`
+ * and `node:zlib` together cost an app ~0.8 MB of heap and 5–20 ms of start-up, and a process
+ * that never sends (no API key, a short script, `--import @tracium/sdk/auto -e 0`) never needs
+ * them. `process.getBuiltinModule` (Node ≥ 20.16) loads synchronously; older Node 20 falls back to
+ * a dynamic `import()`.
+ */
+type GetBuiltin = (id: string) => unknown;
+
+/** The module now if it can be had synchronously, else undefined. */
+export function builtinNow<T>(id: string): T | undefined {
+  const get = (process as { getBuiltinModule?: GetBuiltin }).getBuiltinModule;
+  if (typeof get !== "function") return undefined;
+  try {
+    return get.call(process, id) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The module, loaded on first use (synchronously when the runtime can). */
+export async function loadBuiltin<T>(id: string): Promise<T> {
+  return builtinNow<T>(id) ?? ((await import(id)) as T);
+}
