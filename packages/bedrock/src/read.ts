@@ -2,28 +2,21 @@
  * Reading request inputs, command outputs and stream events that may be anything: plain data only,
  * nothing here throws, and every read is bounded.
  */
+import { dataArray, dataField, dataRecord } from "@tracium/core";
 
-/** `Array.isArray` that is false for a revoked proxy instead of throwing. */
+/** Whether `value` is a real array (false for a Proxy, revoked or not). */
 export function isList(value: unknown): value is unknown[] {
-  try {
-    return Array.isArray(value);
-  } catch {
-    return false;
-  }
+  return dataArray(value) !== undefined;
 }
 
-/** A plain object view of `value`, or undefined when it is not a non-array object. */
+/** A plain object view of `value`, or undefined when it is not a (non-array, non-Proxy) object. */
 export function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === "object" && !isList(value) ? (value as Record<string, unknown>) : undefined;
+  return dataRecord(value);
 }
 
-/** `obj[key]`, or undefined when `obj` is not an object or the read throws. */
+/** The data property `key` of `obj` (own or inherited): no getter or Proxy trap runs, nothing throws. */
 export function field(obj: unknown, key: string): unknown {
-  try {
-    return asRecord(obj)?.[key];
-  } catch {
-    return undefined;
-  }
+  return dataField(obj, key);
 }
 
 /** Follows a path of keys. */
@@ -57,7 +50,8 @@ export function jsonBody(body: unknown): unknown {
   try {
     let text: string | undefined;
     if (typeof body === "string") text = body.length <= MAX_BODY_BYTES ? body : undefined;
-    else if (body instanceof Uint8Array) text = body.byteLength <= MAX_BODY_BYTES ? decoder.decode(body) : undefined;
+    // isView first: it reads an internal slot, so a Proxy's getPrototypeOf trap never runs.
+    else if (ArrayBuffer.isView(body) && body instanceof Uint8Array) text = body.byteLength <= MAX_BODY_BYTES ? decoder.decode(body) : undefined;
     if (text === undefined || text.length === 0) return undefined;
     return JSON.parse(text) as unknown;
   } catch {

@@ -104,3 +104,25 @@ describe("commands", () => {
     expect(tracedCommand(new CountTokensCommand())).toBeUndefined();
   });
 });
+
+describe("plain data only", () => {
+  it("no getter or Proxy trap of the input or the output runs; what is plain is still read", () => {
+    let runs = 0;
+    const trap = (): never => {
+      runs++;
+      throw new Error("trap");
+    };
+    const hostile = (): object => new Proxy({}, { get: trap, getOwnPropertyDescriptor: trap, ownKeys: trap, getPrototypeOf: trap });
+    const getter = <T extends object>(o: T, key: string): T => Object.defineProperty(o, key, { enumerable: true, get: () => (runs++, hostile()) });
+    const message = getter({ role: "assistant", content: [{ text: "ok" }] }, "extra");
+    const input = getter({ modelId: "m", messages: [{ role: "user", content: [{ text: "hi" }] }] }, "toolConfig");
+    expect(messageText(message)).toBe("ok");
+    expect(converseInput(input)).toMatchObject({ messages: [{ role: "user", content: [{ text: "hi" }] }] });
+    expect(converseUsage(getter({ inputTokens: 2, outputTokens: 1 }, "cacheReadInputTokens"))).toMatchObject({ inputTokens: 2, outputTokens: 1 });
+    converseTools(input);
+    messageToolCalls({ role: "assistant", content: [hostile()] });
+    converseInput({ messages: hostile(), system: [hostile()] });
+    invokeRequest(hostile());
+    expect(runs).toBe(0);
+  });
+});

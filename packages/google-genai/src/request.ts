@@ -3,28 +3,21 @@
  * the raw parameters object the SDK hands to its `*Internal` method (which may be anything at all),
  * reads only plain data, and never throws.
  */
+import { dataArray, dataField, dataRecord } from "@tracium/core";
 
-/** A plain object view of `value`, or undefined when it is not a non-array object. */
+/** A plain object view of `value`, or undefined when it is not a (non-array, non-Proxy) object. */
 export function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === "object" && !isList(value) ? (value as Record<string, unknown>) : undefined;
+  return dataRecord(value);
 }
 
-/** `Array.isArray` that is false for a revoked proxy instead of throwing. */
+/** Whether `value` is a real array (false for a Proxy, revoked or not). */
 export function isList(value: unknown): value is unknown[] {
-  try {
-    return Array.isArray(value);
-  } catch {
-    return false;
-  }
+  return dataArray(value) !== undefined;
 }
 
-/** Reads `obj[key]` from a plain object without letting a throwing getter escape. */
+/** The data property `key` of `obj` (own or inherited): no getter or Proxy trap runs, nothing throws. */
 export function field(obj: unknown, key: string): unknown {
-  try {
-    return asRecord(obj)?.[key];
-  } catch {
-    return undefined;
-  }
+  return dataField(obj, key);
 }
 
 /**

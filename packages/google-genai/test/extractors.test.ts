@@ -79,3 +79,29 @@ describe("request extractors", () => {
     expect(requestParams(params)).toEqual({ temperature: 0 });
   });
 });
+
+describe("plain data only", () => {
+  it("no getter or Proxy trap of the parameters or the response runs; what is plain is still read", async () => {
+    const { outputText, responseMetadata, tokenUsage } = await import("../src/response.js");
+    const { requestInput, requestParams, requestTools } = await import("../src/request.js");
+    let runs = 0;
+    const trap = (): never => {
+      runs++;
+      throw new Error("trap");
+    };
+    const hostile = (): object => new Proxy({}, { get: trap, getOwnPropertyDescriptor: trap, ownKeys: trap, getPrototypeOf: trap });
+    const getter = <T extends object>(o: T, key: string): T => Object.defineProperty(o, key, { enumerable: true, get: () => (runs++, hostile()) });
+    const response = getter({ candidates: [{ content: { role: "model", parts: [{ text: "ok" }] }, finishReason: "STOP" }], usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 2 } }, "promptFeedback");
+    const params = getter({ model: "gemini-2.5-flash", contents: "hi", config: getter({ temperature: 0.2 }, "maxOutputTokens") }, "tools");
+    expect(outputText(response)).toBe("ok");
+    expect(tokenUsage(response.usageMetadata)).toMatchObject({ inputTokens: 3, outputTokens: 2 });
+    expect(requestParams(params)).toEqual({ temperature: 0.2 });
+    requestInput(params);
+    requestTools(params);
+    responseMetadata(response);
+    outputText({ candidates: hostile() });
+    responseMetadata(hostile());
+    requestInput({ contents: [hostile()], config: hostile() });
+    expect(runs).toBe(0);
+  });
+});
