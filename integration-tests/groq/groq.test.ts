@@ -4,7 +4,7 @@
  * byte-identical results with and without tracing.
  */
 import { createRequire } from "node:module";
-import { agentTrace, instrument, registerPlugin, uninstrument } from "@tracium/core";
+import { agentTrace, instrument, methodOwner, registerPlugin, uninstrument } from "@tracium/core";
 import { groqPlugin } from "@tracium/groq";
 import { openaiPlugin } from "@tracium/openai";
 import * as groqNs from "groq-sdk";
@@ -12,7 +12,7 @@ import Groq from "groq-sdk";
 import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { json } from "../helpers/routes.js";
-import { collect, sameResultTracedOrNot, sseReply, useRoutedProvider } from "../helpers/contract.js";
+import { collect, errorThroughPatch, sameResultTracedOrNot, sseReply, useRoutedProvider } from "../helpers/contract.js";
 import { ERROR_400, MESSAGES, MODEL, TOOLS, chatCompletion, embeddingsResponse, textChunks, toolCallChunks, toolCallCompletion } from "./fixtures.js";
 
 const provider = useRoutedProvider([openaiPlugin, groqPlugin], groqNs);
@@ -76,6 +76,17 @@ describe("groq-sdk 1.x", () => {
     const span = only();
     expect(span.metadata.stream_end_reason).toBe("break");
     expect(span.status).toBe("completed");
+  });
+
+  it("an API error is the very object the SDK's create rejected with", async () => {
+    provider.server.route(CHAT, (_b, res) => json(res, 400, ERROR_400));
+    const c = client();
+    const owner = methodOwner(Object.getPrototypeOf(c.chat.completions), "create")!;
+    const { caught, produced } = await errorThroughPatch(groqNs, owner, "create", () => c.chat.completions.create({ model: MODEL, messages: MESSAGES }));
+    expect(caught).toBeInstanceOf(Groq.BadRequestError);
+    expect(produced).toHaveLength(1);
+    expect(caught).toBe(produced[0]);
+    expect(only().status).toBe("failed");
   });
 
   it("an API error fails the span and reaches the caller as the same error object", async () => {

@@ -3,14 +3,14 @@
  * contract (await, stream, break, error, tools, usage incl. cached tokens, embeddings, parse) and
  * byte-identical results with and without tracing (the SDK validates every response strictly).
  */
-import { agentTrace, instrument, registerPlugin, tool, uninstrument } from "@tracium/core";
+import { agentTrace, instrument, methodOwner, registerPlugin, tool, uninstrument } from "@tracium/core";
 import { mistralPlugin } from "@tracium/mistral";
 import { openaiPlugin } from "@tracium/openai";
 import * as mistralNs from "@mistralai/mistralai";
 import { Mistral } from "@mistralai/mistralai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { json } from "../helpers/routes.js";
-import { collect, sameResultTracedOrNot, sseReply, useRoutedProvider } from "../helpers/contract.js";
+import { collect, errorThroughPatch, sameResultTracedOrNot, sseReply, useRoutedProvider } from "../helpers/contract.js";
 import { ERROR_400, MESSAGES, MODEL, TOOLS, chatCompletion, embeddingsResponse, textChunks, toolCallChunks, toolCallCompletion } from "./fixtures.js";
 
 const provider = useRoutedProvider([openaiPlugin, mistralPlugin], mistralNs);
@@ -62,6 +62,17 @@ describe("@mistralai/mistralai 2.x", () => {
     const span = only();
     expect(span.metadata.stream_end_reason).toBe("break");
     expect(span.status).toBe("completed");
+  });
+
+  it("an API error is the very object the SDK's complete rejected with", async () => {
+    provider.server.route(CHAT, (_b, res) => json(res, 400, ERROR_400));
+    const c = client();
+    const owner = methodOwner(Object.getPrototypeOf(c.chat), "complete")!;
+    const { caught, produced } = await errorThroughPatch(mistralNs, owner, "complete", () => c.chat.complete({ model: "nope", messages: MESSAGES }));
+    expect((caught as { statusCode?: number }).statusCode).toBe(400);
+    expect(produced).toHaveLength(1);
+    expect(caught).toBe(produced[0]);
+    expect(only().status).toBe("failed");
   });
 
   it("an API error fails the span and reaches the caller as the same error object", async () => {

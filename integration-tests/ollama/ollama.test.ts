@@ -5,14 +5,14 @@
  */
 import { createRequire } from "node:module";
 import type http from "node:http";
-import { agentTrace, instrument, registerPlugin, uninstrument } from "@tracium/core";
+import { agentTrace, instrument, methodOwner, registerPlugin, uninstrument } from "@tracium/core";
 import { ollamaPlugin } from "@tracium/ollama";
 import { openaiPlugin } from "@tracium/openai";
 import * as ollamaNs from "ollama";
 import ollamaDefault, { Ollama } from "ollama";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { json } from "../helpers/routes.js";
-import { collect, sameResultTracedOrNot, useRoutedProvider } from "../helpers/contract.js";
+import { collect, errorThroughPatch, sameResultTracedOrNot, useRoutedProvider } from "../helpers/contract.js";
 import { MESSAGES, MODEL, TOOLS, chatParts, chatResponse, embedResponse, generateParts, generateResponse, ndjson, toolCallParts, toolCallResponse } from "./fixtures.js";
 
 const provider = useRoutedProvider([openaiPlugin, ollamaPlugin], ollamaNs);
@@ -79,6 +79,17 @@ describe("ollama 0.6", () => {
     const span = only();
     expect(span.metadata.stream_end_reason).toBe("break");
     expect(span.output).toBe("Sunny");
+  });
+
+  it("an error is the very object the SDK's chat rejected with", async () => {
+    provider.server.route("/api/chat", (_b, res) => json(res, 404, { error: "model 'nope' not found" }));
+    const c = client();
+    const owner = methodOwner(Object.getPrototypeOf(c), "chat")!;
+    const { caught, produced } = await errorThroughPatch(ollamaNs, owner, "chat", () => c.chat({ model: "nope", messages: MESSAGES }));
+    expect(caught).toMatchObject({ name: "ResponseError", status_code: 404 });
+    expect(produced).toHaveLength(1);
+    expect(caught).toBe(produced[0]);
+    expect(only().status).toBe("failed");
   });
 
   it("an error fails the span and reaches the caller as the same ResponseError", async () => {
