@@ -1,8 +1,9 @@
 /**
  * Cloudflare Workers, for real: the fixtures' agent as a Worker (bundled with esbuild for the
- * `workerd` conditions), served by the registry's `workerd`, calling the local fake provider
- * through `openai` traced with `instrument()`, its traces delivered after each response through
- * `ctx.waitUntil` (`tracium.withTraceFlush`) to a local collector.
+ * `workerd` conditions: the core's edge build, no `node:` import), served by the registry's
+ * `workerd`, calling the local fake provider through `openai` traced with `instrument()`, its
+ * traces delivered after each response through `ctx.waitUntil` (`tracium.withTraceFlush`) to a
+ * local collector.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -29,7 +30,7 @@ const config :Workerd.Config = (
 const worker :Workerd.Worker = (
   modules = [ (name = "worker.js", esModule = embed "worker.js") ],
   compatibilityDate = "2026-11-01",
-  compatibilityFlags = ["nodejs_compat"],
+  compatibilityFlags = [],
   globalOutbound = "net",
   bindings = [ ${text} ],
 );
@@ -52,10 +53,9 @@ describe.skipIf(!workerd)("Cloudflare Workers (the registry's workerd)", () => {
       entryPoints: [join(RUNTIME_FIXTURES, "worker", "worker.mjs")],
       bundle: true,
       format: "esm",
-      platform: "neutral",
-      conditions: ["workerd", "worker", "browser"],
-      mainFields: ["module", "main"],
-      external: ["node:*"],
+      // As wrangler bundles a Worker: the `workerd` build of each package, no node: module left.
+      platform: "browser",
+      conditions: ["workerd", "worker"],
       outfile: join(dir, "worker.js"),
       logLevel: "silent",
     });

@@ -1,24 +1,44 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { defineConfig } from "tsup";
 
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: ["esm", "cjs"],
-  dts: true,
-  // No source maps: they were most of the tarball, without the sources they point to.
-  sourcemap: false,
-  clean: true,
-  target: "node20",
-  platform: "node",
-  // Keep `node:` specifiers: Workers (nodejs_compat), Deno and Bun resolve built-ins only by them.
-  removeNodeProtocol: false,
-  // V8 keeps a module's source on the heap, as one byte per character only if every character is
-  // ASCII: one "…" left in a comment doubles this bundle's share of the idle heap (~300 KB).
-  // esbuild escapes strings, not comments, hence the check.
-  async onSuccess() {
-    for (const file of readdirSync("dist").filter((f) => /\.c?js$/.test(f))) {
-      const at = readFileSync(`dist/${file}`, "utf8").search(/[^\x00-\x7f]/);
-      if (at >= 0) throw new Error(`dist/${file}: non-ASCII character at offset ${at} (V8 would keep the whole source two bytes per character); write it as ASCII in src`);
-    }
+/**
+ * The `workerd`/`edge-light` build: the same source, each `node:X` import resolved to its
+ * stand-in in src/util/edge/ (see the README there), so no `node:` import is left.
+ */
+const edgeBuiltins = {
+  name: "tracium-edge-builtins",
+  setup(build: { onResolve(o: { filter: RegExp }, cb: (a: { path: string }) => unknown): void }): void {
+    build.onResolve({ filter: /^node:/ }, ({ path }) => {
+      const file = resolve("src/util/edge", `${path.slice("node:".length).replace("/", "-")}.ts`);
+      if (!existsSync(file)) return { errors: [{ text: `${path} has no edge stand-in in src/util/edge/` }] };
+      return { path: file };
+    });
   },
-});
+};
+
+export default defineConfig([
+  {
+    entry: ["src/index.ts"],
+    format: ["esm", "cjs"],
+    dts: true,
+    // No source maps: they were most of the tarball, without the sources they point to.
+    sourcemap: false,
+    clean: false,
+    target: "node20",
+    platform: "node",
+    // Keep `node:` specifiers: Deno and Bun resolve built-ins only by them.
+    removeNodeProtocol: false,
+  },
+  {
+    entry: { edge: "src/index.ts" },
+    format: ["esm"],
+    dts: false,
+    sourcemap: false,
+    clean: false,
+    target: "es2022",
+    platform: "neutral",
+    removeNodeProtocol: false,
+    esbuildPlugins: [edgeBuiltins],
+  },
+]);

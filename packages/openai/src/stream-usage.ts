@@ -11,8 +11,7 @@
  * (a custom `fetch`, a proxy, a server that rejects `stream_options`), and the raw response body of
  * `asResponse()`, which holds the extra chunk. Nothing here reads a getter or calls user code.
  */
-import { types } from "node:util";
-import { logger, unwrapMethod, wrapMethod } from "@tracium/core";
+import { isProxy, logger, unwrapMethod, wrapMethod } from "@tracium/core";
 import type { OpenAIOperation } from "./targets.js";
 
 /** How a streamed chat completion gets its usage (`metadata.stream_usage`). */
@@ -31,7 +30,7 @@ function ownValue(obj: object, key: string): { value: unknown } | undefined {
 }
 
 function isPlainObject(value: unknown): value is object {
-  if (value === null || typeof value !== "object" || types.isProxy(value)) return false;
+  if (value === null || typeof value !== "object" || isProxy(value)) return false;
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 }

@@ -1,5 +1,6 @@
 import type { Exporter } from "../model/records.js";
 import { appPackageName } from "../util/app-name.js";
+import { hasFileSystem, processEnvAndArgv } from "../util/runtime.js";
 import { isLogLevel, logger, type LogLevel } from "../util/logger.js";
 import { sanitizeAgentName, type RedactFn } from "../capture/sanitize.js";
 import { resolveOtlpConfig, type OtlpOptions, type ResolvedOtlpConfig } from "./otlp.js";
@@ -181,7 +182,8 @@ function sampleRate(value: unknown, env: Env): number {
 }
 
 function exporters(value: unknown, env: Env, apiKey: string | undefined): ReadonlyArray<ExporterName | Exporter> {
-  const fallback: ExporterName[] = [apiKey ? "tracium" : "file"];
+  // Without a file system (Workers, edge), the local default is the console.
+  const fallback: ExporterName[] = [apiKey ? "tracium" : hasFileSystem() ? "file" : "console"];
   const raw: unknown = value ?? (env.TRACIUM_EXPORTER?.trim() ? env.TRACIUM_EXPORTER.split(",") : undefined);
   if (raw === undefined) return fallback;
   const list = Array.isArray(raw) ? raw : [raw];
@@ -243,13 +245,13 @@ function resolveBaseUrl(raw: string | undefined): string {
 
 /** The agent name of implicit traces: the option or `TRACIUM_AGENT_NAME`, fixed up like any agent name. */
 function defaultAgentName(raw: string | undefined, apiKey: string | undefined, env: Env): string {
-  const pkg = appPackageName(env, process.argv[1]);
+  const pkg = appPackageName(env, processEnvAndArgv().argv?.[1]);
   const fallback = pkg ? sanitizeAgentName(pkg, "app") : "app";
   return raw === undefined ? fallback : sanitizeAgentName(raw, fallback, apiKey ? [apiKey] : undefined);
 }
 
 /** Merges options, environment and defaults; never throws, logs each bad value. */
-export function resolveConfig(input: unknown, env: Env = process.env): ResolvedConfig {
+export function resolveConfig(input: unknown, env: Env = processEnvAndArgv().env ?? {}): ResolvedConfig {
   let options: TraciumOptions = {};
   if (input !== undefined && input !== null) {
     if (typeof input === "object" && !Array.isArray(input)) options = input as TraciumOptions;

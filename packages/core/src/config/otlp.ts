@@ -14,6 +14,7 @@
  * | resource attributes | `otlp.resourceAttributes` | `OTEL_RESOURCE_ATTRIBUTES` (`k=v,…`) |
  */
 import { logger } from "../util/logger.js";
+import { processEnvAndArgv } from "../util/runtime.js";
 
 export type OtlpProtocol = "http/protobuf" | "http/json";
 export type OtlpCompression = "gzip" | "none";
@@ -94,7 +95,7 @@ function pick<T extends string>(name: string, value: unknown, allowed: readonly 
 }
 
 /** Resolves the `otlp` settings. Never throws. */
-export function resolveOtlpConfig(input: unknown, e: Env = process.env): ResolvedOtlpConfig {
+export function resolveOtlpConfig(input: unknown, e: Env = processEnvAndArgv().env ?? {}): ResolvedOtlpConfig {
   const o: OtlpOptions = input !== null && typeof input === "object" && !Array.isArray(input) ? (input as OtlpOptions) : {};
   if (input !== undefined && o !== input) logger.warn("option otlp must be an object; using the environment and defaults");
 

@@ -9,10 +9,12 @@ type GetBuiltin = (id: string) => unknown;
 
 /** The module now if it can be had synchronously, else undefined. */
 export function builtinNow<T>(id: string): T | undefined {
-  const get = (process as { getBuiltinModule?: GetBuiltin }).getBuiltinModule;
+  // globalThis: an edge runtime may have no `process` at all.
+  const p = (globalThis as { process?: { getBuiltinModule?: GetBuiltin } }).process;
+  const get = p?.getBuiltinModule;
   if (typeof get !== "function") return undefined;
   try {
-    return get.call(process, id) as T;
+    return get.call(p, id) as T;
   } catch {
     return undefined;
   }

@@ -21,7 +21,10 @@ export type LogSink = (level: Exclude<LogLevel, "silent">, line: string) => void
 
 const defaultSink: LogSink = (_level, line) => {
   try {
-    process.stderr.write(`${line}\n`);
+    const stderr = (globalThis as { process?: { stderr?: { write?: (text: string) => unknown } } }).process?.stderr;
+    // Edge runtimes have no stderr (or a stub): their console is where logs are read.
+    if (typeof stderr?.write === "function") stderr.write(`${line}\n`);
+    else console.error(line);
   } catch {
     // stderr closed: nothing sensible left to do.
   }

@@ -47,6 +47,26 @@ class SyncStorage<T> implements ContextStorage<T> {
   }
 }
 
+/** `process.env` and `process.argv` where there is a `process` (edge runtimes may have none, or only `env`). */
+export function processEnvAndArgv(): { env?: Record<string, string | undefined>; argv?: readonly string[] } {
+  const p = (globalThis as { process?: { env?: Record<string, string | undefined>; argv?: readonly string[] } }).process;
+  return { env: p?.env, argv: Array.isArray(p?.argv) ? p.argv : undefined };
+}
+
+/**
+ * Cloudflare Workers or an edge runtime (Vercel, Next.js `runtime = "edge"`): no file system,
+ * I/O bound to the request, and the platform freezes the isolate after the response.
+ */
+export function isEdgeRuntime(): boolean {
+  const g = globalThis as { EdgeRuntime?: unknown; navigator?: { userAgent?: unknown } };
+  return typeof g.EdgeRuntime === "string" || g.navigator?.userAgent === "Cloudflare-Workers";
+}
+
+/** Whether traces can go to a local file: not on Workers or edge runtimes. */
+export function hasFileSystem(): boolean {
+  return !isEdgeRuntime();
+}
+
 /** `timer.unref()` where timers have it (Node, Bun, Deno); Workers and browsers return a number. */
 export function unrefTimer<T>(timer: T): T {
   (timer as { unref?: () => unknown } | undefined)?.unref?.();

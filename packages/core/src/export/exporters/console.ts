@@ -47,7 +47,7 @@ export class ConsoleExporter extends LocalExporter {
 
   constructor(options: ConsoleExporterOptions = {}) {
     super();
-    this.write = options.write ?? ((text) => void process.stdout.write(text));
+    this.write = options.write ?? defaultWrite;
     this.maxTraces = intOption("maxTraces", options.maxTraces, 1_000, 1);
     this.maxSpans = intOption("maxSpans", options.maxSpans, 10_000, 1);
   }
@@ -135,4 +135,11 @@ export class ConsoleExporter extends LocalExporter {
       }
     }
   }
+}
+
+/** stdout where the runtime has one; else (edge runtimes) the console, one call per text. */
+function defaultWrite(text: string): void {
+  const stdout = (globalThis as { process?: { stdout?: { write?: (text: string) => unknown } } }).process?.stdout;
+  if (typeof stdout?.write === "function") stdout.write(text);
+  else console.log(text.replace(/\n$/, ""));
 }
