@@ -1,7 +1,8 @@
 /**
  * The provider tap's idle safety net: one shared timer for every call in flight (none per call,
  * none refreshed per chunk), a stream never read still ends its span, a stream read slowly but
- * steadily is never ended early, and no timer is left when nothing is watched.
+ * steadily is never ended early, calls made one after another arm no timer each, and no timer is
+ * left once a tick finds nothing watched.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { startSpan, tapProviderStream } from "../src/index.js";
@@ -28,7 +29,7 @@ function fakeStream(chunks: number, gapMs = 0): { iterator: () => AsyncIterator<
 afterEach(() => vi.restoreAllMocks());
 
 describe("provider tap idle watch", () => {
-  it("arms one timer for many calls in flight, not one per call or per chunk, and none once they end", async () => {
+  it("arms one timer for many calls in flight, not one per call or per chunk", async () => {
     const spy = vi.spyOn(globalThis, "setTimeout");
     const spans = Array.from({ length: 50 }, () => startSpan({ spanType: "llm", name: "s" }));
     const streams = spans.map((span) => tapProviderStream(span, fakeStream(20), {}, { idleTimeoutMs: 60_000 }));
@@ -39,6 +40,20 @@ describe("provider tap idle watch", () => {
     expect(spy.mock.calls.filter((c) => c[1] === 15_000)).toHaveLength(1);
     expect(spans.every((s) => s.isEnded && s.data.metadata.stream_end_reason === "done")).toBe(true);
     expect(idleWatch.size).toBe(0);
+  });
+
+  it("calls made one after another arm no timer each; a tick that finds nothing watched stops", async () => {
+    const spy = vi.spyOn(globalThis, "setTimeout");
+    for (let i = 0; i < 20; i++) {
+      const span = startSpan({ spanType: "llm", name: "seq" });
+      for await (const _ of tapProviderStream(span, fakeStream(3), {}, { idleTimeoutMs: 4_000 })) void _;
+      expect(span.data.metadata.stream_end_reason).toBe("done");
+    }
+    // One timer (a 1 s tick) for the 20 calls: before, each call set one and cleared it.
+    expect(spy.mock.calls.filter((c) => c[1] === 1_000)).toHaveLength(1);
+    spy.mockRestore();
+    const deadline = performance.now() + 5_000;
+    while (idleWatch.ticking && performance.now() < deadline) await sleep(5);
     expect(idleWatch.ticking).toBe(false);
   });
 

@@ -4,7 +4,8 @@
  * (one field write, no clock read); the watch ticks at a quarter of the shortest idle timeout
  * watched (at most once a minute), and a call whose counter has not moved for its whole timeout is
  * told it is idle. So a call is never ended early, and at most about 1.5× its timeout late. The
- * timer is unref'd and cleared when nothing is watched: an idle process keeps no timer.
+ * timer is unref'd, and is not re-armed by a tick that finds nothing watched: calls made one after
+ * another cost no timer operation at all, and an idle process keeps none after the next tick.
  */
 import { performance } from "node:perf_hooks";
 
@@ -39,7 +40,7 @@ export class IdleWatch {
     return this.count;
   }
 
-  /** Whether the watch holds a timer now (tests: one at most, none when nothing is watched). */
+  /** Whether the watch holds a timer now (tests: one at most, none after a tick that found nothing watched). */
   get ticking(): boolean {
     return this.timer !== undefined;
   }
@@ -67,13 +68,7 @@ export class IdleWatch {
     w.watchPrev = undefined;
     w.watchNext = undefined;
     this.count--;
-    if (this.count === 0) this.stop();
-  }
-
-  private stop(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.tickMs = Infinity;
+    // The timer is left to run out (no clearTimeout here): the next call would only set it again.
   }
 
   private schedule(tickMs: number): void {
