@@ -1,7 +1,7 @@
 /**
- * What a Worker or an edge function loads: the fixtures' Worker (`@tracium/core`,
- * `@tracium/openai`, `openai`) bundled with esbuild for the browser platform under the `workerd`
- * and the `edge-light` export conditions. Neither bundle may import a `node:` module, and loading
+ * What a Worker or an edge function loads: the fixtures' Worker (`@tracium/sdk`, `openai`)
+ * bundled with esbuild for the browser platform under the `workerd` and the `edge-light` export
+ * conditions. Neither bundle may import a `node:` module, and loading
  * one may start no timer, draw no random values and do no I/O (both runtimes forbid that at module
  * scope), even where there is no `process` at all.
  */
@@ -77,11 +77,12 @@ describe.each([
   ["workerd", ["workerd", "worker"]],
   ["edge-light", ["edge-light"]],
 ])("the %s build", (_name, conditions) => {
-  it("bundles for the browser platform with no node: import, from the core's edge build", { timeout: 60_000 }, async () => {
+  it("bundles for the browser platform with no node: import, from the SDK's and the core's edge builds", { timeout: 60_000 }, async () => {
     const { imports, inputs } = await bundle(conditions);
     expect(imports.filter((p) => p.startsWith("node:"))).toEqual([]);
-    // The core's edge build is the one picked, not its Node.js build.
-    expect(inputs.filter((p) => p.includes("packages/core/dist/")).map((p) => p.replace(/^(\.\.\/)*/, ""))).toEqual(["packages/core/dist/edge.js"]);
+    // The SDK's and the core's edge builds are the ones picked, not their Node.js builds.
+    const ours = inputs.filter((p) => /packages\/(core|sdk)\/dist\//.test(p)).map((p) => p.replace(/^(\.\.\/)*/, ""));
+    expect(ours.sort()).toEqual(["packages/core/dist/edge.js", "packages/sdk/dist/edge.js"]);
   });
 
   it("loads with no timer, no random values, no I/O and no `process`", { timeout: 60_000 }, async () => {

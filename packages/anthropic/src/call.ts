@@ -7,7 +7,7 @@
  * span on errors, aborts and early breaks) is the core's provider tap (`wrapProviderMethod`); this
  * file only says what to record.
  */
-import { performance } from "node:perf_hooks";
+// The global `performance` (the one `node:perf_hooks` exports): this plugin also runs on Workers and edge runtimes.
 import {
   spanCapturesContent,
   type ProviderCallHooks,

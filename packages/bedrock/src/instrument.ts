@@ -8,7 +8,7 @@
  * given a callback. The aggregated `BedrockRuntime` client (`client.converse(...)`) calls `send`, so
  * it is covered too.
  */
-import { performance } from "node:perf_hooks";
+// The global `performance` (the one `node:perf_hooks` exports): this plugin also runs on Workers and edge runtimes.
 import {
   logger,
   safeGet,
