@@ -1,9 +1,9 @@
 /**
  * Next.js, for real: the example app in examples/nextjs-agent built with `next build` and served
- * with `next start`, its route handlers calling the local fake provider through `openai`, their
- * traces asserted at a local collector. The batch interval is set far beyond the test's reach, so
- * a trace only arrives if the route's own flush after the response (`after()`, `withTraceFlush`)
- * sent it.
+ * with `next start`, its route handlers (Node.js and edge runtimes) calling the local fake
+ * provider through `openai`, their traces asserted at a local collector. The batch interval is set
+ * far beyond the test's reach, so a trace only arrives if the route's own flush after the response
+ * (`after()`, `withTraceFlush`) sent it.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
@@ -97,5 +97,22 @@ describe.skipIf(!existsSync(NEXT))("Next.js (next build && next start, examples/
     expect(answers).toEqual(Array(3).fill({ answer: EXPECTED_ANSWER }));
     await waitForCompletes(3);
     expectAgentTraces(collector.requests, 3, "nextjs-agent");
+  });
+
+  it("edge runtime (what Vercel Edge runs): the SDK's edge build, instrument(), withTraceFlush delivers after the response", { timeout: 60_000 }, async () => {
+    collector.requests.length = 0;
+    expect(await ask("/api/agent-edge")).toEqual({ answer: EXPECTED_ANSWER, runtime: "edge-runtime" });
+    await waitForCompletes(1);
+    expectAgentTraces(collector.requests, 1, "nextjs-edge-agent");
+    // Next.js's edge runtime defines process.on and setImmediate that only throw: neither is used.
+    expect(log).not.toMatch(/\[tracium\] (warn|error)/);
+  });
+
+  it("edge runtime: overlapping requests each deliver their own complete trace", { timeout: 60_000 }, async () => {
+    collector.requests.length = 0;
+    const answers = await Promise.all([ask("/api/agent-edge"), ask("/api/agent-edge"), ask("/api/agent-edge")]);
+    expect(answers).toEqual(Array(3).fill({ answer: EXPECTED_ANSWER, runtime: "edge-runtime" }));
+    await waitForCompletes(3);
+    expectAgentTraces(collector.requests, 3, "nextjs-edge-agent");
   });
 });

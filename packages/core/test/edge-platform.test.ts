@@ -10,7 +10,28 @@ import { Buffer as EdgeBuffer } from "../src/util/edge/buffer.js";
 import { createHash as edgeCreateHash, randomFillSync } from "../src/util/edge/crypto.js";
 import * as edgePath from "../src/util/edge/path.js";
 import { types as edgeTypes } from "../src/util/edge/util.js";
-import { isEdgeRuntime } from "../src/util/runtime.js";
+import { isEdgeRuntime, nextTurn, onProcessEvent } from "../src/util/runtime.js";
+
+/** Runs `fn` as if in Next.js's edge runtime: `EdgeRuntime` set, `setImmediate` and `process.on` throwing. */
+async function inNextEdgeRuntime(fn: () => Promise<void>): Promise<void> {
+  const g = globalThis as { EdgeRuntime?: string; setImmediate: unknown };
+  const { setImmediate } = g;
+  const on = process.on;
+  g.EdgeRuntime = "edge-runtime";
+  g.setImmediate = () => {
+    throw new Error("A Node.js API is used (setImmediate)");
+  };
+  process.on = (() => {
+    throw new Error("A Node.js API is used (process.on)");
+  }) as unknown as typeof process.on;
+  try {
+    await fn();
+  } finally {
+    delete g.EdgeRuntime;
+    g.setImmediate = setImmediate;
+    process.on = on;
+  }
+}
 
 describe("edge stand-ins", () => {
   it("sha256 matches node:crypto for any text (ASCII, Unicode, block boundaries)", () => {
@@ -55,5 +76,12 @@ describe("edge stand-ins", () => {
     } finally {
       delete g.EdgeRuntime;
     }
+  });
+
+  it("on an edge runtime, the next turn is a timeout and no process event is listened to (Next.js defines both to throw)", async () => {
+    await inNextEdgeRuntime(async () => {
+      await new Promise<void>((resolve) => nextTurn(resolve));
+      expect(() => onProcessEvent("beforeExit", () => undefined)).not.toThrow();
+    });
   });
 });

@@ -95,4 +95,30 @@ describe("withTraceFlush", () => {
     await ctx.waited[0];
     expect(Date.now() - started).toBeLessThan(1_000);
   });
+
+  it("uses Vercel's request-context waitUntil (what @vercel/functions reads) when the handler gets no context", async () => {
+    setup();
+    const waited: Array<Promise<unknown>> = [];
+    const key = Symbol.for("@vercel/request-context");
+    const g = globalThis as Record<symbol, unknown>;
+    g[key] = { get: () => ({ waitUntil: (p: Promise<unknown>) => void waited.push(p) }) };
+    try {
+      await withTraceFlush(async (_request: Request) => "ok")(new Request("http://localhost/"));
+    } finally {
+      delete g[key];
+    }
+    expect(waited).toHaveLength(1);
+  });
+
+  it("never takes the request for the context (Next.js's edge request has a waitUntil that throws)", async () => {
+    setup();
+    class EdgeRequest extends Request {
+      waitUntil(): never {
+        throw new Error("deprecated API");
+      }
+    }
+    const ctx = executionContext();
+    await expect(withTraceFlush(async (_r: EdgeRequest, _c: typeof ctx) => "ok")(new EdgeRequest("http://localhost/"), ctx)).resolves.toBe("ok");
+    expect(ctx.waited).toHaveLength(1);
+  });
 });

@@ -1,6 +1,7 @@
 import type { ResolvedConfig } from "../config/config.js";
 import { createExporters } from "../export/exporter-factory.js";
 import { logger } from "../util/logger.js";
+import { offProcessEvent, onProcessEvent } from "../util/runtime.js";
 import type { ExportRecord, Exporter, ExporterStats, SpanData } from "../model/records.js";
 import { runInSpanContext } from "./context.js";
 import { runObserved } from "../util/observe.js";
@@ -73,7 +74,7 @@ export class TraciumClient implements TraceHost<Trace, Span> {
     this.cleanDefaultMetadata = sanitizeRecord(config.defaultMetadata, this.sanitizeOptions, "defaultMetadata");
     this.cleanDefaultTags = sanitizeTags(config.defaultTags, [], this.secrets);
     // Workers and edge runtimes have no process events (or no `process`): nothing to drain on exit there.
-    globalThis.process?.on?.("beforeExit", this.onBeforeExit);
+    onProcessEvent("beforeExit", this.onBeforeExit);
     this.pricer = config.cost && config.enabled ? new Pricer(config.prices, config.pricesUpdate) : undefined;
     const host = { priceSpan: (span: SpanData) => this.priceSpan(span), emit: (record: ExportRecord) => this.emit(record), prices: this.pricer !== undefined };
     for (const subscriber of defaultSubscribers(host)) this.events.subscribe(subscriber);
@@ -218,7 +219,7 @@ export class TraciumClient implements TraceHost<Trace, Span> {
     if (this.closed) return;
     this.endOpenTraces();
     this.closed = true;
-    globalThis.process?.removeListener?.("beforeExit", this.onBeforeExit);
+    offProcessEvent("beforeExit", this.onBeforeExit);
     await Promise.all(this.exporters.map((e) => settleWithin(() => e.shutdown(timeoutMs), timeoutMs, `shutdown:${e.name}`)));
   }
 

@@ -73,6 +73,8 @@ export function withTraceFlush<A extends unknown[], R>(handler: (...args: A) => 
 
 function isWaitUntilContext(value: unknown): value is WaitUntilContext {
   try {
+    // Never the request: Next.js's edge request has a `waitUntil` that only throws (a deprecated API).
+    if (typeof Request === "function" && value instanceof Request) return false;
     return typeof value === "object" && value !== null && typeof (value as { waitUntil?: unknown }).waitUntil === "function";
   } catch {
     return false;

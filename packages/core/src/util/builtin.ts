@@ -22,5 +22,6 @@ export function builtinNow<T>(id: string): T | undefined {
 
 /** The module, loaded on first use (synchronously when the runtime can). */
 export async function loadBuiltin<T>(id: string): Promise<T> {
-  return builtinNow<T>(id) ?? ((await import(id)) as T);
+  // Bundlers are told to leave this import alone: it is for Node.js 20 before 20.16 only.
+  return builtinNow<T>(id) ?? ((await import(/* webpackIgnore: true */ /* turbopackIgnore: true */ /* @vite-ignore */ id)) as T);
 }

@@ -67,21 +67,55 @@ export function hasFileSystem(): boolean {
   return !isEdgeRuntime();
 }
 
+type ProcessEvents = { on?: (event: string, fn: () => void) => unknown; removeListener?: (event: string, fn: () => void) => unknown };
+
+/**
+ * Listens to a `process` event (`beforeExit`, `exit`) where the runtime has them. Not on Workers
+ * and edge runtimes: there is no exit to drain on, and Next.js's edge runtime has a `process.on`
+ * that throws. Never throws.
+ */
+export function onProcessEvent(event: "beforeExit" | "exit", fn: () => void): void {
+  if (isEdgeRuntime()) return;
+  try {
+    (globalThis as { process?: ProcessEvents }).process?.on?.(event, fn);
+  } catch {
+    // a runtime whose process refuses listeners: nothing to drain on exit there
+  }
+}
+
+/** Stops what {@link onProcessEvent} started. Never throws. */
+export function offProcessEvent(event: "beforeExit" | "exit", fn: () => void): void {
+  if (isEdgeRuntime()) return;
+  try {
+    (globalThis as { process?: ProcessEvents }).process?.removeListener?.(event, fn);
+  } catch {
+    // see onProcessEvent
+  }
+}
+
 /** `timer.unref()` where timers have it (Node, Bun, Deno); Workers and browsers return a number. */
 export function unrefTimer<T>(timer: T): T {
   (timer as { unref?: () => unknown } | undefined)?.unref?.();
   return timer;
 }
 
-/** `setImmediate` where it exists, else a zero-delay timeout. */
+/**
+ * `setImmediate` where it exists, else a zero-delay timeout. Not on edge runtimes: Next.js's edge
+ * runtime defines a `setImmediate` that only throws.
+ */
 export function nextTurn(fn: () => void): unknown {
-  const immediate = (globalThis as { setImmediate?: (cb: () => void) => unknown }).setImmediate;
-  return typeof immediate === "function" ? immediate(fn) : setTimeout(fn, 0);
+  const immediate = usableImmediate();
+  return immediate ? immediate(fn) : setTimeout(fn, 0);
 }
 
 /** Cancels what {@link nextTurn} returned. */
 export function cancelNextTurn(handle: unknown): void {
   const clear = (globalThis as { clearImmediate?: (h: unknown) => void }).clearImmediate;
-  if (typeof clear === "function" && typeof (globalThis as { setImmediate?: unknown }).setImmediate === "function") clear(handle);
+  if (typeof clear === "function" && usableImmediate()) clear(handle);
   else clearTimeout(handle as ReturnType<typeof setTimeout>);
+}
+
+function usableImmediate(): ((cb: () => void) => unknown) | undefined {
+  const immediate = (globalThis as { setImmediate?: (cb: () => void) => unknown }).setImmediate;
+  return typeof immediate === "function" && !isEdgeRuntime() ? immediate : undefined;
 }

@@ -7,6 +7,7 @@
  */
 import { dirname } from "node:path";
 import { logger } from "../../util/logger.js";
+import { offProcessEvent, onProcessEvent } from "../../util/runtime.js";
 import type { ExportRecord, ExporterStats } from "../../model/records.js";
 import { toJsonlLine } from "../wire.js";
 import { AppendJob, type AppendReport } from "./jsonl-append.js";
@@ -209,11 +210,12 @@ export class FileExporter extends LocalExporter {
   private hookExit(): void {
     if (this.exitHook) return;
     this.exitHook = () => this.drainSync();
-    process.on("exit", this.exitHook);
+    onProcessEvent("exit", this.exitHook);
   }
 
   private unhookExit(): void {
-    if (this.exitHook) process.off("exit", this.exitHook);
+    if (this.exitHook) offProcessEvent("exit", this.exitHook);
     this.exitHook = undefined;
   }
 }
+

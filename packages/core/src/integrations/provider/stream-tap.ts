@@ -7,6 +7,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { logger } from "../../util/logger.js";
+import { nextTurn, unrefTimer } from "../../util/runtime.js";
 import { safeGet } from "./reflect.js";
 import { CallTap } from "./call-tap.js";
 import type { AnyFunction } from "./shapes.js";
@@ -30,8 +31,8 @@ export class StreamTap extends CallTap {
   private streamSignal: AbortSignalLike | undefined;
   private readonly onAbort = (): void => {
     // The SDK also aborts its controller when a read fails; let the error (or `done`) arrive first.
-    const t = setImmediate(() => this.streamEnd("abort"));
-    t.unref?.();
+    // `nextTurn`: edge runtimes have no `setImmediate`.
+    unrefTimer(nextTurn(() => this.streamEnd("abort")));
   };
 
   protected override timedOut(): void {

@@ -1,0 +1,21 @@
+// A route handler on the edge runtime (what Vercel Edge Functions run). `@tracium/sdk` resolves to
+// its edge build there (`edge-light` condition). The edge runtime has no module hooks, so the
+// provider SDK is instrumented in code, and `withTraceFlush` sends the trace once the response is
+// out (handed to Vercel's `waitUntil` when the request has one).
+import * as tracium from "@tracium/sdk";
+import OpenAI from "openai";
+import { runAgent } from "../../../lib/agent.js";
+
+export const runtime = "edge";
+export const dynamic = "force-dynamic";
+
+// Patches the OpenAI classes this bundle holds; no I/O, so fine at module scope.
+tracium.instrument(OpenAI);
+
+export const POST = tracium.withTraceFlush(async (request) => {
+  const { question } = await request.json();
+  const openai = new OpenAI({ maxRetries: 0 });
+  const answer = await runAgent(openai, "nextjs-edge-agent", question);
+  // `EdgeRuntime` is a global only the edge runtime defines: the test checks where this ran.
+  return Response.json({ answer, runtime: typeof EdgeRuntime === "string" ? EdgeRuntime : "node" });
+});
