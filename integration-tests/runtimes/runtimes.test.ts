@@ -80,4 +80,50 @@ describe.skipIf(!deno)("Deno (the registry's deno package)", () => {
     expectAnswer(r);
     expectAgentTraces(collector.requests);
   });
+
+  it("`npm:@tracium/sdk` and `npm:openai` specifiers (`deno run -A --node-modules-dir=manual`)", { timeout: TIMEOUT }, async () => {
+    const args = ["run", "-A", "--node-modules-dir=manual", "--cached-only", fixture("in-code-npm.mjs")];
+    const r = await runBinary(deno!, args, { env: { ...env(), DENO_NO_UPDATE_CHECK: "1" }, timeoutMs: TIMEOUT - 10_000 });
+    expectAnswer(r);
+    expectAgentTraces(collector.requests);
+  });
+
+  it("feeds Deno's built-in OpenTelemetry (OTEL_DENO) with the `otel` exporter: one trace, the spans nested, tokens kept", { timeout: TIMEOUT }, async () => {
+    const otel = {
+      ...env(),
+      TRACIUM_API_KEY: undefined,
+      TRACIUM_EXPORTER: "otel",
+      OTEL_DENO: "true",
+      OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+      OTEL_SERVICE_NAME: "deno-agent",
+      DENO_NO_UPDATE_CHECK: "1",
+    };
+    const r = await runBinary(deno!, ["run", "-A", fixture("in-code.mjs")], { env: otel, timeoutMs: TIMEOUT - 10_000 });
+    expectAnswer(r);
+    expect(collector.requests.filter((q) => q.path.startsWith("/agents/"))).toEqual([]);
+    expectOtelAgentTrace(collector.requests.filter((q) => q.path === "/v1/traces"));
+  });
 });
+
+type OtelSpan = { traceId: string; spanId: string; parentSpanId: string; name: string; attributes: Array<{ key: string; value: { stringValue?: string; intValue?: string | number; doubleValue?: number } }> };
+
+/** The fixtures' agent as OTLP spans: one trace, the agent span the parent of two chat spans (with tokens) and the tool span. */
+function expectOtelAgentTrace(requests: Array<{ body: Record<string, unknown> }>): void {
+  const spans = requests.flatMap((q) =>
+    (q.body.resourceSpans as Array<{ scopeSpans: Array<{ scope: { name: string }; spans: OtelSpan[] }> }>).flatMap((rs) => rs.scopeSpans.filter((ss) => ss.scope.name === "tracium").flatMap((ss) => ss.spans)),
+  );
+  const attr = (s: OtelSpan, key: string) => s.attributes.find((a) => a.key === key)?.value;
+  expect(new Set(spans.map((s) => s.traceId)).size, JSON.stringify(spans.map((s) => s.name))).toBe(1);
+  const root = spans.find((s) => attr(s, "tracium.span.type") === undefined && spans.some((c) => c.parentSpanId === s.spanId));
+  expect(root, JSON.stringify(spans.map((s) => [s.name, s.spanId, s.parentSpanId]))).toBeDefined();
+  const children = spans.filter((s) => s.parentSpanId === root!.spanId);
+  expect(children.map((s) => attr(s, "tracium.span.type")?.stringValue).sort()).toEqual(["llm", "llm", "tool"]);
+  for (const llm of children.filter((s) => attr(s, "tracium.span.type")?.stringValue === "llm")) {
+    expect(llm.name).toBe("chat gpt-4o-mini");
+    // Deno writes every number as a double.
+    const tokens = (key: string) => Number(attr(llm, key)?.intValue ?? attr(llm, key)?.doubleValue);
+    expect(tokens("gen_ai.usage.input_tokens")).toBeGreaterThan(0);
+    expect(tokens("gen_ai.usage.output_tokens")).toBeGreaterThan(0);
+  }
+}
