@@ -11,6 +11,7 @@ import { createHash as edgeCreateHash, randomFillSync } from "../src/util/edge/c
 import * as edgePath from "../src/util/edge/path.js";
 import { types as edgeTypes } from "../src/util/edge/util.js";
 import { isEdgeRuntime, nextTurn, onProcessEvent } from "../src/util/runtime.js";
+import { resolveConfig } from "../src/config/config.js";
 
 /** Runs `fn` as if in Next.js's edge runtime: `EdgeRuntime` set, `setImmediate` and `process.on` throwing. */
 async function inNextEdgeRuntime(fn: () => Promise<void>): Promise<void> {
@@ -83,5 +84,17 @@ describe("edge stand-ins", () => {
       await new Promise<void>((resolve) => nextTurn(resolve));
       expect(() => onProcessEvent("beforeExit", () => undefined)).not.toThrow();
     });
+  });
+
+  it("on an edge runtime, the config defaults to serverless delivery and, without an API key, the console (no file system)", async () => {
+    await inNextEdgeRuntime(async () => {
+      const config = resolveConfig({}, {});
+      expect(config.forceSync).toBe(true);
+      expect(config.exporters).toEqual(["console"]);
+      expect(resolveConfig({}, { TRACIUM_API_KEY: "tr-edge-key" }).exporters).toEqual(["tracium"]);
+    });
+    const node = resolveConfig({}, {});
+    expect(node.forceSync).toBe(false);
+    expect(node.exporters).toEqual(["file"]);
   });
 });

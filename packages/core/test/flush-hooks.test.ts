@@ -121,4 +121,18 @@ describe("withTraceFlush", () => {
     await expect(withTraceFlush(async (_r: EdgeRequest, _c: typeof ctx) => "ok")(new EdgeRequest("http://localhost/"), ctx)).resolves.toBe("ok");
     expect(ctx.waited).toHaveLength(1);
   });
+
+  it("serverless (forceSync): with a waitUntil, agentTrace does not hold the response for the trace's flush; without one it does", async () => {
+    const hanging = slowExporter(() => new Promise(() => undefined));
+    hanging.queued = 1;
+    init({ logLevel: "silent", exporter: hanging, forceSync: true, syncBudgetMs: 300, timeoutMs: 60_000 });
+    const ctx = executionContext();
+    const handler = withTraceFlush(async (_c?: typeof ctx) => agentTrace({ agentName: "edge" }, async () => "done"));
+    let started = Date.now();
+    await expect(handler(ctx)).resolves.toBe("done");
+    expect(Date.now() - started).toBeLessThan(250);
+    started = Date.now();
+    await expect(handler()).resolves.toBe("done");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+  });
 });

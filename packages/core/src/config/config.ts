@@ -1,6 +1,6 @@
 import type { Exporter } from "../model/records.js";
 import { appPackageName } from "../util/app-name.js";
-import { hasFileSystem, processEnvAndArgv } from "../util/runtime.js";
+import { hasFileSystem, isEdgeRuntime, processEnvAndArgv } from "../util/runtime.js";
 import { isLogLevel, logger, type LogLevel } from "../util/logger.js";
 import { sanitizeAgentName, type RedactFn } from "../capture/sanitize.js";
 import { resolveOtlpConfig, type OtlpOptions, type ResolvedOtlpConfig } from "./otlp.js";
@@ -38,7 +38,7 @@ export interface TraciumOptions {
   workspaceId?: string;
   /** Log level of the `tracium` logger. Env: `TRACIUM_LOG_LEVEL`. Default "warn". */
   logLevel?: LogLevel;
-  /** Flush each trace before `agentTrace` resolves (serverless). Env: `TRACIUM_FORCE_SYNC`. Detected on AWS Lambda, Vercel, Netlify, Google Cloud Functions and Azure Functions. */
+  /** Flush each trace before `agentTrace` resolves (serverless). Env: `TRACIUM_FORCE_SYNC`. Detected on AWS Lambda, Vercel, Netlify, Google Cloud Functions, Azure Functions, Cloudflare Workers and edge runtimes; `withTraceFlush` hands the flush to `waitUntil` instead. */
   forceSync?: boolean;
   /**
    * Serverless mode: the most time `agentTrace` spends delivering its trace, in ms (one attempt; a
@@ -266,7 +266,8 @@ export function resolveConfig(input: unknown, env: Env = processEnvAndArgv().env
   logger.addSecret(apiKey);
   const baseUrl = resolveBaseUrl(str("baseUrl", options.baseUrl, env.TRACIUM_BASE_URL));
   const forceSyncEnv = parseBool(env.TRACIUM_FORCE_SYNC);
-  const serverless = SERVERLESS_ENV.some((k) => env[k] !== undefined && env[k] !== "");
+  // Workers and edge runtimes freeze the isolate after the response, as serverless functions do.
+  const serverless = SERVERLESS_ENV.some((k) => env[k] !== undefined && env[k] !== "") || isEdgeRuntime();
 
   const redact = options.redact;
   if (redact !== undefined && typeof redact !== "function") bad("redact", redact, null);

@@ -2,6 +2,7 @@ import type { ResolvedConfig } from "../config/config.js";
 import { createExporters } from "../export/exporter-factory.js";
 import { logger } from "../util/logger.js";
 import { offProcessEvent, onProcessEvent } from "../util/runtime.js";
+import { flushDeferred } from "./deferred-flush.js";
 import type { ExportRecord, Exporter, ExporterStats, SpanData } from "../model/records.js";
 import { runInSpanContext } from "./context.js";
 import { runObserved } from "../util/observe.js";
@@ -101,7 +102,7 @@ export class TraciumClient implements TraceHost<Trace, Span> {
     try {
       return (await runTraceCallback(trace, fn)) as Awaited<R>;
     } finally {
-      if (this.config.forceSync) await this.flushTrace();
+      if (this.config.forceSync && !flushDeferred()) await this.flushTrace();
     }
   }
 

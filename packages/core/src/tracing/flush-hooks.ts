@@ -4,6 +4,7 @@
  * platform's `waitUntil`, so the response is not delayed and the traces still leave.
  */
 import { flushUntilIdle } from "./api.js";
+import { runWithDeferredFlush } from "./deferred-flush.js";
 import { logger } from "../util/logger.js";
 
 /** The part of a Workers `ExecutionContext` (or Vercel's request context) used here. */
@@ -54,7 +55,9 @@ export function withTraceFlush<A extends unknown[], R>(handler: (...args: A) => 
     const ctx = args.find(isWaitUntilContext);
     let result: R;
     try {
-      result = handler.apply(this, args);
+      // Where the platform gives a waitUntil, the traces' flush goes there (below): the serverless
+      // per-trace flush would only hold the response. Without one, that flush is all there is.
+      result = ctx || vercelWaitUntil() ? runWithDeferredFlush(() => handler.apply(this, args)) : handler.apply(this, args);
     } catch (err) {
       flushInBackground(ctx);
       throw err;

@@ -6,6 +6,7 @@ import { getClient, span as runSpan } from "./api.js";
 import { runTraceCallback } from "./client.js";
 import type { Span, SpanOptions } from "./span.js";
 import type { Trace, TraceOptions } from "./trace.js";
+import { flushDeferred } from "./deferred-flush.js";
 
 /** Options of `traceAgent` / `@AgentTrace`. `agentName` defaults to the function's name. */
 export interface TraceAgentOptions extends Partial<TraceOptions> {
@@ -44,7 +45,7 @@ export function traceAgent<A extends unknown[], R>(target: (...args: never[]) =>
     const client = getClient();
     const trace = client.startTrace({ ...traceOptions, agentName: traceOptions.agentName ?? fnName, tags });
     const result = runTraceCallback(trace, (t) => fn.apply(this, injectTrace ? [...args, t] : args));
-    if (client.config.forceSync && result instanceof Promise) {
+    if (client.config.forceSync && result instanceof Promise && !flushDeferred()) {
       return result.then(
         async (value: unknown) => {
           await client.flushTrace();

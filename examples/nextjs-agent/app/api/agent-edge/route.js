@@ -1,7 +1,9 @@
 // A route handler on the edge runtime (what Vercel Edge Functions run). `@tracium/sdk` resolves to
 // its edge build there (`edge-light` condition). The edge runtime has no module hooks, so the
-// provider SDK is instrumented in code, and `withTraceFlush` sends the trace once the response is
-// out (handed to Vercel's `waitUntil` when the request has one).
+// provider SDK is instrumented in code. `withTraceFlush` hands the trace's flush to Vercel's
+// `waitUntil` when the request has one, so the response does not wait for it; without one (as
+// under `next start`) each trace is delivered before `agentTrace` resolves, the serverless default
+// on edge runtimes.
 import * as tracium from "@tracium/sdk";
 import OpenAI from "openai";
 import { runAgent } from "../../../lib/agent.js";
