@@ -65,6 +65,8 @@ export const RECORDED_REQUEST_PARAMS: readonly string[] = [
   "stop",
 ];
 
+const PARAM_INDEX: ReadonlyMap<string, number> = new Map(RECORDED_REQUEST_PARAMS.map((key, i) => [key, i]));
+
 /** Parameters whose values may contain prompt text: recorded only when content capture is on. */
 const CONTENT_PARAMS: ReadonlySet<string> = new Set(["stop"]);
 
@@ -109,21 +111,35 @@ function reduce(key: string, value: unknown): unknown {
 }
 
 /**
- * The recorded parameters that are set (not undefined/null), or undefined when none are. With
+ * The recorded parameters that are set (not undefined/null) as own enumerable properties of the
+ * body (what the SDK sends), or undefined when none are. With
  * `captureContent` off, parameters that may hold prompt text (`stop`) are left out.
  */
 export function requestParams(body: unknown, captureContent: boolean): Record<string, unknown> | undefined {
   const b = asRecord(body);
   if (!b) return undefined;
+  // The body's own enumerable keys (what the SDK serialises) against the list, not the list's 29
+  // names probed one by one up the prototype chain: a body has a handful of keys.
+  const found: number[] = [];
+  for (const key of Object.keys(b)) {
+    const index = PARAM_INDEX.get(key);
+    if (index !== undefined && (captureContent || !CONTENT_PARAMS.has(key))) found.push(index);
+  }
+  if (found.length === 0) return undefined;
+  found.sort((x, y) => x - y); // recorded in the list's order, whatever the body's
   const out: Record<string, unknown> = {};
-  for (const key of RECORDED_REQUEST_PARAMS) {
-    if (!captureContent && CONTENT_PARAMS.has(key)) continue;
-    const raw = field(b, key);
+  let any = false;
+  for (const index of found) {
+    const key = RECORDED_REQUEST_PARAMS[index]!;
+    const raw = dataField(b, key);
     if (raw === undefined || raw === null) continue;
     const value = reduce(key, raw);
-    if (value !== undefined && value !== null) out[key] = value;
+    if (value !== undefined && value !== null) {
+      out[key] = value;
+      any = true;
+    }
   }
-  return Object.keys(out).length > 0 ? out : undefined;
+  return any ? out : undefined;
 }
 
 /**

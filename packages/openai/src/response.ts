@@ -3,7 +3,7 @@
  * call) and the response the stream accumulators rebuild from chunks. They take `unknown`,
  * tolerate any shape, and never throw (callers also guard them).
  */
-import { dataArray, dataItems, plainRecord, type Span, type TokenUsage } from "@tracium/core";
+import { dataArray, dataField, dataItems, dataRecord, type Span, type TokenUsage } from "@tracium/core";
 import type { OpenAIOperation } from "./targets.js";
 import { asRecord, field } from "./request.js";
 
@@ -14,11 +14,15 @@ export interface OpenAIToolCall {
   function: { name: unknown; arguments: unknown };
 }
 
-/** The objects of an array, each as a copy of its plain data (a getter of a custom parser never runs). */
+/**
+ * The (non-array, non-Proxy) objects of an array, as they are: read them with `dataField`, so a
+ * getter of a custom parser never runs. Not copied: a response is read a few fields at a time, and
+ * a copy of every choice cost more than the rest of recording it (bench/experiments/openai-call-path.mjs).
+ */
 function records(value: unknown): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
   for (const item of dataItems(value)) {
-    const r = plainRecord(item);
+    const r = dataRecord(item);
     if (r) out.push(r);
   }
   return out;
@@ -61,11 +65,13 @@ export function chatToolCalls(response: unknown): OpenAIToolCall[] | undefined {
   const calls: OpenAIToolCall[] = [];
   for (const choice of records(field(response, "choices"))) {
     for (const call of records(field(field(choice, "message"), "tool_calls"))) {
-      const fn = plainRecord(field(call, "function"));
-      const custom = plainRecord(field(call, "custom"));
-      if (fn) calls.push(toolCall(call.id, call.type, fn.name, fn.arguments));
-      else if (custom) calls.push(toolCall(call.id, call.type, custom.name, custom.input));
-      else calls.push(toolCall(call.id, call.type, undefined, undefined));
+      const fn = dataRecord(dataField(call, "function"));
+      const custom = dataRecord(dataField(call, "custom"));
+      const id = dataField(call, "id");
+      const type = dataField(call, "type");
+      if (fn) calls.push(toolCall(id, type, dataField(fn, "name"), dataField(fn, "arguments")));
+      else if (custom) calls.push(toolCall(id, type, dataField(custom, "name"), dataField(custom, "input")));
+      else calls.push(toolCall(id, type, undefined, undefined));
     }
   }
   return calls.length > 0 ? calls : undefined;
@@ -75,8 +81,11 @@ export function chatToolCalls(response: unknown): OpenAIToolCall[] | undefined {
 export function responsesToolCalls(response: unknown): OpenAIToolCall[] | undefined {
   const calls: OpenAIToolCall[] = [];
   for (const item of records(field(response, "output"))) {
-    if (item.type === "function_call") calls.push(toolCall(item.call_id ?? item.id, "function", item.name, item.arguments));
-    else if (item.type === "custom_tool_call") calls.push(toolCall(item.call_id ?? item.id, "custom", item.name, item.input));
+    const type = dataField(item, "type");
+    if (type !== "function_call" && type !== "custom_tool_call") continue;
+    const id = dataField(item, "call_id") ?? dataField(item, "id");
+    if (type === "function_call") calls.push(toolCall(id, "function", dataField(item, "name"), dataField(item, "arguments")));
+    else calls.push(toolCall(id, "custom", dataField(item, "name"), dataField(item, "input")));
   }
   return calls.length > 0 ? calls : undefined;
 }
@@ -90,7 +99,7 @@ function single<T>(values: T[]): T | T[] | undefined {
 export function chatOutput(response: unknown): unknown {
   const texts: unknown[] = [];
   for (const choice of records(field(response, "choices"))) {
-    const message = field(choice, "message");
+    const message = dataField(choice, "message");
     const content = field(message, "content");
     const refusal = field(message, "refusal");
     if (typeof content === "string") texts.push(content);
@@ -103,7 +112,10 @@ export function chatOutput(response: unknown): unknown {
 
 /** Legacy completions output: `choices[].text`. */
 export function completionsOutput(response: unknown): unknown {
-  const texts = records(field(response, "choices")).map((c) => (typeof c.text === "string" ? c.text : null));
+  const texts = records(field(response, "choices")).map((c) => {
+    const text = dataField(c, "text");
+    return typeof text === "string" ? text : null;
+  });
   return texts.every((t) => t === null) ? undefined : single(texts);
 }
 
@@ -113,10 +125,11 @@ export function responsesOutput(response: unknown): string | undefined {
   if (typeof direct === "string" && direct) return direct;
   const texts: string[] = [];
   for (const item of records(field(response, "output"))) {
-    if (item.type !== "message") continue;
-    for (const part of records(item.content)) {
-      if (part.type === "output_text" && typeof part.text === "string") texts.push(part.text);
-      else if (part.type === "refusal" && typeof part.refusal === "string") texts.push(part.refusal);
+    if (dataField(item, "type") !== "message") continue;
+    for (const part of records(dataField(item, "content"))) {
+      const type = dataField(part, "type");
+      const text = type === "output_text" ? dataField(part, "text") : type === "refusal" ? dataField(part, "refusal") : undefined;
+      if (typeof text === "string") texts.push(text);
     }
   }
   return texts.length > 0 ? texts.join("") : typeof direct === "string" ? direct : undefined;
@@ -140,7 +153,10 @@ export function finishReasons(response: unknown, operation: OpenAIOperation): st
     return value !== undefined ? [value] : undefined;
   }
   const reasons: string[] = [];
-  for (const choice of records(field(response, "choices"))) if (typeof choice.finish_reason === "string") reasons.push(choice.finish_reason);
+  for (const choice of records(field(response, "choices"))) {
+    const reason = dataField(choice, "finish_reason");
+    if (typeof reason === "string") reasons.push(reason);
+  }
   return reasons.length > 0 ? reasons : undefined;
 }
 

@@ -61,6 +61,17 @@ describe("request", () => {
     expect(requestParams({}, true)).toBeUndefined();
   });
 
+  it("records the body's own parameters in the list's order, running no getter", () => {
+    let reads = 0;
+    const body = Object.defineProperty({ seed: 7, model: "m", temperature: 0.5, messages: [] }, "top_p", { get: () => (reads++, 0.9), enumerable: true });
+    const params = requestParams(body, true);
+    expect(Object.keys(params ?? {})).toEqual(["temperature", "seed"]);
+    expect(reads).toBe(0);
+    // What JSON.stringify leaves out is not sent, so not recorded: inherited and non-enumerable keys.
+    const inherited = Object.defineProperty(Object.create({ temperature: 1 }) as Record<string, unknown>, "seed", { value: 1, enumerable: false });
+    expect(requestParams(inherited, true)).toBeUndefined();
+  });
+
   it("picks the input per operation", () => {
     expect(requestInput({ messages: [1] }, "chat")).toEqual({ messages: [1] });
     expect(requestInput({ instructions: "i", input: "x" }, "responses")).toEqual({ instructions: "i", input: "x" });
@@ -95,6 +106,25 @@ describe("response", () => {
     expect(chatOutput({ choices: [{ message: { content: null, refusal: "no" } }] })).toEqual({ refusal: "no" });
     expect(chatOutput({ choices: [{ message: { content: null } }] })).toBeUndefined();
     expect(responsesOutput({ output: [{ type: "message", content: [{ type: "output_text", text: "x" }, { type: "output_text", text: "y" }] }] })).toBe("xy");
+  });
+
+  it("reads choices, tool calls and output items in place, running no getter of a custom parser", () => {
+    let reads = 0;
+    const getter = (value: unknown) => ({ get: () => (reads++, value), enumerable: true });
+    const choice = Object.defineProperty({ message: { content: "hi", tool_calls: [{ id: "c1", type: "function", function: { name: "f", arguments: "{}" } }] } }, "finish_reason", getter("stop"));
+    const call = Object.defineProperty({ type: "function_call", name: "g", arguments: "{}" }, "call_id", getter("c2"));
+    const { span, calls } = fakeSpan();
+    recordResponse(span, { id: "r1", model: "m", choices: [choice] }, "chat");
+    expect(calls.output).toBe("hi");
+    expect(calls.toolCalls).toEqual([{ id: "c1", type: "function", function: { name: "f", arguments: "{}" } }]);
+    expect(calls.metadata).not.toHaveProperty("finish_reasons");
+    const responses = fakeSpan();
+    recordResponse(responses.span, { id: "r2", output: [call, { type: "custom_tool_call", id: "i3", name: "h", input: "x" }] }, "responses");
+    expect(responses.calls.toolCalls).toEqual([
+      { id: undefined, type: "function", function: { name: "g", arguments: "{}" } },
+      { id: "i3", type: "custom", function: { name: "h", arguments: "x" } },
+    ]);
+    expect(reads).toBe(0);
   });
 
   it("records a failed Responses object as a failed span", () => {

@@ -28,12 +28,22 @@ export function isInspectable(value: unknown): value is object {
  */
 export function dataField(obj: unknown, key: string): unknown {
   let o: unknown = obj;
-  for (let depth = 0; depth < MAX_PROTO_DEPTH && isInspectable(o); depth++) {
+  for (let depth = 0; depth < MAX_PROTO_DEPTH; depth++) {
+    // The realm's Object.prototype is never a Proxy (its binding cannot be replaced): most lookups
+    // end there, and the Proxy check is a native call that showed in the cost of every traced call.
+    if (o === OBJECT_PROTOTYPE) return dataValue(getDescriptor(o, key));
+    if (!isInspectable(o)) return undefined;
     const d = getDescriptor(o, key);
-    if (d) return "value" in d ? d.value : undefined;
+    if (d) return dataValue(d);
     o = Object.getPrototypeOf(o);
   }
   return undefined;
+}
+
+const OBJECT_PROTOTYPE: object = Object.prototype;
+
+function dataValue(d: PropertyDescriptor | undefined): unknown {
+  return d !== undefined && "value" in d ? d.value : undefined;
 }
 
 /** Whether `obj` has a property `key` of its own (data or accessor); false for a Proxy. */
