@@ -156,6 +156,25 @@ export function wrapProviderMethod(original: AnyFunction, planner: ProviderCallP
       }
     }
     const callArgs = Array.isArray(plan.args) ? plan.args : args;
-    return traceProviderCall(span, () => Reflect.apply(original, this, callArgs), hooks, { ...plan.options, startTime });
+    // traceProviderCall inlined: no closure and no copies of the options per call.
+    const o = plan.options;
+    const tap = new PromiseTap(span, hooks as Hooks, { provider: o?.provider, idleTimeoutMs: o?.idleTimeoutMs, startTime });
+    let result: unknown;
+    try {
+      result = Reflect.apply(original, this, callArgs);
+    } catch (err) {
+      try {
+        tap.fail(err);
+      } catch {
+        // ignore
+      }
+      throw err;
+    }
+    try {
+      return tap.attach(result);
+    } catch (err) {
+      endQuietly(span, err, o?.provider);
+      return result;
+    }
   };
 }
