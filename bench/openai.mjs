@@ -33,7 +33,9 @@ import { chatRequest, startOpenAIServer } from "./lib/openai-server.mjs";
 import { runRounds } from "./lib/rounds.mjs";
 import { median, pairedDiff, ratioOfMedians, summary } from "./lib/stats.mjs";
 
-const ROUNDS = smoke ? 2 : 90;
+// --rounds=N: a quicker run on a loaded machine (fewer rounds, wider spread).
+const roundsArg = Number(process.argv.find((a) => a.startsWith("--rounds="))?.slice(9));
+const ROUNDS = smoke ? 2 : roundsArg > 0 ? roundsArg : 90;
 const WARMUP = smoke ? 1 : 5;
 const CALLS = smoke ? 2 : 70; // calls per sample
 
