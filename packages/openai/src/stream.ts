@@ -72,6 +72,8 @@ interface ChoiceState {
  * Chat Completions and legacy Completions chunks: text (`delta.content` / `text`), refusals, and
  * tool-call deltas assembled by `index` (id, name, argument fragments); the last `usage` seen.
  */
+const HEAD_KEYS = ["id", "model", "system_fingerprint", "service_tier"] as const;
+
 class ChoicesAccumulator implements StreamAccumulator {
   private readonly head: Record<string, unknown> = {};
   private readonly choices = new Map<number, ChoiceState>();
@@ -86,9 +88,10 @@ class ChoicesAccumulator implements StreamAccumulator {
   add(chunk: unknown): void {
     const c = asRecord(chunk);
     if (!c) return;
-    for (const key of ["id", "model", "system_fingerprint", "service_tier"]) {
+    for (const key of HEAD_KEYS) {
+      if (this.head[key] !== undefined) continue; // known from an earlier chunk: not read again per chunk
       const v = field(c, key);
-      if (typeof v === "string" && v && this.head[key] === undefined) this.head[key] = v;
+      if (typeof v === "string" && v) this.head[key] = v;
     }
     const usage = this.chunkUsage(c);
     if (asRecord(usage)) this.usage = usage;

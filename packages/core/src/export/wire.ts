@@ -83,9 +83,30 @@ export interface SpanBodyOptions {
 const MAX_MODEL = 255;
 const MAX_SYSTEM_PROMPT = 10_000;
 
+let isoSecond = -1;
+let isoPrefix = "";
+
 /** Epoch milliseconds → ISO-8601 UTC, or `null` for a missing or invalid time (never throws). */
 export function isoTime(ms: number | undefined): string | null {
   if (typeof ms !== "number" || !Number.isFinite(ms)) return null;
+  // Spans of one batch end within the same few seconds: reuse the formatted second and append
+  // the milliseconds (a Date and its formatting per timestamp were a visible part of the export).
+  if (Number.isInteger(ms) && ms >= 0) {
+    const second = Math.floor(ms / 1000);
+    if (second !== isoSecond) {
+      const full = isoTimeOf(ms);
+      if (full === null) return null;
+      isoSecond = second;
+      isoPrefix = full.slice(0, -4); // without "mmmZ"
+      return full;
+    }
+    const milli = ms - second * 1000;
+    return `${isoPrefix}${milli < 10 ? "00" : milli < 100 ? "0" : ""}${milli}Z`;
+  }
+  return isoTimeOf(ms);
+}
+
+function isoTimeOf(ms: number): string | null {
   const date = new Date(ms);
   // Out-of-range dates make toISOString throw; an exporter must not.
   return Number.isNaN(date.getTime()) ? null : date.toISOString();

@@ -21,6 +21,12 @@ describe("wire mapping", () => {
     expect(isoTime(8.64e15 + 1)).toBeNull();
   });
 
+  it("formats every time as Date does, within a second (the reused prefix) and across seconds", () => {
+    const times = [T0, T0 + 7, T0 + 99, T0 + 100, T0 + 999, T0 + 1000, T0 + 1005, T0 - 1, 0, 5, 8.64e15, 253402300800000 + 12, T0 + 0.5, -1500.7, -86_400_000];
+    for (const t of [...times, ...times.reverse()]) expect(isoTime(t)).toBe(new Date(t).toISOString());
+    expect(isoTime(8.64e15)).toBe("+275760-09-13T00:00:00.000Z");
+  });
+
   it("omits the create body's optional fields when they are empty", () => {
     const trace = makeTrace();
     expect(toTraceCreateBody(trace)).toEqual({ agent_name: "support-bot", trace_id: trace.id });
