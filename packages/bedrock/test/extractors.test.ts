@@ -4,6 +4,7 @@ import { ConverseStreamAccumulator } from "../src/converse-stream.js";
 import { InvokeStreamAccumulator, invokeRequest, invokeResult } from "../src/invoke.js";
 import { operationOf, tracedCommand } from "../src/instrument.js";
 import { anthropicUsage, converseUsage, invocationMetricsUsage } from "../src/usage.js";
+import { hostileValues } from "../../../integration-tests/helpers/hostile.js";
 
 const bytes = (v: unknown) => ({ chunk: { bytes: new TextEncoder().encode(JSON.stringify(v)) } });
 
@@ -107,13 +108,7 @@ describe("commands", () => {
 
 describe("plain data only", () => {
   it("no getter or Proxy trap of the input or the output runs; what is plain is still read", () => {
-    let runs = 0;
-    const trap = (): never => {
-      runs++;
-      throw new Error("trap");
-    };
-    const hostile = (): object => new Proxy({}, { get: trap, getOwnPropertyDescriptor: trap, ownKeys: trap, getPrototypeOf: trap });
-    const getter = <T extends object>(o: T, key: string): T => Object.defineProperty(o, key, { enumerable: true, get: () => (runs++, hostile()) });
+    const { hostile, withGetter: getter, runs } = hostileValues();
     const message = getter({ role: "assistant", content: [{ text: "ok" }] }, "extra");
     const input = getter({ modelId: "m", messages: [{ role: "user", content: [{ text: "hi" }] }] }, "toolConfig");
     expect(messageText(message)).toBe("ok");
@@ -123,6 +118,6 @@ describe("plain data only", () => {
     messageToolCalls({ role: "assistant", content: [hostile()] });
     converseInput({ messages: hostile(), system: [hostile()] });
     invokeRequest(hostile());
-    expect(runs).toBe(0);
+    expect(runs()).toBe(0);
   });
 });

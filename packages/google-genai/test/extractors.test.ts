@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { outputText, responseMetadata, tokenUsage, toolCalls } from "../src/response.js";
 import { ResponseAccumulator, isTokenChunk } from "../src/stream.js";
 import { requestInput, requestModel, requestParams, requestTools } from "../src/request.js";
+import { hostileValues } from "../../../integration-tests/helpers/hostile.js";
 
 describe("tokenUsage", () => {
   it("subtracts cached tokens from the prompt, adds tool-use prompt tokens, counts thoughts as output and reasoning", () => {
@@ -84,13 +85,7 @@ describe("plain data only", () => {
   it("no getter or Proxy trap of the parameters or the response runs; what is plain is still read", async () => {
     const { outputText, responseMetadata, tokenUsage } = await import("../src/response.js");
     const { requestInput, requestParams, requestTools } = await import("../src/request.js");
-    let runs = 0;
-    const trap = (): never => {
-      runs++;
-      throw new Error("trap");
-    };
-    const hostile = (): object => new Proxy({}, { get: trap, getOwnPropertyDescriptor: trap, ownKeys: trap, getPrototypeOf: trap });
-    const getter = <T extends object>(o: T, key: string): T => Object.defineProperty(o, key, { enumerable: true, get: () => (runs++, hostile()) });
+    const { hostile, withGetter: getter, runs } = hostileValues();
     const response = getter({ candidates: [{ content: { role: "model", parts: [{ text: "ok" }] }, finishReason: "STOP" }], usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 2 } }, "promptFeedback");
     const params = getter({ model: "gemini-2.5-flash", contents: "hi", config: getter({ temperature: 0.2 }, "maxOutputTokens") }, "tools");
     expect(outputText(response)).toBe("ok");
@@ -102,6 +97,6 @@ describe("plain data only", () => {
     outputText({ candidates: hostile() });
     responseMetadata(hostile());
     requestInput({ contents: [hostile()], config: hostile() });
-    expect(runs).toBe(0);
+    expect(runs()).toBe(0);
   });
 });

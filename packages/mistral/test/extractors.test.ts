@@ -3,6 +3,7 @@ import { chatOutput, responseMetadata, tokenUsage } from "../src/response.js";
 import { field } from "../src/read.js";
 import { StreamAccumulator, isTokenEvent } from "../src/stream.js";
 import { requestParams } from "../src/request.js";
+import { hostileValues } from "../../../integration-tests/helpers/hostile.js";
 
 describe("mistral extractors", () => {
   it("usage: camelCase counts, cached tokens (as reported) taken out of the input", () => {
@@ -33,19 +34,7 @@ describe("mistral extractors", () => {
   });
 
   it("reads plain data only: no getter or Proxy trap of a request or response runs, and what is plain is still read", () => {
-    let runs = 0;
-    const hostile = (): object =>
-      new Proxy({}, {
-        get: () => {
-          runs++;
-          throw new Error("trap");
-        },
-        getOwnPropertyDescriptor: () => {
-          runs++;
-          throw new Error("trap");
-        },
-      });
-    const withGetter = <T extends object>(o: T, key: string): T => Object.defineProperty(o, key, { enumerable: true, get: () => (runs++, hostile()) });
+    const { hostile, withGetter, runs } = hostileValues();
     const response = withGetter({ id: "c1", model: "m", choices: [{ message: { content: "ok" }, finishReason: "stop" }], usage: { promptTokens: 2, completionTokens: 1 } }, "system_fingerprint");
     const request = withGetter({ model: "m", maxTokens: 5 }, "tools");
     const out = { chatOutput: chatOutput(response), usage: tokenUsage(field(response, "usage")), params: requestParams(request, true), meta: responseMetadata(response) };
@@ -57,6 +46,6 @@ describe("mistral extractors", () => {
     tokenUsage(hostile());
     responseMetadata({ choices: hostile(), message: hostile() });
     requestParams(hostile(), true);
-    expect(runs).toBe(0);
+    expect(runs()).toBe(0);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { recordResponse, responseMetadata, responseOutput, tokenUsage } from "../src/response.js";
 import { StreamAccumulator, isTokenPart } from "../src/stream.js";
 import { requestParams } from "../src/request.js";
+import { hostileValues } from "../../../integration-tests/helpers/hostile.js";
 
 describe("ollama extractors", () => {
   it("prompt_eval_count / eval_count are the input and output tokens", () => {
@@ -33,19 +34,7 @@ describe("ollama extractors", () => {
   });
 
   it("reads plain data only: no getter or Proxy trap of a request or response runs, and what is plain is still read", () => {
-    let runs = 0;
-    const hostile = (): object =>
-      new Proxy({}, {
-        get: () => {
-          runs++;
-          throw new Error("trap");
-        },
-        getOwnPropertyDescriptor: () => {
-          runs++;
-          throw new Error("trap");
-        },
-      });
-    const withGetter = <T extends object>(o: T, key: string): T => Object.defineProperty(o, key, { enumerable: true, get: () => (runs++, hostile()) });
+    const { hostile, withGetter, runs } = hostileValues();
     const response = withGetter({ model: "m", message: { role: "assistant", content: "ok" }, done: true, prompt_eval_count: 2, eval_count: 1 }, "system_fingerprint");
     const request = withGetter({ model: "m", options: { temperature: 0.5 } }, "tools");
     const out = { output: responseOutput(response, "chat"), usage: tokenUsage(response), params: requestParams(request, true), meta: responseMetadata(response) };
@@ -57,6 +46,6 @@ describe("ollama extractors", () => {
     tokenUsage(hostile());
     responseMetadata({ choices: hostile(), message: hostile() });
     requestParams(hostile(), true);
-    expect(runs).toBe(0);
+    expect(runs()).toBe(0);
   });
 });
