@@ -49,6 +49,30 @@ function endQuietly(span: Span, err: unknown, provider: string | undefined): voi
 }
 
 /**
+ * Calls `original` and traces what it returns with `tap`: a synchronous throw fails the span and is
+ * rethrown as is; a failure to attach ends the span and returns the result untouched.
+ */
+function callThroughTap(tap: PromiseTap, span: Span, provider: string | undefined, original: AnyFunction, thisArg: unknown, args: unknown[]): unknown {
+  let result: unknown;
+  try {
+    result = Reflect.apply(original, thisArg, args);
+  } catch (err) {
+    try {
+      tap.fail(err);
+    } catch {
+      // ignore
+    }
+    throw err;
+  }
+  try {
+    return tap.attach(result);
+  } catch (err) {
+    endQuietly(span, err, provider);
+    return result;
+  }
+}
+
+/**
  * Observes the value returned by a provider SDK call and ends `span` when the call completes.
  * Returns what the caller must get:
  * - an `APIPromise` (anything with `_thenUnwrap`): the same object, observed in place (its
@@ -90,19 +114,16 @@ export function traceApiPromise<P>(span: Span, apiPromise: P, hooks?: ProviderCa
  * A synchronous throw fails the span and is rethrown as is. `options.startTime` defaults to now.
  */
 export function traceProviderCall<R>(span: Span, call: () => R, hooks?: ProviderCallHooks<any, any>, options?: ProviderTapOptions): R {
-  const startTime = options?.startTime ?? performance.now();
-  let result: R;
+  let tap: PromiseTap;
+  let provider: string | undefined;
   try {
-    result = call();
+    provider = options?.provider;
+    tap = makeTap(span, hooks, { ...options, startTime: options?.startTime ?? performance.now() });
   } catch (err) {
-    try {
-      makeTap(span, hooks, options).fail(err);
-    } catch {
-      // ignore
-    }
-    throw err;
+    endQuietly(span, err, provider);
+    return call();
   }
-  return traceApiPromise(span, result, hooks, { ...options, startTime });
+  return callThroughTap(tap, span, provider, call, undefined, []) as R;
 }
 
 /**
@@ -156,25 +177,9 @@ export function wrapProviderMethod(original: AnyFunction, planner: ProviderCallP
       }
     }
     const callArgs = Array.isArray(plan.args) ? plan.args : args;
-    // traceProviderCall inlined: no closure and no copies of the options per call.
+    // As traceProviderCall, without its closure and its copies of the options per call.
     const o = plan.options;
     const tap = new PromiseTap(span, hooks as Hooks, { provider: o?.provider, idleTimeoutMs: o?.idleTimeoutMs, startTime });
-    let result: unknown;
-    try {
-      result = Reflect.apply(original, this, callArgs);
-    } catch (err) {
-      try {
-        tap.fail(err);
-      } catch {
-        // ignore
-      }
-      throw err;
-    }
-    try {
-      return tap.attach(result);
-    } catch (err) {
-      endQuietly(span, err, o?.provider);
-      return result;
-    }
+    return callThroughTap(tap, span, o?.provider, original, this, callArgs);
   };
 }
