@@ -158,6 +158,15 @@ describe("provider tap", () => {
     expect(span.data).toMatchObject({ status: "completed", metadata: { http_status: 202 } });
   });
 
+  it("options that cannot be read: the call runs once, untraced, its result returned; the span ends", () => {
+    const span = startSpan({ spanType: "llm", name: "hostile-options" });
+    const options = new Proxy({}, { ownKeys: () => { throw new Error("trap"); }, get: () => { throw new Error("trap"); } });
+    let runs = 0;
+    expect(traceProviderCall(span, () => (runs++, 42), {}, options as never)).toBe(42);
+    expect(runs).toBe(1);
+    expect(span.isEnded).toBe(true);
+  });
+
   it("fallback: a plain value (and a stream-like value) is returned as is", async () => {
     const span = startSpan({ spanType: "llm", name: "value" });
     expect(traceProviderCall(span, () => 42, {})).toBe(42);
