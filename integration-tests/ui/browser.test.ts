@@ -218,6 +218,17 @@ describe.skipIf(!hasChromium)("tracium ui in Chromium", () => {
     await page.close();
   });
 
+  it("a list fetch that fails is tried again: the search still applies", async () => {
+    const page = await open();
+    await expect.poll(() => page.locator('[data-testid="trace-row"]').count()).toBeGreaterThanOrEqual(2);
+    let refused = 0;
+    await page.route(/\/api\/traces\?.*q=A-1001/, (route) => (refused++ === 0 ? route.abort("connectionreset") : route.continue()));
+    await page.fill('[data-testid="search"]', "A-1001");
+    await expect.poll(() => page.locator('[data-testid="trace-row"]').count()).toBe(1);
+    expect(refused).toBeGreaterThanOrEqual(2);
+    await page.close();
+  });
+
   it("filters by status, tag, model and date range, and sorts by duration, tokens and cost", async () => {
     // Three traces of one agent on fixed days (noon UTC: the same local day in any time zone).
     const trace = (id: string, day: string, o: { status: string; tag: string; model: string; ms: number; tokens: number; cost: number }) => {

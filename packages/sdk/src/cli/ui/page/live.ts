@@ -6,6 +6,8 @@
 
 type Tick = () => Promise<void>;
 
+const RETRY_MS = 1000;
+
 let current: { tick: Tick; running: boolean; again: boolean } | undefined;
 let source: EventSource | undefined;
 let fallback: ReturnType<typeof setInterval> | undefined;
@@ -22,11 +24,20 @@ function run(): void {
   view.again = false;
   view
     .tick()
-    .catch(() => undefined)
+    .catch(() => {
+      // A failed fetch would leave the view stale until the next change: try again shortly.
+      view.again = true;
+      return new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+    })
     .finally(() => {
       view.running = false;
       if (view.again && view === current) run();
     });
+}
+
+/** Fetches the current view again now (a filter changed), after any fetch already running. */
+export function refresh(): void {
+  run();
 }
 
 function connect(): void {

@@ -8,7 +8,7 @@
 import { comparePage } from "./compare.js";
 import { h, fill } from "./dom.js";
 import { initialList, listPage, listQuery } from "./list.js";
-import { live } from "./live.js";
+import { live, refresh } from "./live.js";
 import { tracePage } from "./trace-page.js";
 import type { ListAnswer, TraceAnswer } from "./types.js";
 
@@ -27,9 +27,10 @@ function showList(): void {
   const page = listPage(listState, picked);
   let version = -1;
   let query = "";
+  // Through the live loop: one fetch at a time, so an answer never races one for another query.
   page.changed = () => {
     version = -1;
-    void tick();
+    refresh();
   };
   const tick = async (): Promise<void> => {
     const q = listQuery(listState);
