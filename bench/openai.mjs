@@ -5,10 +5,12 @@
  *   bare         the unpatched client
  *   tracium      @tracium/openai, each call outside any trace (an implicit trace per call, as a
  *                zero-config user gets), Tracium HTTP exporter → local collector (batched)
- *   tracium-in-trace  the same, calls made inside one agent trace per sample (informational)
+ *   tracium-in-trace  the same, calls made inside one agent trace per sample
+ *   tracium-in-trace-counting  calls inside one agent trace of a second client whose exporter only
+ *                counts records (like for like with `openllmetry`: neither side serialises or sends)
  *   openllmetry  @traceloop/instrumentation-openai, OTel provider + BatchSpanProcessor + counting no-op exporter
- *   openllmetry-otlp  the same with the OTLP/HTTP (JSON) exporter → local collector (informational:
- *                like for like with the two variants that serialise and send)
+ *   openllmetry-otlp  the same with the OTLP/HTTP (JSON) exporter → local collector (like for like
+ *                with the Tracium variants that serialise and send)
  *   langfuse     @langfuse/openai `observeOpenAI`, LangfuseSpanProcessor (batched OTLP/HTTP) → local collector
  * Each sample is CALLS sequential calls followed by that variant's own flush, so the export work
  * (serialisation, HTTP) is billed to the variant that caused it. Reported, paired by round:
@@ -51,6 +53,22 @@ context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 // Tracium: global client, HTTP exporter to the collector (defaults: batch 1000, interval 1 s).
 const traciumClient = tracium.init({ apiKey: "tr-bench-key", baseUrl: collector.url, exporter: "tracium", logLevel: "error" });
 instrumentOpenAI(copies.tracium, { injectStreamUsage: true }); // the worst case: streams get (and hide) the usage chunk
+
+// Tracium with a counting exporter: a second client, used only through its own agent traces.
+let traciumCounted = 0;
+const countingClient = new tracium.TraciumClient(
+  tracium.resolveConfig({
+    logLevel: "error",
+    exporter: {
+      name: "counting",
+      export(record) {
+        if (record.kind === "span_end") traciumCounted++;
+      },
+      flush: () => Promise.resolve(),
+      shutdown: () => Promise.resolve(),
+    },
+  }),
+);
 
 // OpenLLMetry: its own provider with a batch processor and a counting no-op exporter.
 let ollmSpans = 0;
@@ -102,7 +120,7 @@ async function call(client, stream) {
   }
 }
 
-const NAMES = ["bare", "tracium", "tracium-in-trace", "openllmetry", "openllmetry-otlp", "langfuse"];
+const NAMES = ["bare", "tracium", "tracium-in-trace", "tracium-in-trace-counting", "openllmetry", "openllmetry-otlp", "langfuse"];
 const PEERS = ["openllmetry", "langfuse"]; // the target's peers, as set up in the issue
 const calls = Object.fromEntries(NAMES.map((n) => [n, 0]));
 const callTimes = Object.fromEntries(NAMES.map((n) => [n, []])); // per sample: median call wall time, µs
@@ -112,6 +130,7 @@ const flushers = {
   bare: () => undefined,
   tracium: () => tracium.flush(30_000),
   "tracium-in-trace": () => tracium.flush(30_000),
+  "tracium-in-trace-counting": () => countingClient.flush(30_000),
   openllmetry: () => ollmProvider.forceFlush(),
   "openllmetry-otlp": () => ollmOtlpProvider.forceFlush(),
   langfuse: () => langfuseProvider.forceFlush(),
@@ -130,7 +149,7 @@ const loop = (name, client, stream) => async (n) => {
 
 async function measure(mode) {
   const stream = mode === "stream";
-  const before = { ...calls, inTraceTraces, ollmSpans, collector: await collector.stats() };
+  const before = { ...calls, inTraceTraces, ollmSpans, traciumCounted, collector: await collector.stats() };
   for (const n of NAMES) callTimes[n] = [];
   const withFlush = (name, run) => async (n) => {
     await run(n);
@@ -145,6 +164,12 @@ async function measure(mode) {
         inTraceTraces++;
         return traciumClient.agentTrace({ agentName: "bench-agent" }, () => loop("tracium-in-trace", clients.tracium, stream)(n));
       }),
+    },
+    {
+      name: "tracium-in-trace-counting",
+      sample: withFlush("tracium-in-trace-counting", (n) =>
+        countingClient.agentTrace({ agentName: "bench-agent" }, () => loop("tracium-in-trace-counting", clients.tracium, stream)(n)),
+      ),
     },
     { name: "openllmetry", sample: withFlush("openllmetry", loop("openllmetry", clients.openllmetry, stream)) },
     { name: "openllmetry-otlp", sample: withFlush("openllmetry-otlp", loop("openllmetry-otlp", clients["openllmetry-otlp"], stream)) },
@@ -173,8 +198,12 @@ async function measure(mode) {
       bestPeer,
       ratio: ratioOfMedians(added.tracium, added[bestPeer]),
       ratioInTrace: ratioOfMedians(added["tracium-in-trace"], added[bestPeer]),
-      // Issue 16's targets: inside a trace against OpenLLMetry (as set up in the issue), an
-      // implicit trace per call against OpenLLMetry with its OTLP exporter.
+      // Issue 16's targets, like with like: inside a trace, both sides exporting (Tracium's HTTP
+      // exporter, OpenLLMetry's OTLP exporter) and neither (counting exporters on both sides); an
+      // implicit trace per call against OpenLLMetry with its OTLP exporter. The mixed ratio
+      // (Tracium exporting, OpenLLMetry not) is kept for comparison with earlier runs.
+      ratioInTraceVsOpenllmetryOtlp: ratioOfMedians(added["tracium-in-trace"], added["openllmetry-otlp"]),
+      ratioInTraceCountingVsOpenllmetry: ratioOfMedians(added["tracium-in-trace-counting"], added.openllmetry),
       ratioInTraceVsOpenllmetry: ratioOfMedians(added["tracium-in-trace"], added.openllmetry),
       ratioVsOpenllmetryOtlp: ratioOfMedians(added.tracium, added["openllmetry-otlp"]),
     };
@@ -189,6 +218,7 @@ async function measure(mode) {
       expectedTraces: made("tracium") + (inTraceTraces - before.inTraceTraces),
       requests: after.requests - before.collector.requests - (after.otlpRequests - before.collector.otlpRequests),
     },
+    traciumCounting: { calls: made("tracium-in-trace-counting"), spans: traciumCounted - before.traciumCounted },
     openllmetry: { calls: made("openllmetry"), spans: ollmSpans - before.ollmSpans },
     otlp: { calls: made("openllmetry-otlp") + made("langfuse"), spans: after.otlpSpans - before.collector.otlpSpans, requests: after.otlpRequests - before.collector.otlpRequests },
   };
@@ -201,6 +231,7 @@ const st = tracium.stats();
 emit({ bench: "openai", nonStream, stream: streamed, traciumStats: { sent: st.sent, failed: st.failed, dropped: st.dropped, queued: st.queued }, sink: sink > 0 });
 
 await tracium.shutdown(5_000);
+await countingClient.shutdown(5_000);
 await ollmProvider.shutdown();
 await ollmOtlpProvider.shutdown();
 await langfuseProvider.shutdown();
