@@ -3,6 +3,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { LaneQueue } from "../../src/export/delivery/lanes.js";
+import { RECORD_OVERHEAD_BYTES, estimateRecordBytes } from "../../src/export/delivery/size.js";
 import type { ExportRecord } from "../../src/model/records.js";
 import { T0, endSpan, makeSpan, makeTrace } from "../exporters/fixtures.js";
 
@@ -83,21 +84,38 @@ describe("lane queue", () => {
   });
 
   it("holds span starts: an ended span's start is let go, an open one is queued once old enough", () => {
-    const q = new LaneQueue({ ...limits, maxRecords: 10 });
+    const q = new LaneQueue({ ...limits, maxRecords: 10, maxBytes: 2_000 });
     const trace = makeTrace();
     const open = makeSpan(trace);
     const ended = makeSpan(trace);
-    expect(q.hold({ kind: "span_start", trace, span: open }, 5, 1_000)).toBe(true);
-    expect(q.hold({ kind: "span_start", trace, span: ended }, 5, 1_000)).toBe(true);
+    expect(q.hold({ kind: "span_start", trace, span: open }, 1_000)).toBe(true);
+    expect(q.hold({ kind: "span_start", trace, span: ended }, 1_000)).toBe(true);
     expect(q.count).toBe(2);
-    expect(q.bytes).toBe(10);
+    // Held starts count a record's overhead until they are sized on release.
+    expect(q.bytes).toBe(2 * RECORD_OVERHEAD_BYTES);
     endSpan(ended, T0 + 20);
     expect(q.releaseHeld(999)).toBe(1); // the ended one is superseded; the open one is too young
     expect(q.heldCount).toBe(1);
+    expect(q.bytes).toBe(RECORD_OVERHEAD_BYTES);
     expect(q.hasReady()).toBe(false);
+    open.input = { prompt: "x".repeat(10_000) };
     expect(q.releaseHeld(1_000)).toBe(0);
     expect(q.heldCount).toBe(0);
     expect(q.count).toBe(1);
-    expect(q.nextReady()!.entries.map((e) => e.record.kind)).toEqual(["span_start"]);
+    const queued = q.nextReady()!.entries;
+    expect(queued.map((e) => e.record.kind)).toEqual(["span_start"]);
+    expect(queued[0]!.bytes).toBe(estimateRecordBytes({ kind: "span_start", trace, span: open }));
+    expect(queued[0]!.bytes).toBeGreaterThan(10_000); // queued although over maxBytes: it was admitted when held
+    expect(q.bytes).toBe(queued[0]!.bytes);
+  });
+
+  it("a held start is admitted against the bounds: a full queue refuses it", () => {
+    const q = new LaneQueue({ ...limits, maxRecords: 1 });
+    const trace = makeTrace();
+    expect(q.hold({ kind: "span_start", trace, span: makeSpan(trace) }, 1_000)).toBe(true);
+    expect(q.hold({ kind: "span_start", trace, span: makeSpan(trace) }, 1_000)).toBe(false);
+    expect(q.dropWaiting()).toBe(1);
+    expect(q.count).toBe(0);
+    expect(q.bytes).toBe(0);
   });
 });

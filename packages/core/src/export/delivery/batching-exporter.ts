@@ -15,7 +15,6 @@ import { BatchTimer } from "./batch-timer.js";
 import { CircuitBreaker } from "./breaker.js";
 import type { HttpOutcome } from "./http.js";
 import { Interrupt } from "./interrupt.js";
-import { estimateRecordBytes } from "./size.js";
 import { withTimeout } from "./timers.js";
 import { createTransport, type Transport } from "./transport.js";
 
@@ -85,8 +84,11 @@ export abstract class BatchingExporter implements Exporter {
   protected carries(_record: ExportRecord): boolean {
     return true;
   }
-  /** Queues a record of `bytes` estimated bytes; false when the queue is full. May throw (counted as dropped). */
-  protected abstract enqueue(record: ExportRecord, bytes: number): boolean;
+  /**
+   * Queues a record, counting its estimated size (`estimateRecordBytes`) against the byte bound;
+   * false when the queue is full. May throw (counted as dropped). On the caller's path.
+   */
+  protected abstract enqueue(record: ExportRecord): boolean;
   /** Nothing queued and nothing in flight. */
   protected abstract idle(): boolean;
   /** Makes everything queued now due, and resolves once it has all settled (sent, failed or dropped). */
@@ -116,7 +118,7 @@ export abstract class BatchingExporter implements Exporter {
         this.dropped++;
         return;
       }
-      if (!this.enqueue(record, estimateRecordBytes(record))) {
+      if (!this.enqueue(record)) {
         this.dropped++;
         logger.once("warn", `${this.settings.logKey}:queue-full`, this.settings.queueFullMessage);
         return;

@@ -11,13 +11,13 @@
  *   batch is cut, and older than the interval, goes out as an `in_progress` copy.
  */
 import type { ExportRecord } from "../../model/records.js";
+import { RECORD_OVERHEAD_BYTES, estimateRecordBytes } from "./size.js";
 
 type SpanStart = Extract<ExportRecord, { kind: "span_start" }>;
 
-/** A held span start: queued budget, and when it was held. */
+/** A held span start and when it was held; it counts {@link RECORD_OVERHEAD_BYTES} until released. */
 interface HeldStart {
   readonly record: SpanStart;
-  readonly bytes: number;
   readonly at: number;
 }
 
@@ -105,12 +105,16 @@ export class LaneQueue {
     return true;
   }
 
-  /** Holds a span start aside (see the file comment); `false` when a bound is reached. O(1). */
-  hold(record: SpanStart, bytes: number, now: number): boolean {
-    if (!this.admit(bytes)) return false;
-    this.held.push({ record, bytes, at: now });
+  /**
+   * Holds a span start aside (see the file comment); `false` when a bound is reached. O(1): it is
+   * sized only when released, since most are let go unsent and the span's values are held by the
+   * open span anyway, not by the queue.
+   */
+  hold(record: SpanStart, now: number): boolean {
+    if (!this.admit(RECORD_OVERHEAD_BYTES)) return false;
+    this.held.push({ record, at: now });
     this.count++;
-    this.bytes += bytes;
+    this.bytes += RECORD_OVERHEAD_BYTES;
     return true;
   }
 
@@ -134,9 +138,12 @@ export class LaneQueue {
       if (span.endedAt !== undefined || span.status !== "in_progress") {
         superseded++;
         this.count--;
-        this.bytes -= h.bytes;
+        this.bytes -= RECORD_OVERHEAD_BYTES;
       } else if (olderThan === undefined || h.at <= olderThan) {
-        this.enqueue(h.record, h.bytes, true);
+        // Already admitted: sized now, and queued whatever the byte bound says.
+        const bytes = estimateRecordBytes(h.record);
+        this.bytes += bytes - RECORD_OVERHEAD_BYTES;
+        this.enqueue(h.record, bytes, true);
       } else {
         keep.push(h);
       }
@@ -232,10 +239,8 @@ export class LaneQueue {
   /** Removes every waiting (not in-flight) record, held span starts included, and returns how many there were. */
   dropWaiting(): number {
     let dropped = this.held.length;
-    for (const h of this.held) {
-      this.count--;
-      this.bytes -= h.bytes;
-    }
+    this.count -= dropped;
+    this.bytes -= dropped * RECORD_OVERHEAD_BYTES;
     this.held = [];
     for (const lane of [...this.lanes.values()]) {
       const entries = lane.entries.splice(0);

@@ -8,15 +8,15 @@ import type { ExportRecord } from "../../model/records.js";
 const NODE_BUDGET = 256;
 const UNSEEN_BYTES = 4_096;
 /** Ids, times, names, status and field names of an otherwise empty record. */
-const RECORD_OVERHEAD = 512;
+export const RECORD_OVERHEAD_BYTES = 512;
 
 /** Roughly the JSON length of what a record sends, in bytes (strings counted in UTF-16 units). */
 export function estimateRecordBytes(record: ExportRecord): number {
   if (record.kind === "span_start" || record.kind === "span_end") {
     const s = record.span;
-    return RECORD_OVERHEAD + estimateJsonBytes([s.input, s.output, s.tools, s.toolCalls, s.error, s.metadata]);
+    return RECORD_OVERHEAD_BYTES + estimateJsonBytes([s.input, s.output, s.tools, s.toolCalls, s.error, s.metadata]);
   }
-  return RECORD_OVERHEAD + estimateJsonBytes([record.trace.summary, record.trace.metadata, record.trace.error]);
+  return RECORD_OVERHEAD_BYTES + estimateJsonBytes([record.trace.summary, record.trace.metadata, record.trace.error]);
 }
 
 /** Roughly the JSON length of `value`, visiting at most {@link NODE_BUDGET} values. */

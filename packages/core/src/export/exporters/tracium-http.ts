@@ -16,6 +16,7 @@ import { LlmStepCollector } from "../delivery/llm-steps.js";
 import { intOption } from "../delivery/options.js";
 import { backoffDelay, classifyStatus, type CallKind } from "../delivery/retry.js";
 import { shrinkRecordJson } from "../delivery/shrink.js";
+import { estimateRecordBytes } from "../delivery/size.js";
 import { Slots } from "../delivery/slots.js";
 import { sleep } from "../delivery/timers.js";
 
@@ -170,8 +171,9 @@ export class TraciumHttpExporter extends BatchingExporter {
 
   // ---- the queue model: a lane per trace, span starts held aside ----
 
-  protected enqueue(record: ExportRecord, bytes: number): boolean {
-    return record.kind === "span_start" ? this.queue.hold(record, bytes, Date.now()) : this.queue.push(record, bytes);
+  protected enqueue(record: ExportRecord): boolean {
+    // A held start is sized when it goes out, if ever: most spans end first and it is let go.
+    return record.kind === "span_start" ? this.queue.hold(record, Date.now()) : this.queue.push(record, estimateRecordBytes(record));
   }
 
   protected idle(): boolean {

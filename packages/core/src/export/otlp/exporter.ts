@@ -19,6 +19,7 @@ import { isLoopbackHost } from "../delivery/endpoint.js";
 import type { HttpOutcome } from "../delivery/http.js";
 import { intOption } from "../delivery/options.js";
 import { backoffDelay } from "../delivery/retry.js";
+import { estimateRecordBytes } from "../delivery/size.js";
 import { sleep } from "../delivery/timers.js";
 import { SDK_VERSION } from "../../util/version.js";
 import { DEFAULT_OTLP_ENDPOINT, type OtlpCompression, type OtlpProtocol } from "../../config/otlp.js";
@@ -187,7 +188,8 @@ export class OtlpHttpExporter extends BatchingExporter {
     return record.kind === "span_end" || record.kind === "trace_end";
   }
 
-  protected enqueue(record: ExportRecord, bytes: number): boolean {
+  protected enqueue(record: ExportRecord): boolean {
+    const bytes = estimateRecordBytes(record);
     if (record.kind !== "span_end" && record.kind !== "trace_end") return true; // not reached: carries() said no first
     if (this.queue.length + this.inflight >= this.maxQueueSize || this.queueBytes + bytes > this.maxQueueBytes) return false;
     this.queue.push({ record, bytes });
