@@ -31,10 +31,11 @@ export function dataField(obj: unknown, key: string): unknown {
   for (let depth = 0; depth < MAX_PROTO_DEPTH; depth++) {
     // The realm's Object.prototype is never a Proxy (its binding cannot be replaced): most lookups
     // end there, and the Proxy check is a native call that showed in the cost of every traced call.
-    if (o === OBJECT_PROTOTYPE) return dataValue(getDescriptor(o, key));
+    // hasOwnProperty runs no user code on a non-Proxy object, and a miss (most lookups of optional
+    // fields) then costs no descriptor object.
+    if (o === OBJECT_PROTOTYPE) return hasOwn.call(o, key) ? dataValue(getDescriptor(o, key)) : undefined;
     if (!isInspectable(o)) return undefined;
-    const d = getDescriptor(o, key);
-    if (d) return dataValue(d);
+    if (hasOwn.call(o, key)) return dataValue(getDescriptor(o, key));
     o = Object.getPrototypeOf(o);
   }
   return undefined;
