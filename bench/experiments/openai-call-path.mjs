@@ -3,12 +3,14 @@
  * `fetch` that answers from memory, so what differs between the variants is the instrumentation.
  * Variants, interleaved in rounds: bare; Tracium in one agent trace per sample with a counting
  * exporter (the call path alone); the same with the HTTP exporter to a local collector (export
- * included); OpenLLMetry with a counting exporter. Prints CPU µs per call added over bare.
- *   node experiments/openai-call-path.mjs [--stream] [--rounds=N] [--profile=tracium|tracium-http]
+ * included); OpenLLMetry with a counting exporter, and with its OTLP/HTTP exporter to the same
+ * collector. Prints CPU µs per call added over bare, and the two like-for-like ratios.
+ *   node experiments/openai-call-path.mjs [--stream] [--rounds=N] [--only=bare,tracium,…] [--profile=<variant>]
  */
 import { context } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { OpenAIInstrumentation } from "@traceloop/instrumentation-openai";
 import * as tracium from "@tracium/core";
 import { instrumentOpenAI } from "@tracium/openai";
@@ -32,7 +34,7 @@ const memoryFetch = async (_url, init) => {
 
 const collector = await startCollector();
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-const copies = { bare: freshOpenAI(), tracium: freshOpenAI(), openllmetry: freshOpenAI() };
+const copies = { bare: freshOpenAI(), tracium: freshOpenAI(), openllmetry: freshOpenAI(), openllmetryOtlp: freshOpenAI() };
 const newClient = (mod) => new mod.OpenAI({ apiKey: "sk-bench", baseURL: "http://127.0.0.1:9/v1", maxRetries: 0, fetch: memoryFetch });
 
 const httpClient = tracium.init({ apiKey: "tr-bench-key", baseUrl: collector.url, exporter: "tracium", logLevel: "error" });
@@ -43,8 +45,16 @@ const ollmProvider = new BasicTracerProvider({ spanProcessors: [new BatchSpanPro
 const ollm = new OpenAIInstrumentation();
 ollm.setTracerProvider(ollmProvider);
 ollm.manuallyInstrument(copies.openllmetry.OpenAI);
+const otlpProvider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${collector.url}/v1/traces` }))] });
+const ollmOtlp = new OpenAIInstrumentation();
+ollmOtlp.setTracerProvider(otlpProvider);
+ollmOtlp.manuallyInstrument(copies.openllmetryOtlp.OpenAI);
+let counted = 0;
+const countingClient = new tracium.TraciumClient(
+  tracium.resolveConfig({ logLevel: "error", exporter: { name: "counting", export: () => void counted++, flush: () => Promise.resolve(), shutdown: () => Promise.resolve() } }),
+);
 
-const clients = { bare: newClient(copies.bare), tracium: newClient(copies.tracium), openllmetry: newClient(copies.openllmetry) };
+const clients = { bare: newClient(copies.bare), tracium: newClient(copies.tracium), openllmetry: newClient(copies.openllmetry), openllmetryOtlp: newClient(copies.openllmetryOtlp) };
 let sink = 0;
 async function call(client) {
   if (stream) {
@@ -57,6 +67,7 @@ async function loop(client) {
 }
 const variants = {
   bare: () => loop(clients.bare),
+  tracium: () => countingClient.agentTrace({ agentName: "bench" }, () => loop(clients.tracium)),
   "tracium-http": async () => {
     await httpClient.agentTrace({ agentName: "bench" }, () => loop(clients.tracium));
     await tracium.flush(30_000);
@@ -65,7 +76,13 @@ const variants = {
     await loop(clients.openllmetry);
     await ollmProvider.forceFlush();
   },
+  "openllmetry-otlp": async () => {
+    await loop(clients.openllmetryOtlp);
+    await otlpProvider.forceFlush();
+  },
 };
+const onlyList = process.argv.find((a) => a.startsWith("--only="))?.slice(7).split(",");
+if (onlyList) for (const k of Object.keys(variants)) if (k !== "bare" && !onlyList.includes(k)) delete variants[k];
 if (only) {
   for (let r = 0; r < ROUNDS; r++) await variants[only]();
 } else {
@@ -81,7 +98,8 @@ if (only) {
   const med = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
   const bare = med(cpu.bare);
   const added = Object.fromEntries(Object.keys(variants).filter((k) => k !== "bare").map((k) => [k, med(cpu[k].map((v, i) => v - cpu.bare[i]))]));
-  console.log(`${stream ? "stream" : "non-stream"}: bare ${bare.toFixed(1)} µs/call; added: ${Object.entries(added).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(", ")}; ratio tracium-http/openllmetry ${(added["tracium-http"] / added.openllmetry).toFixed(2)}`);
+  console.log(`${stream ? "stream" : "non-stream"}: bare ${bare.toFixed(1)} µs/call; added: ${Object.entries(added).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(", ")}${onlyList ? "" : `; like for like: tracium ÷ openllmetry (counting) ${(added.tracium / added.openllmetry).toFixed(2)}, tracium-http ÷ openllmetry-otlp ${(added["tracium-http"] / added["openllmetry-otlp"]).toFixed(2)}`}`);
 }
 await tracium.shutdown(5_000);
+await otlpProvider.shutdown();
 collector.close();

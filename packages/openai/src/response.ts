@@ -60,10 +60,15 @@ function toolCall(id: unknown, type: unknown, name: unknown, args: unknown): Ope
   return { id, type: type ?? "function", function: { name, arguments: args } };
 }
 
+/** The `choices` of a chat or completions response, read once per response. */
+function choicesOf(response: unknown): Record<string, unknown>[] {
+  return records(field(response, "choices"));
+}
+
 /** Chat `message.tool_calls` (all choices), in the `{ id, type, function: { name, arguments } }` shape. */
-export function chatToolCalls(response: unknown): OpenAIToolCall[] | undefined {
+export function chatToolCalls(response: unknown, choices = choicesOf(response)): OpenAIToolCall[] | undefined {
   const calls: OpenAIToolCall[] = [];
-  for (const choice of records(field(response, "choices"))) {
+  for (const choice of choices) {
     for (const call of records(field(field(choice, "message"), "tool_calls"))) {
       const fn = dataRecord(dataField(call, "function"));
       const custom = dataRecord(dataField(call, "custom"));
@@ -96,9 +101,9 @@ function single<T>(values: T[]): T | T[] | undefined {
 }
 
 /** Chat output: the text of the choice (or its refusal); an array of them when `n > 1`. */
-export function chatOutput(response: unknown): unknown {
+export function chatOutput(response: unknown, choices = choicesOf(response)): unknown {
   const texts: unknown[] = [];
-  for (const choice of records(field(response, "choices"))) {
+  for (const choice of choices) {
     const message = dataField(choice, "message");
     const content = field(message, "content");
     const refusal = field(message, "refusal");
@@ -111,8 +116,8 @@ export function chatOutput(response: unknown): unknown {
 }
 
 /** Legacy completions output: `choices[].text`. */
-export function completionsOutput(response: unknown): unknown {
-  const texts = records(field(response, "choices")).map((c) => {
+export function completionsOutput(response: unknown, choices = choicesOf(response)): unknown {
+  const texts = choices.map((c) => {
     const text = dataField(c, "text");
     return typeof text === "string" ? text : null;
   });
@@ -145,7 +150,7 @@ export function embeddingsOutput(response: unknown): Record<string, unknown> | u
 }
 
 /** `finish_reasons`: chat/completions `choices[].finish_reason`; Responses the incomplete reason or the status. */
-export function finishReasons(response: unknown, operation: OpenAIOperation): string[] | undefined {
+export function finishReasons(response: unknown, operation: OpenAIOperation, choices?: Record<string, unknown>[]): string[] | undefined {
   if (operation === "responses") {
     const reason = field(field(response, "incomplete_details"), "reason");
     const status = field(response, "status");
@@ -153,7 +158,7 @@ export function finishReasons(response: unknown, operation: OpenAIOperation): st
     return value !== undefined ? [value] : undefined;
   }
   const reasons: string[] = [];
-  for (const choice of records(field(response, "choices"))) {
+  for (const choice of choices ?? choicesOf(response)) {
     const reason = dataField(choice, "finish_reason");
     if (typeof reason === "string") reasons.push(reason);
   }
@@ -161,7 +166,7 @@ export function finishReasons(response: unknown, operation: OpenAIOperation): st
 }
 
 /** `response_model`, `response_id`, `finish_reasons` and `system_fingerprint` metadata (only the keys present). */
-export function responseMetadata(response: unknown, operation: OpenAIOperation): Record<string, unknown> {
+export function responseMetadata(response: unknown, operation: OpenAIOperation, choices?: Record<string, unknown>[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const model = field(response, "model");
   const id = field(response, "id");
@@ -169,7 +174,7 @@ export function responseMetadata(response: unknown, operation: OpenAIOperation):
   const serviceTier = field(response, "service_tier");
   if (typeof model === "string" && model) out.response_model = model;
   if (typeof id === "string" && id) out.response_id = id;
-  const reasons = finishReasons(response, operation);
+  const reasons = finishReasons(response, operation, choices);
   if (reasons) out.finish_reasons = reasons;
   if (typeof fingerprint === "string" && fingerprint) out.system_fingerprint = fingerprint;
   if (typeof serviceTier === "string" && serviceTier) out.service_tier = serviceTier;
@@ -177,24 +182,24 @@ export function responseMetadata(response: unknown, operation: OpenAIOperation):
 }
 
 /** The output recorded for `operation`. */
-export function responseOutput(response: unknown, operation: OpenAIOperation): unknown {
+export function responseOutput(response: unknown, operation: OpenAIOperation, choices?: Record<string, unknown>[]): unknown {
   switch (operation) {
     case "chat":
-      return chatOutput(response);
+      return chatOutput(response, choices);
     case "responses":
       return responsesOutput(response);
     case "embeddings":
       return embeddingsOutput(response);
     case "completions":
-      return completionsOutput(response);
+      return completionsOutput(response, choices);
     default:
       return undefined;
   }
 }
 
 /** The tool calls for `operation`. */
-export function responseToolCalls(response: unknown, operation: OpenAIOperation): OpenAIToolCall[] | undefined {
-  if (operation === "chat") return chatToolCalls(response);
+export function responseToolCalls(response: unknown, operation: OpenAIOperation, choices?: Record<string, unknown>[]): OpenAIToolCall[] | undefined {
+  if (operation === "chat") return chatToolCalls(response, choices);
   if (operation === "responses") return responsesToolCalls(response);
   return undefined;
 }
@@ -205,14 +210,16 @@ export function responseToolCalls(response: unknown, operation: OpenAIOperation)
  */
 export function recordResponse(span: Span, response: unknown, operation: OpenAIOperation): void {
   if (!asRecord(response)) return;
-  const meta = responseMetadata(response, operation);
+  // Chat and completions read the same choices three times over (output, finish reasons, tool calls).
+  const choices = operation === "chat" || operation === "completions" ? choicesOf(response) : undefined;
+  const meta = responseMetadata(response, operation, choices);
   if (typeof meta.response_model === "string") span.setModelId(meta.response_model);
   if (Object.keys(meta).length > 0) span.setMetadata(meta);
   const usage = tokenUsage(field(response, "usage"));
   if (usage) span.setTokenUsage(usage);
-  const output = responseOutput(response, operation);
+  const output = responseOutput(response, operation, choices);
   if (output !== undefined) span.recordOutput(output);
-  const calls = responseToolCalls(response, operation);
+  const calls = responseToolCalls(response, operation, choices);
   if (calls) span.setToolCalls(calls);
   if (operation === "responses" && field(response, "status") === "failed") {
     const message = field(field(response, "error"), "message");
