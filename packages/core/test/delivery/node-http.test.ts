@@ -39,6 +39,13 @@ async function serve(handler: (nth: number, socket: Socket, end: (status: number
 const send = (url: string, signal = new AbortController().signal) => transport!.send(url, { "Content-Type": "application/json" }, "{}", 5_000, signal);
 
 describe("node:http transport", () => {
+  it("resolves host names through its bounded lookup (localhost goes to the system resolver)", async () => {
+    const url = await serve((_nth, _socket, end) => end(200, '{"ok":true}'));
+    transport = new NodeHttpTransport(1);
+    const outcome = await send(url.replace("127.0.0.1", "localhost"));
+    expect(outcome).toMatchObject({ status: 200, body: '{"ok":true}' });
+  });
+
   it("sends again once, on a fresh connection, when a kept-alive connection is found dead", async () => {
     let requests = 0;
     const url = await serve((nth, socket, end) => {

@@ -9,10 +9,13 @@
  *
  * `node:http`/`node:https` are loaded at the first request to an origin of that protocol, not
  * when the SDK is imported (util/builtin.ts): a process that never sends does not pay for them.
+ * Host names are resolved with a bounded query (dns-lookup.ts): a DNS server that never answers
+ * cannot hold the app's exit either.
  */
 import type * as http from "node:http";
-import type { Socket } from "node:net";
+import type { LookupFunction, Socket } from "node:net";
 import { builtinNow, loadBuiltin } from "../../util/builtin.js";
+import { createBoundedLookup } from "./dns-lookup.js";
 import { MAX_RESPONSE_CHARS, type HttpOutcome, type Sender } from "./http.js";
 import { parseRetryAfter } from "./retry.js";
 
@@ -38,6 +41,8 @@ export class NodeHttpTransport {
   private httpsClient: Client | undefined;
   /** The exporters send to one or two origins: parse each once, not once per request. */
   private readonly origins = new Map<string, Origin>();
+  /** Name resolution that cannot hold the app's exit (dns-lookup.ts); made at the first request. */
+  private lookup: LookupFunction | undefined | null = null;
 
   /** @param maxSockets connections per host at once (the exporter's concurrency). */
   constructor(private readonly maxSockets: number) {}
@@ -92,6 +97,7 @@ export class NodeHttpTransport {
       const open = (client: Client, origin: Origin, path: string): void => {
         if (settled) return;
         // Node sets Content-Length itself when the whole body goes with end().
+        if (this.lookup === null) this.lookup = createBoundedLookup();
         const options: http.RequestOptions = {
           method: "POST",
           hostname: origin.hostname,
@@ -99,6 +105,7 @@ export class NodeHttpTransport {
           path,
           headers,
           agent: client.agent,
+          ...(this.lookup ? { lookup: this.lookup } : {}),
         };
         let answered = false;
         // http.request never follows redirects: a 3xx is reported, and X-API-Key never goes elsewhere.
