@@ -80,13 +80,26 @@ describe("bounded DNS lookup", () => {
     const dns = await fakeDns("nxdomain");
     servers.push(dns);
     const system: string[] = [];
-    const systemLookup = ((host: string, _o: unknown, cb: (e: null, a: string, f: number) => void) => {
-      system.push(host);
-      cb(null, "127.0.0.9", 4);
+    const systemLookup = ((host: string, o: { all?: boolean }, cb: (e: null, a: unknown) => void) => {
+      system.push(`${host} all=${o.all === true}`);
+      cb(null, [{ address: "127.0.0.9", family: 4 }]);
     }) as never;
     const lookup = createBoundedLookup({ servers: [dns.server], systemLookup });
     expect(await lookupOnce(lookup, "collector.internal.test", {})).toMatchObject({ error: null, result: { address: "127.0.0.9" } });
-    expect(system).toEqual(["collector.internal.test"]);
+    expect(system).toEqual(["collector.internal.test all=true"]);
+  });
+
+  it("a burst of lookups asks DNS once, and a failure is not asked again at once", async () => {
+    const dns = await fakeDns("silent");
+    servers.push(dns);
+    const lookup = createBoundedLookup({ servers: [dns.server], timeoutMs: 200 });
+    const burst = await Promise.all([1, 2, 3, 4, 5].map(() => lookupOnce(lookup, "api.tracium.test", { all: true })));
+    expect(burst.map((r) => r.error?.code)).toEqual(["ETIMEOUT", "ETIMEOUT", "ETIMEOUT", "ETIMEOUT", "ETIMEOUT"]);
+    expect(dns.queries).toEqual(["A api.tracium.test"]);
+    const again = await lookupOnce(lookup, "api.tracium.test", {});
+    expect(again.error?.code).toBe("ETIMEOUT");
+    expect(again.ms).toBeLessThan(50); // from the failure cache
+    expect(dns.queries).toHaveLength(1);
   });
 
   it("localhost, single-label names and IP literals never go to DNS", async () => {

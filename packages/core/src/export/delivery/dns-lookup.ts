@@ -9,7 +9,8 @@
  * The resolver asks DNS only: no hosts file, no search domains. So `localhost` and single-label
  * names (hosts-file entries, Kubernetes and Compose service names) keep `dns.lookup`, and a name
  * DNS does not know (NXDOMAIN, no records) is looked up again with `dns.lookup`, which answers fast
- * when DNS itself does. Answers are kept for {@link CACHE_MS}.
+ * when DNS itself does. One resolution per name runs at a time (a burst of connections asks once);
+ * answers are kept for {@link CACHE_MS}, failures for {@link FAILURE_CACHE_MS}.
  */
 import type * as dns from "node:dns";
 import type * as net from "node:net";
@@ -18,11 +19,14 @@ import { builtinNow } from "../../util/builtin.js";
 type DnsModule = Pick<typeof dns, "Resolver" | "lookup">;
 type Address = { address: string; family: number };
 type LookupOptions = { family?: number | string; all?: boolean };
+type Cached = { addresses: Address[]; error: NodeJS.ErrnoException | null; until: number };
 
 /** A lookup DNS does not answer ends after this long. */
 export const QUERY_TIMEOUT_MS = 1_000;
 /** How long an answer is reused. */
 const CACHE_MS = 30_000;
+/** How long a failed resolution is reused: retries within it fail at once instead of asking again. */
+const FAILURE_CACHE_MS = 5_000;
 const MAX_CACHED = 16;
 /** Codes that mean DNS answered, without an address: the system resolver may still know the name. */
 const ASK_SYSTEM = new Set(["ENOTFOUND", "ENODATA", "ENONAME", "ENOTIMP", "ESERVFAIL", "EFORMERR", "EBADNAME", "EBADRESP"]);
@@ -41,7 +45,7 @@ export function createBoundedLookup(options: BoundedLookupOptions = {}): net.Loo
   if (!dnsModule || !isIP) return undefined;
   const timeoutMs = options.timeoutMs ?? QUERY_TIMEOUT_MS;
   const systemLookup = options.systemLookup ?? dnsModule.lookup;
-  const cache = new Map<string, { addresses: Address[]; until: number }>();
+  const cache = new Map<string, Cached>();
   const resolve = (hostname: string, family: number, done: (error: NodeJS.ErrnoException | null, addresses: Address[]) => void): void => {
     // A resolver per lookup, cancelled at the deadline: c-ares rounds its own timeout up to
     // whole seconds and more, and cancel() is per resolver. Lookups are rare (new connections).
@@ -74,27 +78,45 @@ export function createBoundedLookup(options: BoundedLookupOptions = {}): net.Loo
     else query(4, () => query(6));
   };
 
+  /** One resolution per name at a time: a burst of new connections asks DNS once. */
+  const pending = new Map<string, Array<(error: NodeJS.ErrnoException | null, addresses: Address[]) => void>>();
+  const remember = (key: string, entry: Cached): void => {
+    if (cache.size >= MAX_CACHED) cache.clear();
+    cache.set(key, entry);
+  };
+  const resolveOnce = (hostname: string, family: number, done: (error: NodeJS.ErrnoException | null, addresses: Address[]) => void): void => {
+    const key = `${family}:${hostname}`;
+    const waiting = pending.get(key);
+    if (waiting) return void waiting.push(done);
+    const waiters = [done];
+    pending.set(key, waiters);
+    const settle = (error: NodeJS.ErrnoException | null, addresses: Address[]): void => {
+      pending.delete(key);
+      remember(key, { addresses, error, until: Date.now() + (addresses.length > 0 ? CACHE_MS : FAILURE_CACHE_MS) });
+      for (const w of waiters) w(error, addresses);
+    };
+    resolve(hostname, family, (error, addresses) => {
+      if (addresses.length > 0 || !error || !ASK_SYSTEM.has(error.code ?? "")) return settle(error, addresses);
+      // DNS answered without an address: the hosts file or another system source may know it.
+      systemLookup(hostname, { family, all: true }, (sysError, found) => {
+        const list = Array.isArray(found) ? found.map((a) => ({ address: a.address, family: a.family })) : [];
+        settle(list.length > 0 ? null : (sysError ?? error), list);
+      });
+    });
+  };
+
   return ((hostname: string, lookupOptions: LookupOptions | number, callback: (...args: unknown[]) => void): void => {
     const opts: LookupOptions = typeof lookupOptions === "object" && lookupOptions !== null ? lookupOptions : { family: lookupOptions };
     const family = opts.family === "IPv6" || opts.family === 6 ? 6 : opts.family === "IPv4" || opts.family === 4 ? 4 : 0;
-    const answer = (addresses: Address[]): void => {
-      if (opts.all) callback(null, addresses);
+    const reply = (error: NodeJS.ErrnoException | null, addresses: Address[]): void => {
+      if (addresses.length === 0) callback(error ?? notFound(hostname));
+      else if (opts.all) callback(null, addresses);
       else callback(null, addresses[0]!.address, addresses[0]!.family);
     };
     if (isIP(hostname) || systemOnly(hostname)) return void systemLookup(hostname, opts as dns.LookupAllOptions, callback as never);
-    const key = `${family}:${hostname}`;
-    const hit = cache.get(key);
-    if (hit && hit.until > Date.now()) return answer(hit.addresses);
-    resolve(hostname, family, (error, addresses) => {
-      if (addresses.length > 0) {
-        if (cache.size >= MAX_CACHED) cache.clear();
-        cache.set(key, { addresses, until: Date.now() + CACHE_MS });
-        return answer(addresses);
-      }
-      // DNS answered without an address: the hosts file or another system source may know it.
-      if (error && ASK_SYSTEM.has(error.code ?? "")) return void systemLookup(hostname, opts as dns.LookupAllOptions, callback as never);
-      callback(error);
-    });
+    const hit = cache.get(`${family}:${hostname}`);
+    if (hit && hit.until > Date.now()) return reply(hit.error, hit.addresses);
+    resolveOnce(hostname, family, reply);
   }) as net.LookupFunction;
 }
 
