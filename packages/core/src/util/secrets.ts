@@ -99,26 +99,74 @@ function keepIntroducer(_match: string, url: string | undefined, scheme: string 
   return prefix !== undefined ? `${prefix}${REDACTED}` : REDACTED;
 }
 
-// The shortest text a pattern can match (`://:x@`); labels and ids recur on every span, so the
-// verdict for short strings is cached.
+/**
+ * Text that cannot hold a credential skips {@link SECRET_RE}, whose lookbehinds scan prose at ~30
+ * characters per µs; these two run at ~500. Every match of SECRET_RE contains a match of one of
+ * them (a format's fixed prefix, `://`, `bearer`/`basic` and a space, or a key word before `=`/`:`).
+ */
+const MAYBE_FORMAT_RE = /sk-|A(?:KIA|SIA|GPA|IDA|ROA|IPA|NPA|NVA|BIA|CCA)|eyJ|gh[pousr]_|github_pat_|xox[abposr]-|AIza|[sr]k_(?:live|test)_|-----BEGIN|:\/\//;
+const MAYBE_KV_RE = /(?:bearer|basic)\s|(?:pass(?:word|wd|phrase)|pwd|secret|token|credentials?|authorization|key(?:[_-]?id)?)\\?["']?\s*[=:]/i;
+
+// The shortest text a pattern can match (`://:x@`).
 const MIN_PATTERN_CHARS = 6;
-const MAX_CACHED_CHARS = 64;
-const MAX_CACHED = 4096;
-const patternCache = new Map<string, string>();
+const MAX_SHORT_CHARS = 64;
+const MAX_SHORT_CACHED = 4096;
+const MAX_LONG_CHARS = 65_536;
+const LONG_CACHE_BUDGET_CHARS = 1_000_000;
+
+/**
+ * Masked texts by their input. Labels and ids recur on every span, and an agent sends its whole
+ * conversation again on every call: short texts are kept by count, longer ones (each message of a
+ * conversation) within a budget of characters, so each is scanned once.
+ */
+class MaskCache {
+  private readonly short = new Map<string, string>();
+  private readonly long = new Map<string, string>();
+  private longChars = 0;
+
+  get(text: string): string | undefined {
+    return text.length <= MAX_SHORT_CHARS ? this.short.get(text) : text.length <= MAX_LONG_CHARS ? this.long.get(text) : undefined;
+  }
+
+  set(text: string, masked: string): void {
+    if (text.length <= MAX_SHORT_CHARS) {
+      if (this.short.size >= MAX_SHORT_CACHED) this.short.clear();
+      this.short.set(text, masked);
+    } else if (text.length <= MAX_LONG_CHARS) {
+      if (this.longChars + text.length > LONG_CACHE_BUDGET_CHARS) this.clearLong();
+      this.long.set(text, masked);
+      this.longChars += text.length;
+    }
+  }
+
+  clear(): void {
+    this.short.clear();
+    this.clearLong();
+  }
+
+  private clearLong(): void {
+    this.long.clear();
+    this.longChars = 0;
+  }
+}
+
+const patternCache = new MaskCache();
+/** Results of {@link maskSecrets} for the one list of secrets last given (a client's, stable). */
+const secretsCache = new MaskCache();
+let cachedSecrets: readonly string[] | undefined;
 
 function maskPatterns(text: string): string {
   if (text.length < MIN_PATTERN_CHARS) return text;
-  const short = text.length <= MAX_CACHED_CHARS;
-  if (short) {
-    const cached = patternCache.get(text);
-    if (cached !== undefined) return cached;
-  }
-  const out = text.replace(SECRET_RE, keepIntroducer);
-  if (short) {
-    if (patternCache.size >= MAX_CACHED) patternCache.clear();
-    patternCache.set(text, out);
-  }
+  const cached = patternCache.get(text);
+  if (cached !== undefined) return cached;
+  const out = MAYBE_FORMAT_RE.test(text) || MAYBE_KV_RE.test(text) ? text.replace(SECRET_RE, keepIntroducer) : text;
+  patternCache.set(text, out);
   return out;
+}
+
+/** @internal {@link SECRET_RE} applied without the pre-check or the caches (tests compare the two). */
+export function maskPatternsExhaustively(text: string): string {
+  return text.replace(SECRET_RE, keepIntroducer);
 }
 
 /**
@@ -126,7 +174,16 @@ function maskPatterns(text: string): string {
  * Tracium API key) and the well-known credential formats.
  */
 export function maskSecrets(text: string, secrets?: readonly string[]): string {
+  if (!secrets || secrets.length === 0) return maskPatterns(text);
+  if (secrets !== cachedSecrets) {
+    secretsCache.clear();
+    cachedSecrets = secrets;
+  }
+  const cached = secretsCache.get(text);
+  if (cached !== undefined) return cached;
   let out = text;
-  if (secrets) for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-  return maskPatterns(out);
+  for (const secret of secrets) if (secret && out.includes(secret)) out = out.split(secret).join(REDACTED);
+  out = maskPatterns(out);
+  secretsCache.set(text, out);
+  return out;
 }
