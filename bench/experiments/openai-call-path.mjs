@@ -24,12 +24,13 @@ const only = process.argv.find((a) => a.startsWith("--profile="))?.slice(10);
 const CALLS = 200;
 // --history=N: an agent's N-turn conversation (a 4 KB system prompt, tool calls and 2 KB tool
 // results), the request a long-running agent sends on every call, instead of two short messages.
+const JSON_TOOLS = process.argv.includes("--json-tools");
 const HISTORY = Number(process.argv.find((a) => a.startsWith("--history="))?.slice(10)) || 0;
 const prose = (n, seed) => Array.from({ length: Math.ceil(n / 60) }, (_, i) => `Line ${seed}.${i}: the agent notes what it found and what to do next.`).join("\n").slice(0, n);
 const chatRequest = HISTORY > 0 ? { ...shortRequest, messages: [{ role: "system", content: prose(4096, 0) }, ...Array.from({ length: HISTORY }, (_, i) => [
   { role: "user", content: prose(300, i) },
   { role: "assistant", content: null, tool_calls: [{ id: `call_${i}`, type: "function", function: { name: "search", arguments: JSON.stringify({ query: `q${i}` }) } }] },
-  { role: "tool", tool_call_id: `call_${i}`, content: prose(2048, i) },
+  { role: "tool", tool_call_id: `call_${i}`, content: JSON_TOOLS ? JSON.stringify({ results: Array.from({ length: 12 }, (_, k) => ({ id: `doc-${i}-${k}`, title: `Result ${k} for q${i}`, snippet: prose(120, k), score: 0.5 + k / 100 })) }) : prose(2048, i) },
 ]).flat()] } : shortRequest;
 
 const MODEL = "gpt-4o-mini-2024-07-18";

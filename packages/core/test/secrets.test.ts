@@ -113,3 +113,37 @@ describe("maskSecrets with a client's own secrets", () => {
     expect(maskSecrets(short, [""])).toBe(short); // an empty secret masks nothing
   });
 });
+
+describe("JSON texts recorded again (tool results an agent resends on every call)", () => {
+  const toolResult = JSON.stringify({ results: Array.from({ length: 20 }, (_, i) => ({ id: `doc-${i}`, snippet: "text ".repeat(20) })), config: { api_key: "k-0123456789" } });
+  it("are redacted the same way every time, and the same text is returned when nothing is secret", () => {
+    const clean = JSON.stringify({ results: [{ id: "a", snippet: "x ".repeat(50) }] });
+    for (let i = 0; i < 3; i++) {
+      const out = sanitize({ messages: [{ role: "tool", content: toolResult }, { role: "tool", content: clean }] }, { secrets: ["tr-x-123456"] }) as { messages: Array<{ content: string }> };
+      expect(JSON.parse(out.messages[0]!.content).config.api_key).toBe(REDACTED);
+      expect(out.messages[1]!.content).toBe(clean);
+    }
+  });
+
+  it("a redact function is asked every time, never answered from the cache", () => {
+    let calls = 0;
+    const redact = (v: unknown): unknown => {
+      if (v === "doc-3") calls++;
+      return v === "doc-3" ? `masked-${calls}` : v;
+    };
+    const first = sanitize(toolResult, { redact }) as string;
+    const second = sanitize(toolResult, { redact }) as string;
+    expect(calls).toBe(2);
+    expect(first).toContain("masked-1");
+    expect(second).toContain("masked-2");
+  });
+
+  it("a text first seen beyond the depth limit (not walked) is still redacted where it can be walked", () => {
+    const text = JSON.stringify({ a: { b: { c: { cookie: "session-abc-123" } } } });
+    let nested: unknown = text;
+    for (let i = 0; i < 30; i++) nested = { n: nested };
+    sanitize(nested); // too deep for its keys to be checked: recorded as it is
+    const shallow = sanitize({ content: text }) as { content: string };
+    expect(JSON.parse(shallow.content).a.b.c.cookie).toBe(REDACTED);
+  });
+});

@@ -9,6 +9,7 @@ import { types } from "node:util";
 import { logger } from "../util/logger.js";
 import { dataField, dataItems, GETTER_PLACEHOLDER, PROXY_PLACEHOLDER } from "../util/plain-data.js";
 import { REDACTED, isSecretKeyUncached, maskSecrets } from "../util/secrets.js";
+import { SecretsKeyedCache } from "../util/text-cache.js";
 
 /** A user function that masks values before they are recorded. Return the value to keep. */
 export type RedactFn = (value: unknown, path: readonly string[]) => unknown;
@@ -86,7 +87,7 @@ function sanitizeString(s: string, depth: number, w: Walk): string {
   const window = long ? s.slice(0, MAX_STRING_CHARS + MASK_MARGIN_CHARS) : s;
   let out = maskSecrets(window, w.opts.secrets);
   if (out !== window) w.redactions++;
-  if (!long && out.length <= MAX_JSON_TEXT_CHARS && looksLikeJson(out)) out = redactJsonText(out, depth, w);
+  if (!long && out.length <= MAX_JSON_TEXT_CHARS && looksLikeJson(out)) out = redactJsonTextCached(out, depth, w);
   if (long || out.length > MAX_STRING_CHARS) {
     out = `${out.slice(0, MAX_STRING_CHARS)}… (truncated ${s.length - MAX_STRING_CHARS} chars)`;
   }
@@ -108,6 +109,31 @@ function looksLikeJson(s: string): boolean {
   const first = s.charCodeAt(0);
   const last = s.charCodeAt(s.length - 1);
   return (first === 123 && last === 125) || (first === 91 && last === 93); // {…} or […]
+}
+
+/** What {@link redactJsonText} made of a text, at the depth it was found. */
+interface JsonTextResult {
+  readonly depth: number;
+  readonly out: string;
+}
+const jsonTextCache = new SecretsKeyedCache<JsonTextResult>();
+
+/**
+ * {@link redactJsonText}, remembered: tool results and arguments are JSON texts that an agent sends
+ * again with every call. Not with a `redact` function (user code, asked each time), and only for
+ * results the size limit did not cut (those depend on what was recorded before).
+ */
+function redactJsonTextCached(text: string, depth: number, w: Walk): string {
+  if (w.opts.redact || w.overflow || w.chars + text.length > MAX_TOTAL_CHARS) return redactJsonText(text, depth, w);
+  const cache = jsonTextCache.for(w.opts.secrets);
+  const hit = cache.get(text);
+  if (hit !== undefined && hit.depth === depth) {
+    if (hit.out !== text) w.redactions++;
+    return hit.out;
+  }
+  const out = redactJsonText(text, depth, w);
+  if (!w.overflow) cache.set(text, { depth, out });
+  return out;
 }
 
 /** JSON text (tool-call arguments): secrets under its keys redacted; unchanged text when it held none. */

@@ -5,6 +5,7 @@
  * a URL, `password=…`). Pure string functions, shared by the value sanitiser, the engine's names and
  * tags, and the logger.
  */
+import { SecretsKeyedCache, TextCache } from "./text-cache.js";
 
 export const REDACTED = "***REDACTED***";
 
@@ -109,51 +110,10 @@ const MAYBE_KV_RE = /(?:bearer|basic)\s|(?:pass(?:word|wd|phrase)|pwd|secret|tok
 
 // The shortest text a pattern can match (`://:x@`).
 const MIN_PATTERN_CHARS = 6;
-const MAX_SHORT_CHARS = 64;
-const MAX_SHORT_CACHED = 4096;
-const MAX_LONG_CHARS = 65_536;
-const LONG_CACHE_BUDGET_CHARS = 1_000_000;
-
-/**
- * Masked texts by their input. Labels and ids recur on every span, and an agent sends its whole
- * conversation again on every call: short texts are kept by count, longer ones (each message of a
- * conversation) within a budget of characters, so each is scanned once.
- */
-class MaskCache {
-  private readonly short = new Map<string, string>();
-  private readonly long = new Map<string, string>();
-  private longChars = 0;
-
-  get(text: string): string | undefined {
-    return text.length <= MAX_SHORT_CHARS ? this.short.get(text) : text.length <= MAX_LONG_CHARS ? this.long.get(text) : undefined;
-  }
-
-  set(text: string, masked: string): void {
-    if (text.length <= MAX_SHORT_CHARS) {
-      if (this.short.size >= MAX_SHORT_CACHED) this.short.clear();
-      this.short.set(text, masked);
-    } else if (text.length <= MAX_LONG_CHARS) {
-      if (this.longChars + text.length > LONG_CACHE_BUDGET_CHARS) this.clearLong();
-      this.long.set(text, masked);
-      this.longChars += text.length;
-    }
-  }
-
-  clear(): void {
-    this.short.clear();
-    this.clearLong();
-  }
-
-  private clearLong(): void {
-    this.long.clear();
-    this.longChars = 0;
-  }
-}
-
-const patternCache = new MaskCache();
-/** Results of {@link maskSecrets} for the one list of secrets last given (a client's, stable). */
-const secretsCache = new MaskCache();
-let cachedSecrets: readonly string[] | undefined;
+/** Each text is scanned once: labels recur on every span, an agent resends its conversation on every call. */
+const patternCache = new TextCache<string>();
+/** Results of {@link maskSecrets} with a client's own secrets. */
+const secretsCache = new SecretsKeyedCache<string>();
 
 function maskPatterns(text: string): string {
   if (text.length < MIN_PATTERN_CHARS) return text;
@@ -175,15 +135,12 @@ export function maskPatternsExhaustively(text: string): string {
  */
 export function maskSecrets(text: string, secrets?: readonly string[]): string {
   if (!secrets || secrets.length === 0) return maskPatterns(text);
-  if (secrets !== cachedSecrets) {
-    secretsCache.clear();
-    cachedSecrets = secrets;
-  }
-  const cached = secretsCache.get(text);
+  const cache = secretsCache.for(secrets);
+  const cached = cache.get(text);
   if (cached !== undefined) return cached;
   let out = text;
   for (const secret of secrets) if (secret && out.includes(secret)) out = out.split(secret).join(REDACTED);
   out = maskPatterns(out);
-  secretsCache.set(text, out);
+  cache.set(text, out);
   return out;
 }
