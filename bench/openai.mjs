@@ -1,6 +1,8 @@
 /**
  * 2. Instrumented `openai` call overhead: `chat.completions.create` against a local server that
- * answers at once, non-stream and `stream: true`. Variants, interleaved in rounds, each on its own
+ * answers at once, non-stream and `stream: true` with two short messages, and non-stream with what
+ * a tool-using agent sends at its 16th call (a 15-turn conversation of ~45 KB: every call of a
+ * long-running agent resends its history, which is what recording the input costs most on). Variants, interleaved in rounds, each on its own
  * copy of the `openai` package so their patches do not stack:
  *   bare         the unpatched client
  *   tracium      @tracium/openai, each call outside any trace (an implicit trace per call, as a
@@ -31,7 +33,7 @@ import { instrumentOpenAI } from "@tracium/openai";
 import { emit, log, smoke } from "./lib/cli.mjs";
 import { startCollector } from "./lib/collector.mjs";
 import { freshOpenAI } from "./lib/openai-copies.mjs";
-import { chatRequest, startOpenAIServer } from "./lib/openai-server.mjs";
+import { agentConversationRequest, chatRequest, startOpenAIServer } from "./lib/openai-server.mjs";
 import { runRounds } from "./lib/rounds.mjs";
 import { median, pairedDiff, ratioOfMedians, summary } from "./lib/stats.mjs";
 
@@ -110,12 +112,16 @@ const clients = {
 };
 
 let sink = 0;
-async function call(client, stream) {
+// The third mode: what a tool-using agent sends at its 16th call (~45 KB, 46 messages).
+const CONVERSATION_TURNS = 15;
+const conversationRequest = agentConversationRequest(CONVERSATION_TURNS);
+
+async function call(client, stream, request) {
   if (stream) {
-    const s = await client.chat.completions.create({ ...chatRequest, stream: true });
+    const s = await client.chat.completions.create({ ...request, stream: true });
     for await (const c of s) sink += c.choices.length;
   } else {
-    const r = await client.chat.completions.create(chatRequest);
+    const r = await client.chat.completions.create(request);
     sink += r.choices.length;
   }
 }
@@ -136,11 +142,11 @@ const flushers = {
   langfuse: () => langfuseProvider.forceFlush(),
 };
 
-const loop = (name, client, stream) => async (n) => {
+const loop = (name, client, stream, request) => async (n) => {
   const times = [];
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
-    await call(client, stream);
+    await call(client, stream, request);
     times.push((performance.now() - t0) * 1000);
   }
   calls[name] += n;
@@ -149,6 +155,7 @@ const loop = (name, client, stream) => async (n) => {
 
 async function measure(mode) {
   const stream = mode === "stream";
+  const request = mode === "conversation" ? conversationRequest : chatRequest;
   const before = { ...calls, inTraceTraces, ollmSpans, traciumCounted, collector: await collector.stats() };
   for (const n of NAMES) callTimes[n] = [];
   const withFlush = (name, run) => async (n) => {
@@ -156,24 +163,24 @@ async function measure(mode) {
     await flushers[name]();
   };
   const variants = [
-    { name: "bare", sample: withFlush("bare", loop("bare", clients.bare, stream)) },
-    { name: "tracium", sample: withFlush("tracium", loop("tracium", clients.tracium, stream)) },
+    { name: "bare", sample: withFlush("bare", loop("bare", clients.bare, stream, request)) },
+    { name: "tracium", sample: withFlush("tracium", loop("tracium", clients.tracium, stream, request)) },
     {
       name: "tracium-in-trace",
       sample: withFlush("tracium-in-trace", (n) => {
         inTraceTraces++;
-        return traciumClient.agentTrace({ agentName: "bench-agent" }, () => loop("tracium-in-trace", clients.tracium, stream)(n));
+        return traciumClient.agentTrace({ agentName: "bench-agent" }, () => loop("tracium-in-trace", clients.tracium, stream, request)(n));
       }),
     },
     {
       name: "tracium-in-trace-counting",
       sample: withFlush("tracium-in-trace-counting", (n) =>
-        countingClient.agentTrace({ agentName: "bench-agent" }, () => loop("tracium-in-trace-counting", clients.tracium, stream)(n)),
+        countingClient.agentTrace({ agentName: "bench-agent" }, () => loop("tracium-in-trace-counting", clients.tracium, stream, request)(n)),
       ),
     },
-    { name: "openllmetry", sample: withFlush("openllmetry", loop("openllmetry", clients.openllmetry, stream)) },
-    { name: "openllmetry-otlp", sample: withFlush("openllmetry-otlp", loop("openllmetry-otlp", clients["openllmetry-otlp"], stream)) },
-    { name: "langfuse", sample: withFlush("langfuse", loop("langfuse", clients.langfuse, stream)) },
+    { name: "openllmetry", sample: withFlush("openllmetry", loop("openllmetry", clients.openllmetry, stream, request)) },
+    { name: "openllmetry-otlp", sample: withFlush("openllmetry-otlp", loop("openllmetry-otlp", clients["openllmetry-otlp"], stream, request)) },
+    { name: "langfuse", sample: withFlush("langfuse", loop("langfuse", clients.langfuse, stream, request)) },
   ];
   log(`openai (${mode}): ${ROUNDS} rounds × ${CALLS} calls × ${variants.length} variants`);
   const perCall = await runRounds(variants, { rounds: ROUNDS, warmup: WARMUP, ops: CALLS, log });
@@ -227,8 +234,9 @@ async function measure(mode) {
 
 const nonStream = await measure("non-stream");
 const streamed = await measure("stream");
+const conversation = await measure("conversation");
 const st = tracium.stats();
-emit({ bench: "openai", nonStream, stream: streamed, traciumStats: { sent: st.sent, failed: st.failed, dropped: st.dropped, queued: st.queued }, sink: sink > 0 });
+emit({ bench: "openai", nonStream, stream: streamed, conversation, traciumStats: { sent: st.sent, failed: st.failed, dropped: st.dropped, queued: st.queued }, sink: sink > 0 });
 
 await tracium.shutdown(5_000);
 await countingClient.shutdown(5_000);

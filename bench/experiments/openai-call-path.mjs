@@ -5,7 +5,7 @@
  * exporter (the call path alone); the same with the HTTP exporter to a local collector (export
  * included); OpenLLMetry with a counting exporter, and with its OTLP/HTTP exporter to the same
  * collector. Prints CPU µs per call added over bare, and the two like-for-like ratios.
- *   node experiments/openai-call-path.mjs [--stream] [--rounds=N] [--history=N] [--only=bare,tracium,…] [--profile=<variant>]
+ *   node experiments/openai-call-path.mjs [--stream] [--rounds=N] [--history=N [--prose-tools]] [--only=bare,tracium,…] [--profile=<variant>]
  */
 import { context } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
@@ -16,22 +16,16 @@ import * as tracium from "@tracium/core";
 import { instrumentOpenAI } from "@tracium/openai";
 import { startCollector } from "../lib/collector.mjs";
 import { freshOpenAI } from "../lib/openai-copies.mjs";
-import { chatRequest as shortRequest } from "../lib/openai-server.mjs";
+import { agentConversationRequest, chatRequest as shortRequest } from "../lib/openai-server.mjs";
 
 const stream = process.argv.includes("--stream");
 const ROUNDS = Number(process.argv.find((a) => a.startsWith("--rounds="))?.slice(9)) || 30;
 const only = process.argv.find((a) => a.startsWith("--profile="))?.slice(10);
 const CALLS = 200;
-// --history=N: an agent's N-turn conversation (a 4 KB system prompt, tool calls and 2 KB tool
-// results), the request a long-running agent sends on every call, instead of two short messages.
-const JSON_TOOLS = process.argv.includes("--json-tools");
+// --history=N: an agent's N-turn conversation (lib/openai-server.mjs), the request a long-running
+// agent sends on every call, instead of two short messages; --prose-tools: tool results as prose.
 const HISTORY = Number(process.argv.find((a) => a.startsWith("--history="))?.slice(10)) || 0;
-const prose = (n, seed) => Array.from({ length: Math.ceil(n / 60) }, (_, i) => `Line ${seed}.${i}: the agent notes what it found and what to do next.`).join("\n").slice(0, n);
-const chatRequest = HISTORY > 0 ? { ...shortRequest, messages: [{ role: "system", content: prose(4096, 0) }, ...Array.from({ length: HISTORY }, (_, i) => [
-  { role: "user", content: prose(300, i) },
-  { role: "assistant", content: null, tool_calls: [{ id: `call_${i}`, type: "function", function: { name: "search", arguments: JSON.stringify({ query: `q${i}` }) } }] },
-  { role: "tool", tool_call_id: `call_${i}`, content: JSON_TOOLS ? JSON.stringify({ results: Array.from({ length: 12 }, (_, k) => ({ id: `doc-${i}-${k}`, title: `Result ${k} for q${i}`, snippet: prose(120, k), score: 0.5 + k / 100 })) }) : prose(2048, i) },
-]).flat()] } : shortRequest;
+const chatRequest = HISTORY > 0 ? agentConversationRequest(HISTORY, { jsonTools: !process.argv.includes("--prose-tools") }) : shortRequest;
 
 const MODEL = "gpt-4o-mini-2024-07-18";
 const completion = JSON.stringify({ id: "chatcmpl-x", object: "chat.completion", created: 1, model: MODEL, choices: [{ index: 0, message: { role: "assistant", content: "Hello! How can I help today?", refusal: null }, logprobs: null, finish_reason: "stop" }], usage: { prompt_tokens: 24, completion_tokens: 8, total_tokens: 32 }, system_fingerprint: "fp" });

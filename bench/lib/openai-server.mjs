@@ -73,3 +73,30 @@ export const chatRequest = {
   temperature: 0.2,
   max_tokens: 64,
 };
+
+const prose = (n, seed) =>
+  Array.from({ length: Math.ceil(n / 60) }, (_, i) => `Line ${seed}.${i}: the agent notes what it found and what to do next.`).join("\n").slice(0, n);
+
+/**
+ * The request a tool-using agent sends at turn `turns + 1`: a 4 KB system prompt, then per turn a
+ * user message, the model's tool call and the tool's result (JSON search results, ~2.3 KB, or
+ * 2 KB of prose). Every call of a long-running agent resends all of it; the same message objects
+ * and strings each time, as an agent that appends to its `messages` array sends them.
+ */
+export function agentConversationRequest(turns, { jsonTools = true } = {}) {
+  const messages = [{ role: "system", content: prose(4096, 0) }];
+  for (let i = 0; i < turns; i++) {
+    messages.push(
+      { role: "user", content: prose(300, i) },
+      { role: "assistant", content: null, tool_calls: [{ id: `call_${i}`, type: "function", function: { name: "search", arguments: JSON.stringify({ query: `q${i}` }) } }] },
+      {
+        role: "tool",
+        tool_call_id: `call_${i}`,
+        content: jsonTools
+          ? JSON.stringify({ results: Array.from({ length: 12 }, (_, k) => ({ id: `doc-${i}-${k}`, title: `Result ${k} for q${i}`, snippet: prose(120, k), score: 0.5 + k / 100 })) })
+          : prose(2048, i),
+      },
+    );
+  }
+  return { ...chatRequest, messages };
+}

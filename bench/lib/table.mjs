@@ -74,8 +74,9 @@ export function renderTable(results, machine) {
   if (oa?.error) failedRow("2", "openai overhead", oa);
   else if (oa) {
     const peerName = { openllmetry: "OpenLLMetry", langfuse: "Langfuse" };
-    for (const [id, key, label] of [["2a", "nonStream", "non-stream"], ["2b", "stream", "stream: true"]]) {
+    for (const [id, key, label] of [["2a", "nonStream", "non-stream"], ["2b", "stream", "stream: true"], ["2c", "conversation", "agent conversation (non-stream, 15 turns, ~45 KB request)"]]) {
       const m = oa[key];
+      if (!m) continue; // results from before the conversation mode
       const x = m.exported;
       const counted =
         x.tracium.spansCompleted === x.tracium.calls &&
