@@ -62,6 +62,11 @@ describe("bounded DNS lookup", () => {
     const all = await lookupOnce(lookup, "api.tracium.test", { all: true });
     expect(all.result as LookupAddress[]).toEqual([{ address: "127.0.0.7", family: 4 }]);
     expect(dns.queries).toEqual(["A api.tracium.test"]); // the second lookup was answered from the cache
+    let called = false;
+    lookup!("api.tracium.test", {}, () => (called = true));
+    expect(called).toBe(false); // answered asynchronously, from the cache too, as dns.lookup does
+    await new Promise((r) => setImmediate(r));
+    expect(called).toBe(true);
   });
 
   it("a DNS server that never answers: the lookup fails after its timeout, not the system resolver's", async () => {
@@ -95,6 +100,7 @@ describe("bounded DNS lookup", () => {
     const lookup = createBoundedLookup({ servers: [dns.server], timeoutMs: 200 });
     const burst = await Promise.all([1, 2, 3, 4, 5].map(() => lookupOnce(lookup, "api.tracium.test", { all: true })));
     expect(burst.map((r) => r.error?.code)).toEqual(["ETIMEOUT", "ETIMEOUT", "ETIMEOUT", "ETIMEOUT", "ETIMEOUT"]);
+    expect(new Set(burst.map((r) => r.error)).size).toBe(5); // each connection gets its own error to add to
     expect(dns.queries).toEqual(["A api.tracium.test"]);
     const again = await lookupOnce(lookup, "api.tracium.test", {});
     expect(again.error?.code).toBe("ETIMEOUT");

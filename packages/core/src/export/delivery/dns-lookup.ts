@@ -108,14 +108,16 @@ export function createBoundedLookup(options: BoundedLookupOptions = {}): net.Loo
   return ((hostname: string, lookupOptions: LookupOptions | number, callback: (...args: unknown[]) => void): void => {
     const opts: LookupOptions = typeof lookupOptions === "object" && lookupOptions !== null ? lookupOptions : { family: lookupOptions };
     const family = opts.family === "IPv6" || opts.family === 6 ? 6 : opts.family === "IPv4" || opts.family === 4 ? 4 : 0;
+    // Each caller gets its own error object (net adds to it) and its own copy of the addresses.
     const reply = (error: NodeJS.ErrnoException | null, addresses: Address[]): void => {
-      if (addresses.length === 0) callback(error ?? notFound(hostname));
-      else if (opts.all) callback(null, addresses);
+      if (addresses.length === 0) callback(copyError(error, hostname));
+      else if (opts.all) callback(null, addresses.map((a) => ({ ...a })));
       else callback(null, addresses[0]!.address, addresses[0]!.family);
     };
     if (isIP(hostname) || systemOnly(hostname)) return void systemLookup(hostname, opts as dns.LookupAllOptions, callback as never);
     const hit = cache.get(`${family}:${hostname}`);
-    if (hit && hit.until > Date.now()) return reply(hit.error, hit.addresses);
+    // A lookup answers asynchronously, as dns.lookup does, also from the cache.
+    if (hit && hit.until > Date.now()) return void queueMicrotask(() => reply(hit.error, hit.addresses));
     resolveOnce(hostname, family, reply);
   }) as net.LookupFunction;
 }
@@ -128,4 +130,9 @@ function systemOnly(hostname: string): boolean {
 
 function notFound(hostname: string): NodeJS.ErrnoException {
   return Object.assign(new Error(`queryA ENOTFOUND ${hostname}`), { code: "ENOTFOUND", hostname });
+}
+
+function copyError(error: NodeJS.ErrnoException | null, hostname: string): NodeJS.ErrnoException {
+  if (!error) return notFound(hostname);
+  return Object.assign(new Error(error.message), { code: error.code, errno: error.errno, syscall: error.syscall, hostname });
 }
