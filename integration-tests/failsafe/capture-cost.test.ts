@@ -10,6 +10,15 @@ import { setupTracing } from "../helpers/tracing.js";
 
 const N = 1_000_000;
 
+/**
+ * `text` as one flat string. `repeat()` and `+` build ropes that V8 flattens, O(size), the first
+ * time anything reads them (the app's own code would pay that on its first use); measured on a
+ * rope, that copy, not the recording, is what the timing would show.
+ */
+function flat(text: string): string {
+  return Buffer.from(text, "latin1").toString("latin1");
+}
+
 function timeRecord(value: unknown): { ms: number; recorded: unknown } {
   let recorded: unknown;
   let ms = 0;
@@ -79,10 +88,10 @@ describe("capture cost is bounded by the recording limit", () => {
   });
 
   it("a 64 MB string costs the limit, not its size: masked and checked for media in the kept part only", () => {
-    const small = "word ".repeat(20_000 + 2_000); // just over the 100,000-char limit
-    const huge = "word ".repeat(13_500_000); // 67.5 M chars
+    const small = flat("word ".repeat(20_000 + 2_000)); // just over the 100,000-char limit
+    const huge = flat("word ".repeat(13_500_000)); // 67.5 M chars
     const key = "sk-" + "a".repeat(40);
-    const withKeyAtCut = "x".repeat(99_990) + key + huge; // a credential straddling the cut is still masked
+    const withKeyAtCut = flat("x".repeat(99_990) + key + huge); // a credential straddling the cut is still masked
     const base = timeRecord(small);
     const r = timeRecord(huge);
     expect((r.recorded as string).length).toBeLessThan(100_100);
@@ -92,7 +101,7 @@ describe("capture cost is bounded by the recording limit", () => {
     expect(r.ms).toBeLessThan(10 * base.ms + 50);
     const k = timeRecord(withKeyAtCut);
     expect(k.recorded as string).not.toContain("aaaaaaaaaa");
-    const b64 = "QUJD".repeat(16_000_000); // 64 M chars of base64
+    const b64 = flat("QUJD".repeat(16_000_000)); // 64 M chars of base64
     const m = timeRecord(b64);
     expect(m.recorded).toBe(`[base64 data omitted: ${b64.length} chars]`);
     expect(m.ms).toBeLessThan(10 * base.ms + 50);
