@@ -155,6 +155,21 @@ function functionResponseRef(part: unknown, into: ToolResultRef[]): void {
   else if (name) into.push({ name });
 }
 
+/** Keys under which a message can carry a tool result, besides an array `content`. */
+const RESULT_KEYS = ["tool_call_id", "toolCallId", "call_id", "parts", "functionResponse"] as const;
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * A plain object whose `content` is not an array and that has none of {@link RESULT_KEYS}, own or
+ * on `Object.prototype`: it carries no tool result. Most messages of a conversation are such, and
+ * this costs a few `hasOwnProperty` checks where reading each key costs a descriptor lookup.
+ */
+function isPlainTextMessage(m: Obj): boolean {
+  if (Object.getPrototypeOf(m) !== Object.prototype) return false;
+  for (const key of RESULT_KEYS) if (hasOwn.call(m, key) || hasOwn.call(Object.prototype, key)) return false;
+  return !Array.isArray(get(m, "content"));
+}
+
 /**
  * Tool results carried by one message / item: OpenAI `role: "tool"` messages (`tool_call_id`),
  * Mistral's (`toolCallId`), Responses `function_call_output` items (`call_id`), Anthropic
@@ -162,6 +177,7 @@ function functionResponseRef(part: unknown, into: ToolResultRef[]): void {
  * `functionResponse` parts (`id`, else `name`).
  */
 function resultIdsOf(m: Obj, into: ToolResultRef[]): void {
+  if (isPlainTextMessage(m)) return;
   const role = get(m, "role");
   const type = get(m, "type");
   const direct = boundedId(get(m, "tool_call_id")) ?? boundedId(get(m, "toolCallId"));
