@@ -32,6 +32,19 @@ function recorder() {
 }
 
 describe("provider tap", () => {
+  it("the result is recorded and the span ended before the caller's await resumes (the tap observes the parse from the side)", async () => {
+    nock(API).post("/v1/chat/completions").reply(200, chatCompletion());
+    const trace = startTrace({ agentName: "tap" });
+    const span = trace.run(() => startSpan({ spanType: "llm", name: "order" }));
+    const { calls, hooks } = recorder();
+    const p = traceApiPromise(span, oai().chat.completions.create({ model: MODEL, messages: MESSAGES as never }), hooks);
+    const result = await p;
+    expect(calls).toEqual(["http:200", "result"]);
+    expect(span.isEnded).toBe(true);
+    expect(result.choices[0]!.message.content).toBeTypeOf("string");
+    trace.end();
+  });
+
   it("recognises the SDK's APIPromise and Stream", async () => {
     nock(API).post("/v1/chat/completions").reply(200, sseBody(textChunks()), SSE_HEADERS);
     const p = oai().chat.completions.create({ model: MODEL, messages: MESSAGES as never, stream: true });

@@ -104,7 +104,23 @@ export class PromiseTap extends StreamTap {
         throw err;
       }
       if (!isThenable(parsed)) return tap.result(parsed);
-      // The SDK awaits this promise in its own parse chain: a rejection reaches whoever reads the result.
+      if (isNativePromise(parsed)) {
+        // Observed from the side and returned as it is: this reaction, registered before the
+        // SDK's own, runs first (a stream is tapped before anyone reads it), and the caller's
+        // chain gets no extra promise or turn. A rejection still reaches whoever reads the result.
+        parsed.then(
+          (value) => {
+            try {
+              tap.result(value);
+            } catch {
+              // result() guards itself; nothing may reject this side chain (unhandled rejection).
+            }
+          },
+          (err: unknown) => tap.fail(err),
+        );
+        return parsed;
+      }
+      // Another thenable: chained, so the tap sees the value before the SDK does.
       return Promise.resolve(parsed).then(
         (value) => tap.result(value),
         (err: unknown) => {
@@ -165,6 +181,11 @@ export class PromiseTap extends StreamTap {
       });
     });
   }
+}
+
+/** A promise of this realm whose `then` is the intrinsic one (so no user code runs to observe it). */
+function isNativePromise(value: unknown): value is Promise<unknown> {
+  return value instanceof Promise && Object.getPrototypeOf(value) === Promise.prototype && !Object.prototype.hasOwnProperty.call(value, "then");
 }
 
 /** Replaces a property keeping its enumerability (own data property). */
