@@ -1,7 +1,7 @@
 /**
  * The Tracium side of one `openai` call inside a trace, without the network: the SDK gets a
  * `fetch` that answers from memory, so what differs between the variants is the instrumentation.
- * Variants, interleaved in rounds: bare; Tracium in one agent trace per sample with a counting
+ * Variants, interleaved in rounds: bare; Tracium in one agent trace per sample with a no-op
  * exporter (the call path alone); the same with the HTTP exporter to a local collector (export
  * included); OpenLLMetry with a counting exporter, and with its OTLP/HTTP exporter to the same
  * collector. Prints CPU µs per call added over bare, and the two like-for-like ratios.
@@ -53,9 +53,8 @@ const otlpProvider = new BasicTracerProvider({ spanProcessors: [new BatchSpanPro
 const ollmOtlp = new OpenAIInstrumentation();
 ollmOtlp.setTracerProvider(otlpProvider);
 ollmOtlp.manuallyInstrument(copies.openllmetryOtlp.OpenAI);
-let counted = 0;
 const countingClient = new tracium.TraciumClient(
-  tracium.resolveConfig({ logLevel: "error", exporter: { name: "counting", export: () => void counted++, flush: () => Promise.resolve(), shutdown: () => Promise.resolve() } }),
+  tracium.resolveConfig({ logLevel: "error", exporter: { name: "no-op", export: () => undefined, flush: () => Promise.resolve(), shutdown: () => Promise.resolve() } }),
 );
 
 const clients = { bare: newClient(copies.bare), tracium: newClient(copies.tracium), openllmetry: newClient(copies.openllmetry), openllmetryOtlp: newClient(copies.openllmetryOtlp) };

@@ -10,7 +10,7 @@
  */
 import { logger } from "../../util/logger.js";
 import { safeGet } from "./reflect.js";
-import { isApiPromiseLike, isAsyncIterableObject, isProviderStream, isThenable, type AnyFunction } from "./shapes.js";
+import { isApiPromiseLike, isAsyncIterableObject, isNativePromise, isProviderStream, isThenable, type AnyFunction } from "./shapes.js";
 import { StreamTap } from "./stream-tap.js";
 
 /** One traced call: the value its method returned, and the stream it may resolve to. */
@@ -35,7 +35,7 @@ export class PromiseTap extends StreamTap {
   attach<P>(value: P): P {
     if (isApiPromiseLike(value)) return this.attachApiPromise(value);
     if (isThenable(value)) {
-      if (value instanceof Promise && Object.getPrototypeOf(value) === Promise.prototype) {
+      if (isNativePromise(value)) {
         // A plain promise: chain it, so an unhandled rejection stays unhandled for the caller.
         return value.then(
           (v) => this.result(v),
@@ -181,11 +181,6 @@ export class PromiseTap extends StreamTap {
       });
     });
   }
-}
-
-/** A promise of this realm whose `then` is the intrinsic one (so no user code runs to observe it). */
-function isNativePromise(value: unknown): value is Promise<unknown> {
-  return value instanceof Promise && Object.getPrototypeOf(value) === Promise.prototype && !Object.prototype.hasOwnProperty.call(value, "then");
 }
 
 /** Replaces a property keeping its enumerability (own data property). */

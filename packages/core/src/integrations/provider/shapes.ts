@@ -11,6 +11,11 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
+/** A promise of this realm whose `then` is the intrinsic one: chaining or observing it runs no user code. */
+export function isNativePromise(value: unknown): value is Promise<unknown> {
+  return value instanceof Promise && Object.getPrototypeOf(value) === Promise.prototype && !Object.prototype.hasOwnProperty.call(value, "then");
+}
+
 /**
  * True for a Stainless `APIPromise` (openai 4–7, @anthropic-ai/sdk 0.x/1.x): a thenable with the
  * internal `_thenUnwrap` method.
