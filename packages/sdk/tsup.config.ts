@@ -1,13 +1,23 @@
-import { defineConfig } from "tsup";
+import { defineConfig, type Options } from "tsup";
 
 // No source maps: they were most of the tarball, without the sources they point to.
 const common = { sourcemap: false, clean: false, target: "node20", platform: "node" } as const;
+// Which build is running decides how a plugin package is loaded on first use (src/plugins/load.ts),
+// which reads import.meta only in the ES module build: the CJS build's empty import.meta is expected.
+const format = (name: "esm" | "cjs"): Pick<Options, "esbuildOptions"> => ({
+  esbuildOptions(options): void {
+    options.define = { ...options.define, __TRACIUM_FORMAT__: JSON.stringify(name) };
+    if (name === "cjs") options.logOverride = { ...options.logOverride, "empty-import-meta": "silent" };
+  },
+});
 
 export default defineConfig([
   // ESM: the library and the `--import` entry (register the ESM loader hook + require hook).
-  { ...common, entry: { index: "src/index.ts", auto: "src/auto.ts" }, format: ["esm"], dts: true, splitting: false },
+  { ...common, ...format("esm"), entry: { index: "src/index.ts", auto: "src/auto.ts" }, format: ["esm"], dts: true, splitting: false },
+  // ESM for bundlers (the `module` condition): the library with every plugin imported statically.
+  { ...common, ...format("esm"), entry: { eager: "src/eager.ts" }, format: ["esm"], dts: false },
   // CJS: the library and the `-r` entry (require hook only).
-  { ...common, entry: { index: "src/index.ts", auto: "src/auto-require.ts" }, format: ["cjs"], dts: true },
+  { ...common, ...format("cjs"), entry: { index: "src/index.ts", auto: "src/auto-require.ts" }, format: ["cjs"], dts: true },
   // Workers and edge runtimes (the `workerd`/`edge-light` conditions): no Node.js built-in at all.
   { ...common, entry: { edge: "src/edge.ts" }, format: ["esm"], dts: true, platform: "neutral", target: "es2022", removeNodeProtocol: false },
   // The `tracium` command.

@@ -1,33 +1,22 @@
 /**
  * @tracium/sdk: what users install. Everything of `@tracium/core`, the built-in plugins
- * (openai, @anthropic-ai/sdk, LangChain, MCP clients, groq-sdk, @mistralai/mistralai, ollama, the OpenAI Agents SDK) registered, the LangChain callback handler, and the
- * helpers that mark trace boundaries for zero-code tracing (`withTrace`, `traceHandler`).
- * Zero code: `node --import @tracium/sdk/auto app.js` (CommonJS: `node -r @tracium/sdk/auto app.cjs`).
+ * (openai, @anthropic-ai/sdk, LangChain, MCP clients, @google/genai, the Vercel AI SDK, Bedrock,
+ * groq-sdk, @mistralai/mistralai, ollama, the OpenAI Agents SDK) registered, the LangChain callback
+ * handler, and the helpers that mark trace boundaries for zero-code tracing (`withTrace`,
+ * `traceHandler`). Zero code: `node --import @tracium/sdk/auto app.js` (CommonJS:
+ * `node -r @tracium/sdk/auto app.cjs`).
+ *
+ * A plugin's code is loaded the first time it is needed (`instrument(OpenAI)`, or zero code
+ * seeing its SDK loaded), so a process pays only for the SDKs it uses (`plugins/load.ts`).
+ * Bundlers get `eager.ts` instead, the same exports with every plugin imported statically.
  */
 import { registerBuiltinPlugins } from "./builtins.js";
+import { builtinPlugins } from "./plugins/exports.js";
+import { builtinPrices } from "./plugins/prices.js";
 
 export * from "@tracium/core";
-export { openaiPlugin, instrumentOpenAI, uninstrumentOpenAI } from "@tracium/openai";
-export { anthropicPlugin, instrumentAnthropic, uninstrumentAnthropic } from "@tracium/anthropic";
-export {
-  langchainPlugin,
-  TraciumCallbackHandler,
-  type TraciumCallbackHandlerOptions,
-  registerGlobalHandler,
-  unregisterGlobalHandler,
-  globalHandler,
-  langchainReady,
-} from "@tracium/langchain";
-export { mcpPlugin, instrumentMcp, uninstrumentMcp } from "@tracium/mcp";
-export { googleGenAIPlugin, instrumentGoogleGenAI, uninstrumentGoogleGenAI } from "@tracium/google-genai";
-export { aiSdkPlugin, instrumentAiSdk, uninstrumentAiSdk, wrapAiSdk } from "@tracium/ai-sdk";
-export { bedrockPlugin, instrumentBedrock, uninstrumentBedrock } from "@tracium/bedrock";
-export { groqPlugin, instrumentGroq, uninstrumentGroq } from "@tracium/groq";
-export { mistralPlugin, instrumentMistral, uninstrumentMistral } from "@tracium/mistral";
-export { ollamaPlugin, instrumentOllama, uninstrumentOllama } from "@tracium/ollama";
-export { openaiAgentsPlugin, instrumentOpenAIAgents, uninstrumentOpenAIAgents, traciumProcessor, TraciumTracingProcessor, type OpenAIAgentsOptions } from "@tracium/openai-agents";
-export { builtinPlugins } from "./builtins.js";
+export * from "./plugins/exports.js";
 export { autoStatus as zeroCodeStatus, type AutoStatus as ZeroCodeStatus } from "./auto/status.js";
 export { withTrace, traceHandler, type WithTraceOptions, type TraceHandlerOptions } from "./boundary.js";
 
-registerBuiltinPlugins();
+registerBuiltinPlugins(builtinPlugins, builtinPrices);
