@@ -28,7 +28,7 @@ export interface LazyPackage<M> {
   readonly specifier: string;
   /** The package's exports, loaded on the first call; undefined (and one error line) when it cannot be. */
   load(): M | undefined;
-  /** Whether the package has been loaded (for tests and `tracium doctor`); never loads it. */
+  /** Whether the package has been loaded; never loads it. */
   readonly loaded: boolean;
 }
 

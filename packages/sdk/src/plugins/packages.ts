@@ -26,5 +26,3 @@ export const ollama = lazyPackage<typeof Ollama>("@tracium/ollama");
 export const openaiAgents = lazyPackage<typeof OpenAIAgents>("@tracium/openai-agents");
 export const cost = lazyPackage<typeof Cost>("@tracium/cost");
 
-/** Every package loaded on first use. */
-export const lazyPackages = [openai, anthropic, langchain, mcp, googleGenAI, aiSdk, bedrock, groq, mistral, ollama, openaiAgents, cost] as const;
