@@ -43,6 +43,17 @@ ${PRINT_SCRIPTS}`;
     expect(scripts(run.stdout)).toEqual(["core/index.js", "sdk/index.js"]);
   });
 
+  it("instrument() of a value no plugin could patch (undefined, a string) loads none of them", async () => {
+    const code = `import * as tracium from "@tracium/sdk";
+tracium.init({ apiKey: "tr-loading-key", baseUrl: "http://127.0.0.1:9", logLevel: "silent" });
+process.stdout.write("TOOK " + JSON.stringify([tracium.instrument(undefined), tracium.instrument("openai"), tracium.uninstrument(42)]) + "\\n");
+${PRINT_SCRIPTS}`;
+    const run = await runNode(["--input-type=module", "-e", code]);
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toContain("TOOK [false,false,false]");
+    expect(scripts(run.stdout)).toEqual(["core/index.js", "sdk/index.js"]);
+  });
+
   it("instrument(OpenAI) loads @tracium/openai alone, the ES module build (one copy of core), and traces the client", async () => {
     const code = `import * as tracium from "@tracium/sdk";
 import OpenAI from "openai";

@@ -22,13 +22,15 @@ export interface PluginDescriptor {
  */
 export function lazyPlugin<M>(pkg: LazyPackage<M>, exportName: keyof M, descriptor: PluginDescriptor): TraciumPlugin {
   const real = (): TraciumPlugin | undefined => pkg.load()?.[exportName] as TraciumPlugin | undefined;
+  // Every plugin patches objects or functions: anything else is answered without loading one.
+  const patchable = (target: unknown): boolean => target !== null && (typeof target === "object" || typeof target === "function");
   return {
     name: descriptor.name,
     modules: descriptor.modules,
     get testedVersions(): TraciumPlugin["testedVersions"] {
       return real()?.testedVersions;
     },
-    detect: (target) => real()?.detect(target) === true,
+    detect: (target) => patchable(target) && real()?.detect(target) === true,
     patch(target): void {
       const plugin = real();
       if (!plugin) throw new Error(`${pkg.specifier} could not be loaded`);
@@ -41,7 +43,7 @@ export function lazyPlugin<M>(pkg: LazyPackage<M>, exportName: keyof M, descript
       const plugin = real();
       return plugin?.isPatched ? plugin.isPatched(target) : plugin !== undefined;
     },
-    shapeProblem: (target) => real()?.shapeProblem?.(target),
+    shapeProblem: (target) => (patchable(target) ? real()?.shapeProblem?.(target) : undefined),
     replaceExports(exports): unknown {
       const plugin = real();
       return plugin?.replaceExports ? plugin.replaceExports(exports) : exports;
