@@ -114,4 +114,3 @@ export type { OpenAIAgentsOptions } from "@tracium/openai-agents";
 
 /** The built-in plugins, in registration order. */
 export const builtinPlugins: readonly TraciumPlugin[] = [openaiPlugin, anthropicPlugin, langchainPlugin, mcpPlugin, googleGenAIPlugin, aiSdkPlugin, bedrockPlugin, groqPlugin, mistralPlugin, ollamaPlugin, openaiAgentsPlugin];
-
