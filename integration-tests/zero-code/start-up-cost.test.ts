@@ -5,6 +5,9 @@
  * and the trace arrives. Checked in fresh processes through the built package, as users load it.
  */
 import { createServer, type Server } from "node:http";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { runNode } from "./helpers.js";
 
@@ -56,5 +59,19 @@ process.stdout.write("STATS " + JSON.stringify(tracium.stats()) + "\\n");`;
     expect(run.stdout).toContain('LOADED ["http"]');
     expect(paths.some((p) => p.endsWith("/spans"))).toBe(true);
     expect(run.stdout).toMatch(/STATS \{"queued":0,"sent":\d+,"failed":0,"dropped":0/);
+  });
+});
+
+describe("where the ES module hooks run", () => {
+  it("on this thread where import-in-the-middle can run there (Node >= 22.22.3 / 24.11.1), else on Node's loader thread; imports are patched either way", async () => {
+    const sdkDir = dirname(createRequire(import.meta.url).resolve("@tracium/sdk/package.json"));
+    const { supportsSyncHooks } = (await import(pathToFileURL(createRequire(join(sdkDir, "package.json")).resolve("import-in-the-middle/supports-sync-hooks.mjs")).href)) as { supportsSyncHooks(): boolean };
+    const code = `import OpenAI from "openai";
+import { zeroCodeStatus } from "@tracium/sdk";
+const s = zeroCodeStatus();
+process.stdout.write(JSON.stringify({ hooks: s.esmHooks, patched: s.patched.map((p) => p.module + ":" + p.via), openai: typeof OpenAI }) + "\\n");`;
+    const run = await runNode(["--import", "@tracium/sdk/auto", "--input-type=module", "-e", code], { env: { TRACIUM_EXPORTER: "none" } });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ hooks: supportsSyncHooks() ? "in-thread" : "loader-thread", patched: ["openai:import"], openai: "function" });
   });
 });

@@ -15,25 +15,56 @@ const ESM_KEY = Symbol.for("tracium.sdk.auto.esm.v1");
 
 /**
  * Registers the loader (once per thread) with `parentURL` as the base that resolves
- * `import-in-the-middle/hook.mjs`. Returns false when it could not.
+ * import-in-the-middle: on this thread where Node can run it there (`registerInThread`), else on
+ * Node's loader-hooks thread (`module.register`). Returns false when it could not.
  */
 export function registerEsmHooks(modules: readonly WatchedModule[], parentURL: string): boolean {
   const g = globalThis as Record<symbol, boolean | undefined>;
   if (g[ESM_KEY]) return true;
   if (modules.length === 0) return false;
   Object.defineProperty(g, ESM_KEY, { value: true, enumerable: false, configurable: true });
+  const include = esmIncludeList(modules);
+  if (registerInThread(include, parentURL)) {
+    addHook(onImported(modules));
+    autoStatus().esm = true;
+    autoStatus().esmHooks = "in-thread";
+    return true;
+  }
   const register = (nodeModule as { register?: typeof nodeModule.register }).register;
   if (typeof register !== "function") {
     logger.error(`zero-code: Node.js ${process.version} has no module.register (Node 20.6 or later): ES module imports are not patched`);
     return false;
   }
   try {
-    register("import-in-the-middle/hook.mjs", parentURL, { data: { include: esmIncludeList(modules) } });
+    register("import-in-the-middle/hook.mjs", parentURL, { data: { include } });
     addHook(onImported(modules));
     autoStatus().esm = true;
+    autoStatus().esmHooks = "loader-thread";
     return true;
   } catch (err) {
     logger.error("zero-code: could not register the ES module hook; ES module imports are not patched", err);
+    return false;
+  }
+}
+
+/**
+ * import-in-the-middle's loader as synchronous hooks on this thread (`module.registerHooks`): no
+ * loader-hooks thread to start (most of zero code's start-up on Node 20) and no message to it per
+ * resolved module. Only where import-in-the-middle says Node runs them correctly (Node >= 22.22.3,
+ * >= 24.11.1, >= 25.1): its synchronous loader (and the parser it brings) is loaded only then.
+ * False: use the loader thread.
+ */
+function registerInThread(include: ReadonlyArray<string | RegExp>, parentURL: string): boolean {
+  if (typeof (nodeModule as { registerHooks?: unknown }).registerHooks !== "function") return false;
+  try {
+    const load = nodeModule.createRequire(parentURL);
+    const { supportsSyncHooks } = load("import-in-the-middle/supports-sync-hooks.mjs") as { supportsSyncHooks(): boolean };
+    if (!supportsSyncHooks()) return false;
+    const { register } = load("import-in-the-middle/register-hooks.mjs") as { register(options: { include: Array<string | RegExp> }): void };
+    register({ include: [...include] });
+    return true;
+  } catch (err) {
+    logger.debug("zero-code: in-thread ES module hooks are not available here; using the loader thread", err);
     return false;
   }
 }

@@ -4,6 +4,11 @@
 export interface AutoStatus {
   started: boolean;
   esm: boolean;
+  /**
+   * Where the ES module hooks run: `in-thread` (synchronous hooks, Node >= 22.22.3 / 24.11.1) or
+   * `loader-thread` (Node's loader-hooks thread); undefined when none is registered.
+   */
+  esmHooks?: "in-thread" | "loader-thread";
   cjs: boolean;
   /** Watched module names. */
   modules: string[];
