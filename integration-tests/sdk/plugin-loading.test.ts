@@ -54,7 +54,7 @@ ${PRINT_SCRIPTS}`;
     expect(scripts(run.stdout)).toEqual(["core/index.js", "sdk/index.js"]);
   });
 
-  it("instrument(OpenAI) loads @tracium/openai alone, the ES module build (one copy of core), and traces the client", async () => {
+  it("instrument(OpenAI) loads @tracium/openai alone, the ES module build (one copy of core), and patches the class", async () => {
     const code = `import * as tracium from "@tracium/sdk";
 import OpenAI from "openai";
 tracium.init({ apiKey: "tr-loading-key", baseUrl: "http://127.0.0.1:9", logLevel: "silent" });
@@ -143,7 +143,7 @@ process.stdout.write(JSON.stringify(out) + "\\n");`;
     });
   });
 
-  it("functions pass their arguments, this and results through", () => {
+  it("functions call the package's own and carry its names", () => {
     expect(sdk.instrumentOpenAI({})).toBe(false);
     expect(sdk.uninstrumentGroq(undefined)).toBe(false);
     expect(sdk.wrapAiSdk.name).toBe("wrapAiSdk");
@@ -152,7 +152,7 @@ process.stdout.write(JSON.stringify(out) + "\\n");`;
 });
 
 describe("a bundle of an app holds every plugin (the module condition gives bundlers the eager entry)", () => {
-  it("runs from a folder with no node_modules, instrument() takes each SDK it is handed", async () => {
+  it("runs from a folder with no node_modules: instrument(OpenAI) takes it, and every plugin is in the bundle", async () => {
     const dir = join(tmp.dir, "bundle");
     mkdirSync(dir, { recursive: true });
     const entry = join(tmp.dir, "bundle-entry.mjs");
