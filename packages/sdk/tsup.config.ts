@@ -15,7 +15,7 @@ export default defineConfig([
   // ESM: the library and the `--import` entry (register the ESM loader hook + require hook).
   { ...common, ...format("esm"), entry: { index: "src/index.ts", auto: "src/auto.ts" }, format: ["esm"], dts: true, splitting: false },
   // ESM for bundlers (the `module` condition): the library with every plugin imported statically.
-  { ...common, ...format("esm"), entry: { eager: "src/eager.ts" }, format: ["esm"], dts: false },
+  { ...common, entry: { eager: "src/eager.ts" }, format: ["esm"], dts: false },
   // CJS: the library and the `-r` entry (require hook only).
   { ...common, ...format("cjs"), entry: { index: "src/index.ts", auto: "src/auto-require.ts" }, format: ["cjs"], dts: true },
   // Workers and edge runtimes (the `workerd`/`edge-light` conditions): no Node.js built-in at all.

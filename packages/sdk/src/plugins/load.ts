@@ -16,6 +16,7 @@
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { logger } from "@tracium/core";
+import { currentNodeFeatures } from "../cli/node-support.js";
 
 declare const __TRACIUM_FORMAT__: string | undefined;
 
@@ -38,10 +39,6 @@ function localRequire(): NodeRequire {
   return req;
 }
 
-function canRequireEsm(): boolean {
-  return (globalThis.process?.features as { require_module?: boolean } | undefined)?.require_module === true;
-}
-
 /** The ES module file of `specifier`, as `import` would resolve it from here; undefined when unknown. */
 function esmFile(specifier: string): string | undefined {
   const resolve = (import.meta as { resolve?: (s: string) => string }).resolve;
@@ -56,7 +53,7 @@ function esmFile(specifier: string): string | undefined {
 
 function loadNow(specifier: string): unknown {
   const r = localRequire();
-  if (OWN_FORMAT === "esm" && canRequireEsm()) {
+  if (OWN_FORMAT === "esm" && currentNodeFeatures().requireModule) {
     const file = esmFile(specifier);
     if (file) return r(file);
   }
