@@ -62,13 +62,14 @@ async function child(variant) {
 
 /**
  * Zero-code start-up (issue 16): wall ms of `node --import @tracium/sdk/auto -e 0` over `node -e 0`,
- * fresh processes, interleaved; the TRACIUM_* environment is set as a user would.
+ * fresh processes, interleaved; the TRACIUM_* environment is set as a user would. `node` is this
+ * process's binary, or one of BENCH_NODES (where the ES module hooks may run on another thread).
  */
-function zeroCode() {
+function zeroCode(node = process.execPath) {
   const env = { ...process.env, TRACIUM_API_KEY: "tr-bench-key", TRACIUM_BASE_URL: "http://127.0.0.1:9" };
   const time = (args) => {
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, [...args, "-e", "0"], { env, stdio: "ignore", timeout: 60_000 });
+    const r = spawnSync(node, [...args, "-e", "0"], { env, stdio: "ignore", timeout: 60_000 });
     return r.status === 0 ? performance.now() - t0 : NaN;
   };
   const bare = [];
@@ -81,7 +82,20 @@ function zeroCode() {
     bare.push(b);
     auto.push(a);
   }
-  return { runs: bare.length, bareMs: summary(bare), autoMs: summary(auto), addedMs: summary(pairedDiff(auto, bare)) };
+  // Where the loader's hooks run on that Node: the app's thread or Node's loader-hooks thread.
+  const probe = spawnSync(node, ["--import", "@tracium/sdk/auto", "--input-type=module", "-e", 'import { zeroCodeStatus } from "@tracium/sdk"; console.log(zeroCodeStatus().esmHooks ?? "none")'], { env, encoding: "utf8", timeout: 60_000 });
+  const version = spawnSync(node, ["--version"], { encoding: "utf8" }).stdout.trim();
+  return { node: version, esmHooks: probe.stdout.trim() || `exit ${probe.status}`, runs: bare.length, bareMs: summary(bare), autoMs: summary(auto), addedMs: summary(pairedDiff(auto, bare)) };
+}
+
+/** Other Node binaries to measure zero code on (`npm run bench` passes the LTS lines the tests run on). */
+function benchNodes() {
+  try {
+    const list = JSON.parse(process.env.BENCH_NODES ?? "[]");
+    return Array.isArray(list) ? list.filter((p) => typeof p === "string" && p !== process.execPath) : [];
+  } catch {
+    return [];
+  }
 }
 
 if (variantArg) {
@@ -122,5 +136,6 @@ if (variantArg) {
     };
   }
   out.zeroCode = zeroCode();
+  out.zeroCodeOtherNodes = benchNodes().map((node) => zeroCode(node));
   emit({ bench: "startup", ...out });
 }

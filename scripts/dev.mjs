@@ -136,6 +136,11 @@ if (command === "test") {
   must(p, ["--filter", "@tracium/examples", "run", "demo"]);
 } else if (command === "bench") {
   const p = setup();
+  // Zero code's start-up differs by Node line (its ES module hooks run on the app's thread where
+  // Node allows it): the benchmark measures it on the other LTS lines too.
+  const currentMajor = process.versions.node.split(".")[0];
+  const nodes = NODE_MAJORS_EXTRA.filter((major) => major !== currentMajor).map((major) => nodeBinary(major));
+  process.env.BENCH_NODES = JSON.stringify(nodes);
   must(p, ["--filter", "@tracium/bench", "run", "bench", ...process.argv.slice(3)]);
 } else if (command === "pack") {
   const p = setup();

@@ -236,7 +236,23 @@ export function renderTable(results, machine) {
         "–",
         `≤ ${ZERO_CODE_MS} ms`,
         judge(zc.addedMs.median <= ZERO_CODE_MS),
-        `node -e 0 ${fmt(zc.bareMs.median)} ms, with the loader ${fmt(zc.autoMs.median)} ms; init() in code: row 4; ${zc.runs} runs`,
+        `${zc.node ?? "this Node"} (ES module hooks: ${zc.esmHooks ?? "n/a"}); node -e 0 ${fmt(zc.bareMs.median)} ms, with the loader ${fmt(zc.autoMs.median)} ms; init() in code: row 4; ${zc.runs} runs`,
+      ]);
+    }
+    // The same on the other LTS lines (BENCH_NODES), where the hooks may run on the app's thread.
+    for (const [i, other] of (st.zeroCodeOtherNodes ?? []).entries()) {
+      const major = /^v(\d+)/.exec(other.node ?? "")?.[1] ?? String(i + 1);
+      rows.push([
+        `4z-${major}`,
+        `zero-code start-up on Node ${major}: wall ms \`node --import @tracium/sdk/auto -e 0\` adds over \`node -e 0\` (fresh processes, paired)`,
+        range(other.addedMs, " ms"),
+        "–",
+        "–",
+        "–",
+        "–",
+        `≤ ${ZERO_CODE_MS} ms`,
+        judge(other.addedMs.median <= ZERO_CODE_MS),
+        `${other.node} (ES module hooks: ${other.esmHooks}); node -e 0 ${fmt(other.bareMs.median)} ms, with the loader ${fmt(other.autoMs.median)} ms; ${other.runs} runs`,
       ]);
     }
   }
