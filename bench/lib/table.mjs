@@ -224,36 +224,24 @@ export function renderTable(results, machine) {
       judge(startupRatio <= startupCap),
       `${trName}; core + openai plugin alone ${core?.runs ? fmt(core.tracerMs.median) : "n/a"} ms, ${core?.runs ? fmt(core.heapDelta.median / MB) : "n/a"} MB; ${tr?.runs ?? 0} runs each`,
     ]);
-    const zc = st.zeroCode;
-    if (zc) {
+    // Row 4z is this Node; 4z-22, 4z-24 the other LTS lines (BENCH_NODES), where the hooks may run on the app's thread.
+    const zeroCodeRow = (id, on, z, note) =>
       rows.push([
-        "4z",
-        "zero-code start-up: wall ms `node --import @tracium/sdk/auto -e 0` adds over `node -e 0` (fresh processes, paired)",
-        range(zc.addedMs, " ms"),
+        id,
+        `zero-code start-up${on}: wall ms \`node --import @tracium/sdk/auto -e 0\` adds over \`node -e 0\` (fresh processes, paired)`,
+        range(z.addedMs, " ms"),
         "–",
         "–",
         "–",
         "–",
         `≤ ${ZERO_CODE_MS} ms`,
-        judge(zc.addedMs.median <= ZERO_CODE_MS),
-        `${zc.node ?? "this Node"} (ES module hooks: ${zc.esmHooks ?? "n/a"}); node -e 0 ${fmt(zc.bareMs.median)} ms, with the loader ${fmt(zc.autoMs.median)} ms; init() in code: row 4; ${zc.runs} runs`,
+        judge(z.addedMs.median <= ZERO_CODE_MS),
+        `${z.node ?? "this Node"} (ES module hooks: ${z.esmHooks ?? "n/a"}); node -e 0 ${fmt(z.bareMs.median)} ms, with the loader ${fmt(z.autoMs.median)} ms; ${note}${z.runs} runs`,
       ]);
-    }
-    // The same on the other LTS lines (BENCH_NODES), where the hooks may run on the app's thread.
+    if (st.zeroCode) zeroCodeRow("4z", "", st.zeroCode, "init() in code: row 4; ");
     for (const [i, other] of (st.zeroCodeOtherNodes ?? []).entries()) {
       const major = /^v(\d+)/.exec(other.node ?? "")?.[1] ?? String(i + 1);
-      rows.push([
-        `4z-${major}`,
-        `zero-code start-up on Node ${major}: wall ms \`node --import @tracium/sdk/auto -e 0\` adds over \`node -e 0\` (fresh processes, paired)`,
-        range(other.addedMs, " ms"),
-        "–",
-        "–",
-        "–",
-        "–",
-        `≤ ${ZERO_CODE_MS} ms`,
-        judge(other.addedMs.median <= ZERO_CODE_MS),
-        `${other.node} (ES module hooks: ${other.esmHooks}); node -e 0 ${fmt(other.bareMs.median)} ms, with the loader ${fmt(other.autoMs.median)} ms; ${other.runs} runs`,
-      ]);
+      zeroCodeRow(`4z-${major}`, ` on Node ${major}`, other, "");
     }
   }
 
