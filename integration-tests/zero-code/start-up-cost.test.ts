@@ -1,8 +1,9 @@
 /**
  * What the SDK costs a process that never sends (issue 16, "nothing regresses"): importing it,
  * init() with an API key and instrument() load neither `node:http`/`node:https` nor `node:zlib`
- * (together ~0.8 MB of heap and 5–20 ms of start-up); the first request loads the one it needs,
- * and the trace arrives. Checked in fresh processes through the built package, as users load it.
+ * (together ~0.8 MB of heap and 5–20 ms of start-up), nor `node:crypto` (~0.38 MB and ~5 ms)
+ * nor `node:perf_hooks` (~70 KB); the first span loads those two, the first request the HTTP
+ * module it needs, and the trace arrives. Checked in fresh processes through the built package, as users load it.
  */
 import { createServer, type Server } from "node:http";
 import { createRequire } from "node:module";
@@ -20,12 +21,12 @@ afterEach(async () => {
 });
 
 /** The Node built-ins among `names` that this child loaded, printed as LOADED [...]. */
-const PRINT_LOADED = `const names = ["http", "https", "zlib"];
+const PRINT_LOADED = `const names = ["http", "https", "zlib", "crypto", "perf_hooks"];
 const loaded = names.filter((n) => process.moduleLoadList.includes("NativeModule " + n));
 process.stdout.write("LOADED " + JSON.stringify(loaded) + "\\n");`;
 
 describe("start-up cost of a process that never sends", () => {
-  it("import, init() with an API key and instrument() load no HTTP or zlib module", async () => {
+  it("import, init() with an API key and instrument() load no HTTP, zlib, crypto or perf_hooks module", async () => {
     const code = `import * as tracium from "@tracium/sdk";
 import OpenAI from "openai";
 tracium.init({ apiKey: "${KEY}", baseUrl: "http://127.0.0.1:9", logLevel: "silent" });
@@ -36,7 +37,7 @@ ${PRINT_LOADED}`;
     expect(run.stdout).toContain('LOADED []');
   });
 
-  it("the first request loads node:http only, and the trace is delivered", async () => {
+  it("the first span loads node:crypto and node:perf_hooks, the first request node:http only, and the trace is delivered", async () => {
     const paths: string[] = [];
     server = createServer((req, res) => {
       paths.push(req.url ?? "");
@@ -56,7 +57,7 @@ ${PRINT_LOADED}
 process.stdout.write("STATS " + JSON.stringify(tracium.stats()) + "\\n");`;
     const run = await runNode(["--input-type=module", "-e", code]);
     expect(run.stderr).toBe("");
-    expect(run.stdout).toContain('LOADED ["http"]');
+    expect(run.stdout).toContain('LOADED ["http","crypto","perf_hooks"]');
     expect(paths.some((p) => p.endsWith("/spans"))).toBe(true);
     expect(run.stdout).toMatch(/STATS \{"queued":0,"sent":\d+,"failed":0,"dropped":0/);
   });

@@ -1,5 +1,5 @@
 import { Buffer } from "node:buffer";
-import { randomFillSync, randomUUID } from "node:crypto";
+import { fillRandom, randomUuid } from "../util/crypto.js";
 
 /**
  * Span and trace ids: UUID v4 strings, as the Tracium API expects. Random bytes are drawn for 1024
@@ -41,7 +41,7 @@ function refill(): void {
     text = Buffer.alloc(TEXT_BYTES * IDS);
     for (let i = 0; i < IDS; i++) for (const d of [8, 13, 18, 23]) text[i * TEXT_BYTES + d] = DASH;
   }
-  randomFillSync(random);
+  fillRandom(random);
   const r = random;
   const t = text;
   for (let i = 0; i < IDS; i++) {
@@ -71,5 +71,5 @@ export function newId(): string {
       pooled = false; // a runtime without these Buffer/crypto calls: the standard ids
     }
   }
-  return randomUUID();
+  return randomUuid();
 }

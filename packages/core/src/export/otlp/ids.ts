@@ -15,15 +15,11 @@
  *   first half.
  * All-zero ids are invalid in W3C; the rule never yields one (a zero half falls back to the hash).
  */
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../../util/crypto.js";
 
 const HEX32 = /^[0-9a-f]{32}$/;
 const HEX16 = /^[0-9a-f]{16}$/;
 const ZERO16 = "0000000000000000";
-
-function sha256Hex(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
-}
 
 /** The 32-hex-digit form of a Tracium id (see the module comment). */
 export function hexId(id: string): string {

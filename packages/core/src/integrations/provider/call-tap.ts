@@ -4,7 +4,7 @@
  * the span exactly once. `StreamTap` adds the stream, `PromiseTap` what the SDK method returned;
  * this class knows neither.
  */
-import { performance } from "node:perf_hooks";
+import { monotonicNow } from "../../util/clock.js";
 import { logger } from "../../util/logger.js";
 import type { Span } from "../../tracing/span.js";
 import { idleWatch, type IdleWatched } from "./idle-watch.js";
@@ -36,7 +36,7 @@ export class CallTap implements IdleWatched {
     options: ProviderTapOptions,
   ) {
     this.provider = typeof options.provider === "string" && options.provider ? options.provider : "provider";
-    this.startTime = typeof options.startTime === "number" && Number.isFinite(options.startTime) ? options.startTime : performance.now();
+    this.startTime = typeof options.startTime === "number" && Number.isFinite(options.startTime) ? options.startTime : monotonicNow();
     const idle = options.idleTimeoutMs;
     this.idleTimeoutMs = typeof idle === "number" && Number.isFinite(idle) && idle >= 0 ? idle : DEFAULT_PROVIDER_IDLE_TIMEOUT_MS;
   }

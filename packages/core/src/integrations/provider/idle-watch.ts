@@ -7,7 +7,7 @@
  * timer is unref'd, and is not re-armed by a tick that finds nothing watched: calls made one after
  * another cost no timer operation at all, and an idle process keeps none after the next tick.
  */
-import { performance } from "node:perf_hooks";
+import { monotonicNow } from "../../util/clock.js";
 
 /** What the watch needs from a call; the links make the list intrusive (no Set, no Map). */
 export interface IdleWatched {
@@ -49,7 +49,7 @@ export class IdleWatch {
     if (w.watched) return;
     w.watched = true;
     w.watchSeen = w.activity;
-    w.watchQuietSince = performance.now();
+    w.watchQuietSince = monotonicNow();
     w.watchPrev = undefined;
     w.watchNext = this.head;
     if (this.head) this.head.watchPrev = w;
@@ -87,7 +87,7 @@ export class IdleWatch {
   private tick(): void {
     this.timer = undefined;
     this.tickMs = Infinity;
-    const now = performance.now();
+    const now = monotonicNow();
     const idle: IdleWatched[] = [];
     let next = Infinity;
     for (let w = this.head; w; w = w.watchNext) {

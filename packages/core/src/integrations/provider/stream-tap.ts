@@ -5,7 +5,7 @@
  * span ends on done, early `return()`, abort, error or the idle timeout, and the caller gets the
  * same object and the same chunks.
  */
-import { performance } from "node:perf_hooks";
+import { monotonicNow } from "../../util/clock.js";
 import { logger } from "../../util/logger.js";
 import { nextTurn, unrefTimer } from "../../util/runtime.js";
 import { safeGet } from "./reflect.js";
@@ -168,7 +168,7 @@ export class StreamTap extends CallTap {
     if (primary && this.open) {
       this.chunks++;
       if (!this.firstTokenSeen) {
-        const now = performance.now();
+        const now = monotonicNow();
         this.firstChunkAt ??= now;
         // A throwing predicate counts the chunk (undefined !== false).
         if (typeof this.hooks.isTokenChunk !== "function" || this.hook("isTokenChunk", chunk) !== false) {

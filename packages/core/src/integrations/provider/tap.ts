@@ -8,7 +8,7 @@
  * returned promise observed in place). Everything is feature-detected; when a shape is unexpected
  * the call goes through untouched and the span ends as well as it can.
  */
-import { performance } from "node:perf_hooks";
+import { monotonicNow } from "../../util/clock.js";
 import { getClient, startSpan } from "../../tracing/api.js";
 import { logger } from "../../util/logger.js";
 import type { Span } from "../../tracing/span.js";
@@ -118,7 +118,7 @@ export function traceProviderCall<R>(span: Span, call: () => R, hooks?: Provider
   let provider: string | undefined;
   try {
     provider = options?.provider;
-    tap = makeTap(span, hooks, { ...options, startTime: options?.startTime ?? performance.now() });
+    tap = makeTap(span, hooks, { ...options, startTime: options?.startTime ?? monotonicNow() });
   } catch (err) {
     endQuietly(span, err, provider);
     return call();
@@ -167,7 +167,7 @@ export function wrapProviderMethod(original: AnyFunction, planner: ProviderCallP
       span = undefined;
     }
     if (!plan || !span) return Reflect.apply(original, this, args);
-    const startTime = performance.now();
+    const startTime = monotonicNow();
     const hooks = plan.hooks ?? {};
     if (typeof hooks.onStart === "function") {
       try {
