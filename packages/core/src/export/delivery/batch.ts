@@ -5,6 +5,7 @@
  */
 import type { ExportRecord, TraceData } from "../../model/records.js";
 import { toSpanBody } from "../wire.js";
+import { jsonArrayBytes } from "./json-bytes.js";
 import type { QueueEntry } from "./lanes.js";
 import type { LlmStepCollector } from "./llm-steps.js";
 
@@ -76,9 +77,9 @@ export function planNext(entries: readonly QueueEntry[], limits: BatchLimits, st
   return { kind: "spans", count, trace: record.trace, spans, superseded, broken };
 }
 
-/** The `{"spans": [...]}` body from pre-serialised spans. */
-export function spansBody(spans: readonly string[]): string {
-  return `{"spans":[${spans.join(",")}]}`;
+/** The `{"spans": [...]}` body from pre-serialised spans, as UTF-8 bytes (json-bytes.ts says why). */
+export function spansBody(spans: readonly string[]): Uint8Array {
+  return jsonArrayBytes('{"spans":[', spans, "]}");
 }
 
 function skipStart(record: Extract<ExportRecord, { kind: "span_start" | "span_end" }>): boolean {

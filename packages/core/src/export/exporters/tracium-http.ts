@@ -70,7 +70,8 @@ const MIN_REQUEST_BYTES = 1024;
 interface Call {
   /** Path under the base URL, read at each attempt: the trace's remote id can change in between. */
   path: () => string;
-  body: string;
+  /** JSON text (create, complete, fail) or its UTF-8 bytes (spans). */
+  body: string | Uint8Array;
   /** For log lines: never contains the key. */
   what: string;
   kind: CallKind;
@@ -313,11 +314,11 @@ export class TraciumHttpExporter extends BatchingExporter {
   private async deliverWhole(lane: Lane, call: Call): Promise<Result> {
     const result = await this.deliver(lane, call);
     if (result !== "too_large") return result;
-    return this.deliverReduced(lane, call, shrinkRecordJson(call.body));
+    return this.deliverReduced(lane, call, typeof call.body === "string" ? shrinkRecordJson(call.body) : undefined);
   }
 
   /** Sends the reduced body of a record refused as too large; still too large (or none): failed. */
-  private async deliverReduced(lane: Lane, call: Call, body: string | undefined): Promise<Result> {
+  private async deliverReduced(lane: Lane, call: Call, body: string | Uint8Array | undefined): Promise<Result> {
     const result = body === undefined ? "too_large" : await this.deliver(lane, { ...call, body });
     if (result !== "too_large") {
       logger.once("warn", "tracium-http:413-reduced", `Tracium API refused a record as too large (HTTP 413); it was sent again without its content`);
@@ -473,7 +474,7 @@ export class TraciumHttpExporter extends BatchingExporter {
     }
   }
 
-  private post(path: string, body: string, signal: AbortSignal): Promise<HttpOutcome> {
+  private post(path: string, body: string | Uint8Array, signal: AbortSignal): Promise<HttpOutcome> {
     return this.transport.send(`${this.base}${path}`, this.headers, body, this.timeoutMs, signal);
   }
 
