@@ -6,7 +6,8 @@
  *   spans     nested spans with 5 attributes, sync (benchmark 1a)
  *   in-trace  openai non-stream calls inside one agent trace, HTTP exporter → local collector (2a″)
  *   implicit  openai non-stream calls, each its own implicit trace, HTTP exporter → collector (2a)
- * Usage: node profile.mjs [spans|in-trace|implicit ...]
+ *   export    spans with metadata, input and output, HTTP exporter → collector (benchmark 5)
+ * Usage: node profile.mjs [spans|in-trace|implicit|export ...]
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, rmSync } from "node:fs";
@@ -16,7 +17,7 @@ import { printProfile, summariseProfile } from "./lib/cpuprofile.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const asked = process.argv.slice(2).filter((a) => !a.startsWith("--"));
-const workloads = asked.length ? asked : ["spans", "in-trace", "implicit"];
+const workloads = asked.length ? asked : ["spans", "in-trace", "implicit", "export"];
 
 for (const w of workloads) {
   const dir = join(here, "profiles", w);

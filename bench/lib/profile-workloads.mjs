@@ -25,6 +25,27 @@ if (which === "spans") {
     t.end();
     await new Promise((r) => setImmediate(r));
   }
+} else if (which === "export") {
+  // Benchmark 5: spans with metadata, input and output, delivered by the HTTP exporter.
+  const collector = await startCollector();
+  const client = tracium.init({ apiKey: "tr-bench-key", baseUrl: collector.url, exporter: "tracium", logLevel: "error" });
+  const input = { query: "refund policy for order 1234", top_k: 5 };
+  const output = { documents: ["Refunds within 30 days.", "Keep the receipt."] };
+  for (let rep = 0; rep < 40; rep++) {
+    for (let t = 0; t < 4; t++) {
+      const trace = client.startTrace({ agentName: "profile-export" });
+      for (let i = 0; i < 1000; i++) {
+        const span = trace.startSpan({ spanType: "tool", name: "lookup", metadata: attrs(i, 0) });
+        span.recordInput(input);
+        span.recordOutput(output);
+        span.end();
+      }
+      trace.end();
+    }
+    await tracium.flush(60_000);
+  }
+  await tracium.shutdown(5_000);
+  collector.close();
 } else {
   const server = await startOpenAIServer();
   const collector = await startCollector();
