@@ -66,7 +66,10 @@ export interface TraciumOptions {
   timeoutMs?: number;
   /** Allow `http://` to a non-loopback host. Default false. */
   allowInsecureHttp?: boolean;
-  /** The fetch used by the HTTP exporter (tests). */
+  /**
+   * The fetch the HTTP exporters send with (tests, proxies), instead of `node:http`. Each request
+   * is a POST whose body is JSON text or, for batches (spans, OTLP), its bytes (`Uint8Array`).
+   */
   fetch?: typeof fetch;
   /** Settings of the `otlp` exporter; each overrides its `OTEL_EXPORTER_OTLP_*` / `OTEL_SERVICE_NAME` variable. */
   otlp?: OtlpOptions;
