@@ -2,8 +2,9 @@
  * What the SDK costs a process that never sends (issue 16, "nothing regresses"): importing it,
  * init() with an API key and instrument() load neither `node:http`/`node:https` nor `node:zlib`
  * (together ~0.8 MB of heap and 5–20 ms of start-up), nor `node:crypto` (~0.38 MB and ~5 ms)
- * nor `node:perf_hooks` (~70 KB); the first span loads those two, the first request the HTTP
- * module it needs, and the trace arrives. Checked in fresh processes through the built package, as users load it.
+ * nor `node:perf_hooks` (~70 KB); the first trace loads those two, the first request the HTTP
+ * module it needs, and the trace arrives. Checked in fresh processes through the built package,
+ * as users load it.
  */
 import { createServer, type Server } from "node:http";
 import { createRequire } from "node:module";
@@ -37,7 +38,7 @@ ${PRINT_LOADED}`;
     expect(run.stdout).toContain('LOADED []');
   });
 
-  it("the first span loads node:crypto and node:perf_hooks, the first request node:http only, and the trace is delivered", async () => {
+  it("the first trace loads node:crypto and node:perf_hooks, the first request node:http only, and the trace is delivered", async () => {
     const paths: string[] = [];
     server = createServer((req, res) => {
       paths.push(req.url ?? "");
