@@ -3,6 +3,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { planNext } from "../../src/export/delivery/batch.js";
+import { jsonTextString } from "../../src/export/delivery/json-bytes.js";
 import type { QueueEntry } from "../../src/export/delivery/lanes.js";
 import { LlmStepCollector } from "../../src/export/delivery/llm-steps.js";
 import type { ExportRecord } from "../../src/model/records.js";
@@ -37,7 +38,7 @@ describe("batch planning", () => {
     );
     expect(plan).toMatchObject({ kind: "spans", count: 2, superseded: 1 });
     if (plan?.kind !== "spans") throw new Error("spans expected");
-    expect(JSON.parse(plan.spans[0]!)).toMatchObject({ id: open.id, status: "in_progress" });
+    expect(JSON.parse(jsonTextString(plan.spans[0]!))).toMatchObject({ id: open.id, status: "in_progress" });
   });
 
   it("respects the span and byte limits, always taking at least one span", () => {

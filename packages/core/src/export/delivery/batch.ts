@@ -5,9 +5,10 @@
  */
 import type { ExportRecord, TraceData } from "../../model/records.js";
 import { toSpanBody } from "../wire.js";
-import { jsonArrayBytes } from "./json-bytes.js";
+import { jsonArrayBytes, jsonTextSize, type JsonText } from "./json-bytes.js";
 import type { QueueEntry } from "./lanes.js";
 import type { LlmStepCollector } from "./llm-steps.js";
+import { spanJson } from "./span-json.js";
 
 /** The API call that covers the first `count` entries of a lane. */
 export type Plan =
@@ -17,7 +18,7 @@ export type Plan =
       count: number;
       trace: TraceData;
       /** JSON of each span to send, in order. */
-      spans: string[];
+      spans: JsonText[];
       /** `span_start` records not sent: the span ended meanwhile, its `span_end` supersedes them. */
       superseded: number;
       /** Records whose span could not be serialised. */
@@ -43,7 +44,7 @@ export function planNext(entries: readonly QueueEntry[], limits: BatchLimits, st
   if (record.kind === "trace_start") return { kind: "create", count: 1, trace: record.trace };
   if (record.kind === "trace_end") return { kind: "end", count: 1, trace: record.trace };
 
-  const spans: string[] = [];
+  const spans: JsonText[] = [];
   let count = 0;
   let superseded = 0;
   let broken = 0;
@@ -58,19 +59,18 @@ export function planNext(entries: readonly QueueEntry[], limits: BatchLimits, st
       superseded++;
       continue;
     }
-    let json: string;
+    let json: JsonText;
     try {
-      json = JSON.stringify(
-        toSpanBody(r.span, { open: r.kind === "span_start", traceModelId: r.trace.modelId }),
-      );
+      json = spanJson(toSpanBody(r.span, { open: r.kind === "span_start", traceModelId: r.trace.modelId }), entry.bytes);
     } catch {
       count++;
       broken++;
       continue;
     }
-    if (spans.length > 0 && bytes + json.length + 1 > limits.maxBytes) break;
+    const size = jsonTextSize(json);
+    if (spans.length > 0 && bytes + size + 1 > limits.maxBytes) break;
     spans.push(json);
-    bytes += json.length + 1;
+    bytes += size + 1;
     count++;
     if (r.kind === "span_end") steps.add(r.trace.id, r.span, r.trace.modelId);
   }
@@ -78,7 +78,7 @@ export function planNext(entries: readonly QueueEntry[], limits: BatchLimits, st
 }
 
 /** The `{"spans": [...]}` body from pre-serialised spans, as UTF-8 bytes (json-bytes.ts says why). */
-export function spansBody(spans: readonly string[]): Uint8Array {
+export function spansBody(spans: readonly JsonText[]): Uint8Array {
   return jsonArrayBytes('{"spans":[', spans, "]}");
 }
 

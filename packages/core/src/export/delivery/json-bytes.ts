@@ -8,15 +8,44 @@
 const encoder = new TextEncoder();
 const COMMA = 44;
 
+/**
+ * JSON text in pieces: text, and UTF-8 bytes already encoded (the long strings of a large span,
+ * span-json.ts). `size` is the text's length in UTF-16 units plus the bytes' length.
+ */
+export interface JsonParts {
+  readonly parts: readonly (string | Uint8Array)[];
+  readonly size: number;
+}
+
+/** A JSON text, whole or in pieces. */
+export type JsonText = string | JsonParts;
+
+/** Roughly the size of a JSON text: characters, plus bytes for the pieces already encoded. */
+export function jsonTextSize(json: JsonText): number {
+  return typeof json === "string" ? json.length : json.size;
+}
+
+const decoder = new TextDecoder();
+
+/** The JSON text as one string (the rare paths that parse it again). */
+export function jsonTextString(json: JsonText): string {
+  if (typeof json === "string") return json;
+  let out = "";
+  for (const part of json.parts) out += typeof part === "string" ? part : decoder.decode(part);
+  return out;
+}
+
 /** `open + items.join(",") + close`, as UTF-8 bytes. */
-export function jsonArrayBytes(open: string, items: readonly string[], close: string): Uint8Array {
+export function jsonArrayBytes(open: string, items: readonly JsonText[], close: string): Uint8Array {
   let chars = open.length + close.length + Math.max(0, items.length - 1);
-  for (const item of items) chars += item.length;
+  for (const item of items) chars += jsonTextSize(item);
   const w = new ByteWriter(chars);
   w.text(open);
   for (let i = 0; i < items.length; i++) {
     if (i > 0) w.byte(COMMA);
-    w.text(items[i]!);
+    const item = items[i]!;
+    if (typeof item === "string") w.text(item);
+    else for (const part of item.parts) if (typeof part === "string") w.text(part); else w.copy(part);
   }
   w.text(close);
   return w.bytes();
@@ -41,6 +70,12 @@ class ByteWriter {
       rest = rest.slice(read);
       this.grow(rest.length * 3);
     }
+  }
+
+  copy(bytes: Uint8Array): void {
+    if (this.at + bytes.length > this.out.length) this.grow(bytes.length);
+    this.out.set(bytes, this.at);
+    this.at += bytes.length;
   }
 
   byte(value: number): void {

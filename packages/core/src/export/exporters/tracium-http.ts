@@ -13,6 +13,7 @@ import { checkBaseUrl } from "../delivery/endpoint.js";
 import type { HttpOutcome } from "../delivery/http.js";
 import { LaneQueue, type Lane } from "../delivery/lanes.js";
 import { LlmStepCollector } from "../delivery/llm-steps.js";
+import { jsonTextString, type JsonText } from "../delivery/json-bytes.js";
 import { intOption } from "../delivery/options.js";
 import { backoffDelay, classifyStatus, type CallKind } from "../delivery/retry.js";
 import { shrinkRecordJson } from "../delivery/shrink.js";
@@ -281,7 +282,7 @@ export class TraciumHttpExporter extends BatchingExporter {
     this[result] += n;
   }
 
-  private spansCall(lane: Lane, trace: TraceData, spans: string[]): Call {
+  private spansCall(lane: Lane, trace: TraceData, spans: JsonText[]): Call {
     return {
       path: () => `/agents/traces/${encodeURIComponent(lane.remoteId)}/spans`,
       body: spansBody(spans),
@@ -295,7 +296,7 @@ export class TraciumHttpExporter extends BatchingExporter {
    * Delivers spans and counts each. A batch the API refuses as too large (413) is split in
    * halves, down to single spans; a single span is sent once more without its content.
    */
-  private async deliverSpans(lane: Lane, trace: TraceData, spans: string[]): Promise<void> {
+  private async deliverSpans(lane: Lane, trace: TraceData, spans: JsonText[]): Promise<void> {
     const call = this.spansCall(lane, trace, spans);
     const result = await this.deliver(lane, call);
     if (result !== "too_large") return this.count(result, spans.length);
@@ -306,7 +307,7 @@ export class TraciumHttpExporter extends BatchingExporter {
       await this.deliverSpans(lane, trace, spans.slice(half));
       return;
     }
-    const smaller = shrinkRecordJson(spans[0] ?? "");
+    const smaller = shrinkRecordJson(jsonTextString(spans[0] ?? ""));
     this.count(await this.deliverReduced(lane, call, smaller === undefined ? undefined : spansBody([smaller])), 1);
   }
 
