@@ -24,6 +24,22 @@ const encoder = new TextEncoder();
 const encoded = new Map<string, Uint8Array>();
 let encodedBytes = 0;
 
+/** Keys and short values (roles, names, ids) recur in every message: their JSON is kept too. */
+const SHORT_STRING_CHARS = 64;
+const MAX_SHORT_ENTRIES = 4096;
+const shortJson = new Map<string, string>();
+
+/** The JSON of a string of at most {@link SHORT_STRING_CHARS} characters. */
+function shortStringJson(s: string): string {
+  let json = shortJson.get(s);
+  if (json === undefined) {
+    json = JSON.stringify(s);
+    if (shortJson.size >= MAX_SHORT_ENTRIES) shortJson.clear();
+    shortJson.set(s, json);
+  }
+  return json;
+}
+
 /** The JSON of a string, as UTF-8 bytes, from the cache when it was seen before. */
 function encodedString(s: string): Uint8Array {
   const hit = encoded.get(s);
@@ -57,11 +73,15 @@ class PartsWriter {
 
   /** Writes `value` as `JSON.stringify` would; false when it has no JSON form (undefined, a function). */
   value(value: unknown, depth: number): boolean {
-    if (typeof value === "string" && value.length >= LONG_STRING_CHARS) {
-      this.flush();
-      const bytes = encodedString(value);
-      this.parts.push(bytes);
-      this.size += bytes.length;
+    if (typeof value === "string") {
+      if (value.length <= SHORT_STRING_CHARS) this.pending += shortStringJson(value);
+      else if (value.length < LONG_STRING_CHARS) this.pending += JSON.stringify(value);
+      else {
+        this.flush();
+        const bytes = encodedString(value);
+        this.parts.push(bytes);
+        this.size += bytes.length;
+      }
       return true;
     }
     if (value === null || typeof value !== "object" || depth >= MAX_WALK_DEPTH || typeof (value as { toJSON?: unknown }).toJSON === "function") {
@@ -90,7 +110,9 @@ class PartsWriter {
   /** Writes `"key":value` (after a comma unless `first`); nothing when the value has no JSON form. */
   entry(key: string, value: unknown, first: boolean, depth: number): boolean {
     const mark = this.pending.length;
-    this.pending += `${first ? "" : ","}${JSON.stringify(key)}:`;
+    if (!first) this.pending += ",";
+    this.pending += key.length <= SHORT_STRING_CHARS ? shortStringJson(key) : JSON.stringify(key);
+    this.pending += ":";
     if (this.value(value, depth)) return true;
     // A value without a JSON form wrote nothing (and flushed nothing): the key goes too.
     this.pending = this.pending.slice(0, mark);
