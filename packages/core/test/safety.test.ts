@@ -114,6 +114,22 @@ describe("bad input never crashes", () => {
     expect(() => JSON.stringify(memory.records)).not.toThrow();
   });
 
+  it("a value is bounded in all: past ~1M characters, flat and nested values alike are omitted", async () => {
+    const memory = setup();
+    const text = (i: number): string => `${i} ${"lorem ipsum ".repeat(5_000)}`; // ~60 KB each
+    const flat: Record<string, unknown> = {};
+    for (let i = 0; i < 30; i++) flat[`k${i}`] = i % 3 === 0 ? { text: text(i) } : i % 3 === 1 ? text(i) : i;
+    await agentTrace({ agentName: "bounded" }, (t) => t.span({ name: "s" }, (s) => s.recordInput(flat)));
+    const input = memory.spans()[0]!.input as Record<string, unknown>;
+    expect(JSON.stringify(input).length).toBeLessThan(1_100_000);
+    expect(input.k0).toEqual({ text: text(0) });
+    expect(input.k1).toBe(text(1));
+    expect(input.k2).toBe(2);
+    expect(input.k29).toBe("[omitted: size limit]");
+    expect(input.k28).toBe("[omitted: size limit]");
+    expect(input.k27).toBe("[omitted: size limit]");
+  });
+
   it("what is exported is what was recorded: mutating a value after the call changes nothing and runs nothing", async () => {
     const memory = setup();
     const input = { messages: [{ role: "user", content: "hi" }], opts: { n: 1 } };

@@ -275,6 +275,17 @@ function writeEntry(out: Record<string, unknown>, key: string, value: unknown, p
     w.redactions++;
     return;
   }
+  if (w.opts.redact === undefined && w.chars <= MAX_TOTAL_CHARS) {
+    // Metadata is mostly flat: a number, a boolean or a string needs none of walk()'s dispatch.
+    if (typeof value === "string") {
+      out[name] = sanitizeString(value, depth + 1, w);
+      return;
+    }
+    if (typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value))) {
+      out[name] = value;
+      return;
+    }
+  }
   const s = walk(value, w.opts.redact ? [...path, key] : path, depth + 1, w);
   if (s !== undefined) out[name] = s;
 }
