@@ -207,6 +207,36 @@ describe("shapes", () => {
   });
 });
 
+describe("ToolCallTable: calls awaiting their result", () => {
+  const remember = (t: ToolCallTable, callId: string, now?: number) => t.remember({ callId, llmSpanId: "s", traceId: "T", name: "f" }, now);
+
+  it("counts calls until a request carries their result, never below zero", () => {
+    const t = new ToolCallTable();
+    expect(t.hasAwaitingResults()).toBe(false);
+    const a = remember(t, "a");
+    const b = remember(t, "b");
+    remember(t, "a"); // the same span recording it again: still one call
+    expect(t.hasAwaitingResults()).toBe(true);
+    t.resultSent(a);
+    expect(t.hasAwaitingResults()).toBe(true);
+    t.resultSent(b);
+    t.resultSent(b);
+    expect(t.hasAwaitingResults()).toBe(false);
+    remember(t, "c");
+    expect(t.hasAwaitingResults()).toBe(true);
+  });
+
+  it("stops counting a call that is evicted or expires, and once only", () => {
+    const t = new ToolCallTable({ maxEntries: 1, ttlMs: 1_000 });
+    const a = remember(t, "a", 0);
+    remember(t, "b", 0); // evicts a
+    t.resultSent(a); // evicted already: not counted twice
+    expect(t.hasAwaitingResults()).toBe(true);
+    expect(t.get("b", 5_000)).toBeUndefined(); // expired: dropped
+    expect(t.hasAwaitingResults()).toBe(false);
+  });
+});
+
 describe("linking spans", () => {
   const byName = (spans: SpanData[], name: string): SpanData[] => spans.filter((s) => s.name === name);
 
@@ -239,6 +269,30 @@ describe("linking spans", () => {
     const llm2 = byName(spans, "llm-2")[0]!;
     expect(llm2.metadata).toMatchObject({ tool_results_for: ["call_a", "call_b"], tool_span_ids: [paris!.id, oslo!.id] });
     expect(toolLinkStats().pending).toBe(0);
+  });
+
+  it("links a result an older message carries while its call awaits it, and reads only the latest turn once none does", async () => {
+    const memory = setup();
+    // The result comes back behind a later model turn (an agent that edits its history).
+    const messages = [
+      { role: "assistant", tool_calls: [OPENAI_CALLS[0]] },
+      { role: "tool", tool_call_id: "call_a", content: "Paris: 20c" },
+      { role: "assistant", content: "Anything else?" },
+      { role: "user", content: "no" },
+    ];
+    await agentTrace({ agentName: "loop" }, async () => {
+      const first = startSpan({ spanType: "llm", name: "llm-1" });
+      first.setToolCalls([OPENAI_CALLS[0]]);
+      first.end();
+      for (const name of ["llm-2", "llm-3"]) {
+        const next = startSpan({ spanType: "llm", name });
+        next.recordInput({ messages });
+        next.end();
+      }
+    });
+    const spans = memory.spans();
+    expect(byName(spans, "llm-2")[0]!.metadata).toMatchObject({ tool_results_for: ["call_a"] });
+    expect(byName(spans, "llm-3")[0]!.metadata.tool_results_for).toBeUndefined();
   });
 
   it("links a span given tool_call_id in its metadata (the LangChain handler's way)", async () => {

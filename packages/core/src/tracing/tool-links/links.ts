@@ -151,9 +151,9 @@ export function onToolCallIdSet(span: LinkableSpan, callId: unknown): void {
 export function onLlmInputRecorded(span: LinkableSpan, input: unknown): void {
   try {
     if (!recording(span)) return;
-    const { recent, all } = toolResultIds(input);
-    if (all.length === 0) return;
     const t = table();
+    const { recent, all } = toolResultIds(input, t.hasAwaitingResults());
+    if (all.length === 0) return;
     const now = Date.now();
     const ids: string[] = [];
     const toolSpans: string[] = [];

@@ -208,10 +208,12 @@ function resultIdsOf(m: Obj, into: ToolResultRef[]): void {
 /**
  * The tool results a model request carries: `{ recent, all }` call ids, in message order. `recent`
  * are those sent since the model's last turn (the trailing tool messages); `all` every one in the
- * last {@link MAX_SCANNED_MESSAGES} messages. Accepts the span inputs the plugins record
- * (`{ messages }`, `{ system, messages }`, `{ instructions, input }`) and plain message arrays.
+ * last {@link MAX_SCANNED_MESSAGES} messages, or only the recent ones when `olderToo` is false (an
+ * agent resends its whole conversation with every call: reading it all is only worth it while a
+ * call still waits for its result). Accepts the span inputs the plugins record (`{ messages }`,
+ * `{ system, messages }`, `{ instructions, input }`) and plain message arrays.
  */
-export function toolResultIds(input: unknown): { recent: ToolResultRef[]; all: ToolResultRef[] } {
+export function toolResultIds(input: unknown, olderToo = true): { recent: ToolResultRef[]; all: ToolResultRef[] } {
   const recent: ToolResultRef[] = [];
   const all: ToolResultRef[] = [];
   try {
@@ -221,6 +223,7 @@ export function toolResultIds(input: unknown): { recent: ToolResultRef[]; all: T
     let trailing = true;
     const perMessage: ToolResultRef[][] = [];
     for (let i = messages.length - 1; i >= start; i--) {
+      if (!trailing && !olderToo) break;
       const m = rec(dataItem(messages, i));
       if (!m) continue;
       const ids: ToolResultRef[] = [];

@@ -61,6 +61,8 @@ export class ToolCallTable {
   private readonly pending = new Map<string, ToolCallLink[]>();
   /** Per trace, the calls whose result no request has carried yet (for results named only by tool). */
   private readonly unanswered = new Map<string, ToolCallLink[]>();
+  /** Remembered calls (in {@link entries}) whose result no request has carried yet, in any trace. */
+  private awaiting = 0;
   private maxEntries = DEFAULT_MAX_ENTRIES;
   private ttlMs = DEFAULT_TTL_MS;
 
@@ -101,6 +103,7 @@ export class ToolCallTable {
       expiresAt: now + this.ttlMs,
     };
     this.entries.set(link.callId, link);
+    this.awaiting++;
     append(this.pending, link);
     append(this.unanswered, link);
     this.evict(now);
@@ -131,9 +134,18 @@ export class ToolCallTable {
 
   /** Marks a call's result as sent to the model (it stops being a candidate for inference). */
   resultSent(link: ToolCallLink): void {
+    if (!link.resultSeen && this.entries.get(link.callId) === link) this.awaiting--;
     link.resultSeen = true;
     this.unpend(link);
     remove(this.unanswered, link);
+  }
+
+  /**
+   * Whether any remembered call still waits for its result. When none does, a request's tool
+   * results can only be linked by being its latest ones, and older messages need not be read.
+   */
+  hasAwaitingResults(): boolean {
+    return this.awaiting > 0;
   }
 
   /** The oldest call of `traceId` named `name` whose result was not sent yet. */
@@ -170,6 +182,7 @@ export class ToolCallTable {
     this.entries.clear();
     this.pending.clear();
     this.unanswered.clear();
+    this.awaiting = 0;
   }
 
   private unpend(link: ToolCallLink): void {
@@ -177,7 +190,10 @@ export class ToolCallTable {
   }
 
   private drop(link: ToolCallLink): void {
-    if (this.entries.get(link.callId) === link) this.entries.delete(link.callId);
+    if (this.entries.get(link.callId) === link) {
+      this.entries.delete(link.callId);
+      if (!link.resultSeen) this.awaiting--;
+    }
     this.unpend(link);
     remove(this.unanswered, link);
   }
