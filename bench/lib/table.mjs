@@ -322,7 +322,8 @@ export function renderTable(results, machine) {
       "–",
       "–",
       "–",
-      `≤ ${fmt(de.budgetMs)} / ≤ 5 ms`,
+      // The budget bounds the attempt; its timer and the trace's own work may add a few ms.
+      `≤ ${fmt(de.budgetMs)} + 100 / ≤ 5 ms`,
       judge(worstFirst <= de.budgetMs + 100 && worstLater <= 5),
       `per fault (first / later median): ${faults.map((f) => `${f} ${fmt(de.serverless[f].firstMs)} / ${fmt(de.serverless[f].laterMs.median)}`).join(", ")} ms`,
     ]);
