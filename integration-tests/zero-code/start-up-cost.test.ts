@@ -3,8 +3,9 @@
  * init() with an API key and instrument() load neither `node:http`/`node:https` nor `node:zlib`
  * (together ~0.8 MB of heap and 5–20 ms of start-up), nor `node:crypto` (~0.38 MB and ~5 ms)
  * nor `node:perf_hooks` (~70 KB); the first trace loads those two, the first request the HTTP
- * module it needs, and the trace arrives. Checked in fresh processes through the built package,
- * as users load it.
+ * module it needs, and the trace arrives. Nor does importing it build the ES module facades of
+ * `node:fs` and `node:util`, which load streams and more (~3 ms). Checked in fresh processes
+ * through the built package, as users load it.
  */
 import { createServer, type Server } from "node:http";
 import { createRequire } from "node:module";
@@ -36,6 +37,21 @@ ${PRINT_LOADED}`;
     const run = await runNode(["--input-type=module", "-e", code]);
     expect(run.stderr).toBe("");
     expect(run.stdout).toContain('LOADED []');
+  });
+
+  it("import, init() and instrument() build no ES module facade of node:fs or node:util (no streams, fs/promises or argument parser)", async () => {
+    // A facade reads every export of its built-in: node:fs's loads fs.promises and streams with it.
+    const code = `import * as tracium from "@tracium/sdk";
+import OpenAI from "openai";
+tracium.init({ apiKey: "${KEY}", baseUrl: "http://127.0.0.1:9", logLevel: "silent" });
+tracium.instrument(OpenAI);
+const names = ["stream", "fs/promises", "internal/util/parse_args/parse_args", "internal/mime"];
+// Listed before process.stdout is touched: the first use of stdout loads node:stream itself.
+const loaded = names.filter((n) => process.moduleLoadList.includes("NativeModule " + n));
+process.stdout.write("LOADED " + JSON.stringify(loaded) + "\\n");`;
+    const run = await runNode(["--input-type=module", "-e", code]);
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toContain("LOADED []");
   });
 
   it("the first trace loads node:crypto and node:perf_hooks, the first request node:http only, and the trace is delivered", async () => {
