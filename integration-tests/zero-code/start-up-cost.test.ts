@@ -39,13 +39,13 @@ ${PRINT_LOADED}`;
     expect(run.stdout).toContain('LOADED []');
   });
 
-  it("import, init() and instrument() build no ES module facade of node:fs or node:util (no streams, fs/promises or argument parser)", async () => {
+  it("import, init() and instrument() build no ES module facade of node:fs or node:util (no streams, fs/promises or argument parser), nor an AbortController", async () => {
     // A facade reads every export of its built-in: node:fs's loads fs.promises and streams with it.
     const code = `import * as tracium from "@tracium/sdk";
 import OpenAI from "openai";
 tracium.init({ apiKey: "${KEY}", baseUrl: "http://127.0.0.1:9", logLevel: "silent" });
 tracium.instrument(OpenAI);
-const names = ["stream", "fs/promises", "internal/util/parse_args/parse_args", "internal/mime"];
+const names = ["stream", "fs/promises", "internal/util/parse_args/parse_args", "internal/mime", "internal/abort_controller"];
 // Listed before process.stdout is touched: the first use of stdout loads node:stream itself.
 const loaded = names.filter((n) => process.moduleLoadList.includes("NativeModule " + n));
 process.stdout.write("LOADED " + JSON.stringify(loaded) + "\\n");`;

@@ -6,23 +6,24 @@
 import { setMaxListeners } from "node:events";
 
 export class Interrupt {
-  private controller: AbortController;
+  /** Made on first use: `AbortController` is one of Node's lazily loaded internals (~1 ms of init). */
+  private controller: AbortController | undefined;
 
   /** @param maxListeners how many waits may listen at once (Node's leak warning threshold). */
-  constructor(private readonly maxListeners: number) {
-    this.controller = this.arm();
-  }
+  constructor(private readonly maxListeners: number) {}
 
   /** The signal of the current round; aborted by the next {@link fire}. */
   get signal(): AbortSignal {
+    this.controller ??= this.arm();
     return this.controller.signal;
   }
 
   /** Aborts everything listening now. */
   fire(): void {
     const fired = this.controller;
-    this.controller = this.arm();
-    fired.abort();
+    // Nothing took the signal of this round: nothing listens, and the next round arms on demand.
+    this.controller = undefined;
+    fired?.abort();
   }
 
   private arm(): AbortController {
