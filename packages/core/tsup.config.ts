@@ -40,33 +40,23 @@ function assertAscii(files: string[]): () => Promise<void> {
   };
 }
 
+/** The Node.js builds: the same options, each format on its own (only ES modules have facades). */
+const node = {
+  entry: ["src/index.ts"],
+  dts: true,
+  // No source maps: they were most of the tarball, without the sources they point to.
+  sourcemap: false,
+  clean: false,
+  target: "node20",
+  platform: "node",
+  // Keep `node:` specifiers: Deno and Bun resolve built-ins only by them.
+  removeNodeProtocol: false,
+} as const;
+
 export default defineConfig([
-  {
-    entry: ["src/index.ts"],
-    format: ["esm"],
-    dts: true,
-    // No source maps: they were most of the tarball, without the sources they point to.
-    sourcemap: false,
-    clean: false,
-    target: "node20",
-    platform: "node",
-    // Keep `node:` specifiers: Deno and Bun resolve built-ins only by them.
-    removeNodeProtocol: false,
-    esbuildPlugins: [facadeFree],
-    onSuccess: assertAscii(["index.js"]),
-  },
-  {
-    // CommonJS `require()` of a built-in builds no facade: nothing to avoid.
-    entry: ["src/index.ts"],
-    format: ["cjs"],
-    dts: true,
-    sourcemap: false,
-    clean: false,
-    target: "node20",
-    platform: "node",
-    removeNodeProtocol: false,
-    onSuccess: assertAscii(["index.cjs"]),
-  },
+  { ...node, format: ["esm"], esbuildPlugins: [facadeFree], onSuccess: assertAscii(["index.js"]) },
+  // CommonJS `require()` of a built-in builds no facade: nothing to avoid.
+  { ...node, format: ["cjs"], onSuccess: assertAscii(["index.cjs"]) },
   {
     entry: { edge: "src/index.ts" },
     format: ["esm"],

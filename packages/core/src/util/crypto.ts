@@ -1,9 +1,9 @@
 /**
  * Random bytes, UUIDs and SHA-256, with `node:crypto` loaded at first use instead of at import: it
  * is ~0.38 MB of an app's idle heap and ~5 ms of its start-up (bench/, rows 3b and 4), and an app
- * that has imported Tracium but not yet started a trace or a span (the first id) needs none of it. Where `node:crypto`
- * cannot be had synchronously (Node.js 20 before 20.16, edge runtimes), Web Crypto's global
- * `crypto` and a JS SHA-256 do the same.
+ * that has imported Tracium but not yet started a trace or a span (the first id) needs none of
+ * it. Where `node:crypto` cannot be had synchronously (Node.js 20 before 20.16, edge runtimes),
+ * Web Crypto's global `crypto` and a JS SHA-256 do the same.
  */
 import { builtinNow } from "./builtin.js";
 import { sha256Hex as jsSha256Hex } from "./sha256.js";
