@@ -53,6 +53,8 @@ export class Span {
     const now = epochAt(monotonic);
     this.perfStart = explicitStart !== undefined ? monotonic - Math.max(0, now - explicitStart) : monotonic;
     const spanType = typeof o.spanType === "string" && o.spanType.trim() ? owner.maskText(o.spanType.trim()).slice(0, 128) : "custom";
+    // The options' metadata becomes the span's record as cleaned (a fresh object), not copied into an empty one.
+    const metadata = o.metadata !== undefined ? owner.cleanRecord(o.metadata, "span metadata") : {};
     this.data = {
       id: typeof o.spanId === "string" && o.spanId ? o.spanId.slice(0, 256) : newId(),
       traceId: owner.id,
@@ -71,11 +73,11 @@ export class Span {
       toolCalls: undefined,
       error: undefined,
       usage: {},
-      metadata: {},
+      metadata,
       tags: [],
     };
     if (o.input !== undefined) this.recordInput(o.input);
-    if (o.metadata !== undefined) this.setMetadata(o.metadata);
+    if (o.metadata !== undefined) this.owner.events.metadataRecorded?.(this, metadata);
     if (o.tags !== undefined) this.addTags(o.tags);
   }
 
