@@ -18,7 +18,7 @@ const RANDOM_BYTES = 16;
 const TEXT_BYTES = 36;
 const HEX_DIGITS = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102]; // 0-9 a-f
 const DASH = 45;
-/** Ids decoded into one string at a time. */
+/** Ids decoded into one string at a time (IDS is a multiple of it: a block never spans a refill). */
 const BLOCK = 64;
 
 let random: Uint8Array | undefined;
