@@ -1,19 +1,46 @@
-import { describe, expect, it } from "vitest";
-import { newId } from "../src/model/ids.js";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { describe, expect, it, vi } from "vitest";
+import { newId, newTraceId } from "../src/model/ids.js";
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
+/** A fresh copy of the id pool, its first id drawn at position 0. */
+async function freshIds(): Promise<typeof import("../src/model/ids.js")> {
+  vi.resetModules();
+  return import("../src/model/ids.js");
+}
+
+/** Heap bytes still reachable after a full GC. */
+function heapAfterGc(): number {
+  setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc") as () => void;
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
 describe("ids", () => {
   it("are UUID v4 strings, unique across many pool refills", () => {
-    const ids = Array.from({ length: 100_000 }, () => newId());
+    const ids = Array.from({ length: 100_000 }, (_, i) => (i % 7 === 0 ? newTraceId() : newId()));
     for (const id of ids) expect(id).toMatch(UUID_V4);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("never reuse the text of a block decoded before the pool was refilled", async () => {
+    const ids = await freshIds();
+    // A span id decodes a block at position 0; trace ids then use up the pool, which refills;
+    // the next span id is at position 0 again and must come from the new random bytes.
+    const drawn = [ids.newId()];
+    for (let i = 0; i < 1023; i++) drawn.push(ids.newTraceId());
+    for (let i = 0; i < 40; i++) drawn.push(ids.newId());
+    expect(new Set(drawn).size).toBe(drawn.length);
   });
 
   it("use every hex digit in every random position (no stuck bits)", () => {
     const seen = Array.from({ length: 36 }, () => new Set<string>());
     for (let i = 0; i < 5000; i++) {
-      const id = newId();
+      const id = i % 2 ? newId() : newTraceId();
       for (let c = 0; c < 36; c++) seen[c]!.add(id[c]!);
     }
     for (let c = 0; c < 36; c++) {
@@ -22,5 +49,29 @@ describe("ids", () => {
       else if (c === 19) expect(seen[c]!.size).toBe(4);
       else expect(seen[c]!.size).toBe(16);
     }
+  });
+
+  // An app that keeps ids (a map of trace ids for feedback, a log of span ids) must not keep the
+  // text of every other id drawn with them.
+  it("a kept trace id keeps only its own text alive", () => {
+    const kept: string[] = [];
+    const before = heapAfterGc();
+    for (let t = 0; t < 20_000; t++) {
+      kept.push(newTraceId());
+      for (let s = 0; s < 40; s++) newId();
+    }
+    const perId = (heapAfterGc() - before) / kept.length;
+    expect(perId).toBeLessThan(300); // ~60 bytes of string and array slot; a 64-id block is 2.3 KB
+  });
+
+  it("a kept span id keeps at most a small block of ids alive", () => {
+    const kept: string[] = [];
+    const before = heapAfterGc();
+    for (let t = 0; t < 20_000; t++) {
+      kept.push(newId());
+      for (let s = 0; s < 40; s++) newId();
+    }
+    const perId = (heapAfterGc() - before) / kept.length;
+    expect(perId).toBeLessThan(1_000); // a 16-id block is 576 bytes
   });
 });

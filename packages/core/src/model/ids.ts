@@ -5,26 +5,29 @@ import { fillRandom, randomUuid } from "../util/crypto.js";
  * Span and trace ids: UUID v4 strings, as the Tracium API expects. Random bytes are drawn for 1024
  * ids at a time (each `randomFillSync` call costs ~7 us whatever its size: 30 ns per id in draws
  * of 256, 9 ns in draws of 1024) and formatted in one pass into an ASCII buffer (52 KB in all,
- * outside the JS heap, made at the first id). They become JS strings 64 ids at a time: one decode
- * per block (a native call costs ~80 ns, as much as the rest of a span's id), and each id is a
- * 36-char slice of that block string: flat, ~8 ns, 20 bytes of heap. A slice keeps its block alive,
- * so an id an app holds on to keeps at most 2.3 KB; ids of one block mostly die together.
- * `randomUUID()` builds each id by concatenating 20 pieces, a string every later use (a Map key,
- * JSON) has to flatten first (bench/). The pool is filled on first use, never at module load (edge
- * runtimes forbid random values at module scope).
+ * outside the JS heap, made at the first id). Span ids become JS strings 16 at a time: one decode
+ * per block (a native call costs ~50-80 ns, as much as the rest of a span's id), and each id is a
+ * 36-char slice of that block string: flat, ~8 ns. A slice keeps its block alive, so a span id an
+ * app holds on to keeps at most 576 bytes; 64-id blocks saved only ~2 ns more per id and kept up
+ * to 2.3 KB. Trace ids, one per trace and the ids apps keep (logs, feedback), are decoded on their
+ * own: they keep nothing else alive. `randomUUID()` builds each id by concatenating 20 pieces, a
+ * string every later use (a Map key, JSON) has to flatten first (bench/). The pool is filled on
+ * first use, never at module load (edge runtimes forbid random values at module scope).
  */
 const IDS = 1024;
 const RANDOM_BYTES = 16;
 const TEXT_BYTES = 36;
 const HEX_DIGITS = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102]; // 0-9 a-f
 const DASH = 45;
-/** Ids decoded into one string at a time (IDS is a multiple of it: a block never spans a refill). */
-const BLOCK = 64;
+/** Span ids decoded into one string at a time. */
+const BLOCK = 16;
 
 let random: Uint8Array | undefined;
 let text: Buffer | undefined;
 let next = IDS;
+/** The decoded block of span ids, and the pool index of its first id. */
 let block = "";
+let blockStart = IDS;
 let pooled = true;
 
 // Node's and Bun's Buffer have a direct decoder; other runtimes take the generic `toString`.
@@ -81,19 +84,36 @@ function refill(): void {
   }
   r.fill(0);
   next = 0;
+  blockStart = IDS; // the old block's text is gone: never slice it again
 }
 
-/** A new span or trace id: a UUID v4 string. */
+/** A new span id: a UUID v4 string, cut from a block of ids decoded together. */
 export function newId(): string {
   if (pooled) {
     try {
       if (next === IDS) refill();
-      const inBlock = next % BLOCK;
-      if (inBlock === 0) block = latin1(text as Buffer, next * TEXT_BYTES, (next + BLOCK) * TEXT_BYTES);
+      const at = next - blockStart;
       next++;
-      return block.slice(inBlock * TEXT_BYTES, (inBlock + 1) * TEXT_BYTES);
+      if (at >= 0 && at < BLOCK) return block.slice(at * TEXT_BYTES, (at + 1) * TEXT_BYTES);
+      blockStart = next - 1;
+      block = latin1(text as Buffer, blockStart * TEXT_BYTES, Math.min(blockStart + BLOCK, IDS) * TEXT_BYTES);
+      return block.slice(0, TEXT_BYTES);
     } catch {
       pooled = false; // a runtime without these Buffer/crypto calls: the standard ids
+    }
+  }
+  return randomUuid();
+}
+
+/** A new trace id: a UUID v4 string of its own, which keeps no other id's text alive. */
+export function newTraceId(): string {
+  if (pooled) {
+    try {
+      if (next === IDS) refill();
+      next++;
+      return latin1(text as Buffer, (next - 1) * TEXT_BYTES, next * TEXT_BYTES);
+    } catch {
+      pooled = false;
     }
   }
   return randomUuid();

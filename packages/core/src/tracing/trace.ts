@@ -1,5 +1,5 @@
 import { currentStore, runInStore, storeFor } from "../context/store.js";
-import { newId } from "../model/ids.js";
+import { newTraceId } from "../model/ids.js";
 import { logger } from "../util/logger.js";
 import { observeResult } from "../util/observe.js";
 import { state } from "../context/state.js";
@@ -104,11 +104,12 @@ export class Trace implements SpanOwner<Span> {
     this.recording = kind.sampled === false ? false : client.shouldRecord();
     this.events = this.recording ? client.events : SILENT;
     this.lazy = o.lazyStart === true;
-    let id = newId();
+    let id: string | undefined;
     if (o.traceId !== undefined) {
       if (typeof o.traceId === "string" && TRACE_ID_RE.test(o.traceId)) id = o.traceId;
       else logger.once("warn", "bad-trace-id", "traceId must be 1-256 letters, digits, '-' or '_'; a new id was used");
     }
+    id ??= newTraceId();
     this.userModelId = typeof o.modelId === "string" && o.modelId !== "";
     const secrets = client.secrets;
     this.data = {
