@@ -1,6 +1,10 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { logger, type TraciumPlugin } from "@tracium/core";
-import { disabledPlugins, entryPattern, esmIncludeList, matchEsm, patchModule, watchedModules } from "../src/auto/hooks.js";
+import { disabledPlugins, entryPattern, esmIncludeList, matchEsm, patchModule, requireAliases, watchedModules } from "../src/auto/hooks.js";
+import { installedFile } from "../src/auto/installed.js";
 
 function plugin(name: string, modules: string[], patch: (t: unknown) => void = () => undefined): TraciumPlugin {
   return { name, modules, detect: () => true, patch, unpatch: () => undefined };
@@ -37,6 +41,35 @@ describe("zero-code hooks", () => {
     const subRe = entryPattern(sub!, "/nonexistent");
     expect(subRe.test("/a/node_modules/@langchain/core/dist/callbacks/manager.js")).toBe(true);
     expect(subRe.test("/a/node_modules/@langchain/core/dist/callbacks/base.js")).toBe(false);
+  });
+
+  it("finds where an installed package's entry really is (an unusual entry, a subpath), and nothing for one not installed", () => {
+    const app = mkdtempSync(join(tmpdir(), "tracium-installed-"));
+    try {
+      const pkgDir = join(app, "node_modules", "@acme", "llm");
+      mkdirSync(join(pkgDir, "build", "node"), { recursive: true });
+      mkdirSync(join(pkgDir, "build", "cb"), { recursive: true });
+      writeFileSync(join(pkgDir, "package.json"), JSON.stringify({ name: "@acme/llm", exports: { ".": "./build/node/entry.js", "./callbacks": "./build/cb/hooks.js" } }));
+      writeFileSync(join(pkgDir, "build", "node", "entry.js"), "module.exports = {};");
+      writeFileSync(join(pkgDir, "build", "cb", "hooks.js"), "module.exports = {};");
+      const src = join(app, "src", "deep");
+      mkdirSync(src, { recursive: true });
+
+      expect(installedFile("@acme/llm", "@acme/llm", src)).toBe(`${pkgDir.split("\\").join("/")}/build/node/entry.js`);
+      expect(installedFile("@acme/other", "@acme/other", src)).toBeUndefined();
+      expect(installedFile("openai", "openai", app)).toBeUndefined();
+
+      const [m, sub] = watchedModules([plugin("acme", ["@acme/llm", "@acme/llm/callbacks"])]);
+      const re = entryPattern(m!, src);
+      expect(re.test("/srv/node_modules/@acme/llm/build/node/entry.js")).toBe(true); // found by resolving
+      expect(re.test("/srv/node_modules/@acme/llm/index.js")).toBe(true); // the usual guesses stay
+      expect(re.test("/srv/node_modules/@acme/llm/build/cb/hooks.js")).toBe(false);
+      expect(requireAliases(sub!, src)).toContain("@acme/llm/build/cb/hooks");
+      const missing = watchedModules([plugin("gone", ["@acme/gone/callbacks"])])[0]!;
+      expect(new Set(requireAliases(missing, src))).toEqual(new Set(["@acme/gone/dist/callbacks.cjs", "@acme/gone/dist/callbacks", "@acme/gone/dist/callbacks/index.cjs"]));
+    } finally {
+      rmSync(app, { recursive: true, force: true });
+    }
   });
 
   it("gives the ESM loader bare names and file patterns, and matches imports by name or by file", () => {

@@ -11,6 +11,7 @@ import * as workerThreads from "node:worker_threads";
 import { isMainThread } from "node:worker_threads";
 import { getClient, isInitialized, logger, packageOfModule, patchProviderModule, registeredPlugins, type TraciumClient, type TraciumPlugin } from "@tracium/core";
 import { Hook as RequireHook } from "require-in-the-middle";
+import { installedFile } from "./installed.js";
 import { autoStatus } from "./status.js";
 import { packageVersionAt } from "./version.js";
 
@@ -80,16 +81,11 @@ function entryGuesses(m: WatchedModule): string[] {
 
 /** The entry file of the module as the app would resolve it (not loaded), relative to its package. */
 function resolvedEntry(m: WatchedModule, fromDir: string): string | undefined {
-  try {
-    const file = createRequire(join(fromDir, "noop.js")).resolve(m.name);
-    const marker = `/node_modules/${m.pkg}/`;
-    const normalised = file.split("\\").join("/");
-    const at = normalised.lastIndexOf(marker);
-    if (at < 0) return undefined;
-    return normalised.slice(at + marker.length).replace(/\.(?:mjs|cjs|js)$/, "");
-  } catch {
-    return undefined;
-  }
+  const file = installedFile(m.name, m.pkg, fromDir);
+  const marker = `/node_modules/${m.pkg}/`;
+  const at = file?.lastIndexOf(marker) ?? -1;
+  if (file === undefined || at < 0) return undefined;
+  return file.slice(at + marker.length).replace(/\.(?:mjs|cjs|js)$/, "");
 }
 
 const patterns = new Map<string, RegExp>();
@@ -195,14 +191,11 @@ export function onImported(modules: readonly WatchedModule[]): (url: string, nam
 export function requireAliases(m: WatchedModule, fromDir: string = process.cwd()): string[] {
   if (m.sub === undefined) return [];
   const rels = new Set<string>([`dist/${m.sub}.cjs`, `dist/${m.sub}.js`, `dist/${m.sub}/index.cjs`, `dist/${m.sub}/index.js`]);
-  try {
-    const file = createRequire(join(fromDir, "noop.js")).resolve(m.name).split("\\").join("/");
-    const marker = `/node_modules/${m.pkg}/`;
-    const at = file.lastIndexOf(marker);
-    if (at >= 0) rels.add(file.slice(at + marker.length));
-  } catch {
-    // not installed where the app runs: the guesses above remain
-  }
+  // Not installed where the app runs: the guesses above remain.
+  const file = installedFile(m.name, m.pkg, fromDir);
+  const marker = `/node_modules/${m.pkg}/`;
+  const at = file?.lastIndexOf(marker) ?? -1;
+  if (file !== undefined && at >= 0) rels.add(file.slice(at + marker.length));
   return [...rels].map((rel) => `${m.pkg}/${rel}`.replace(/([/\\]index)?(\.js)?$/, ""));
 }
 
