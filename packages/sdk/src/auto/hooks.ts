@@ -11,7 +11,7 @@ import * as workerThreads from "node:worker_threads";
 import { isMainThread } from "node:worker_threads";
 import { getClient, isInitialized, logger, packageOfModule, patchProviderModule, registeredPlugins, type TraciumClient, type TraciumPlugin } from "@tracium/core";
 import { Hook as RequireHook } from "require-in-the-middle";
-import { installedFile } from "./installed.js";
+import { installedEntry } from "./installed.js";
 import { autoStatus } from "./status.js";
 import { packageVersionAt } from "./version.js";
 
@@ -81,11 +81,7 @@ function entryGuesses(m: WatchedModule): string[] {
 
 /** The entry file of the module as the app would resolve it (not loaded), relative to its package. */
 function resolvedEntry(m: WatchedModule, fromDir: string): string | undefined {
-  const file = installedFile(m.name, m.pkg, fromDir);
-  const marker = `/node_modules/${m.pkg}/`;
-  const at = file?.lastIndexOf(marker) ?? -1;
-  if (file === undefined || at < 0) return undefined;
-  return file.slice(at + marker.length).replace(/\.(?:mjs|cjs|js)$/, "");
+  return installedEntry(m.name, m.pkg, fromDir)?.replace(/\.(?:mjs|cjs|js)$/, "");
 }
 
 const patterns = new Map<string, RegExp>();
@@ -192,10 +188,8 @@ export function requireAliases(m: WatchedModule, fromDir: string = process.cwd()
   if (m.sub === undefined) return [];
   const rels = new Set<string>([`dist/${m.sub}.cjs`, `dist/${m.sub}.js`, `dist/${m.sub}/index.cjs`, `dist/${m.sub}/index.js`]);
   // Not installed where the app runs: the guesses above remain.
-  const file = installedFile(m.name, m.pkg, fromDir);
-  const marker = `/node_modules/${m.pkg}/`;
-  const at = file?.lastIndexOf(marker) ?? -1;
-  if (file !== undefined && at >= 0) rels.add(file.slice(at + marker.length));
+  const entry = installedEntry(m.name, m.pkg, fromDir);
+  if (entry !== undefined) rels.add(entry);
   return [...rels].map((rel) => `${m.pkg}/${rel}`.replace(/([/\\]index)?(\.js)?$/, ""));
 }
 

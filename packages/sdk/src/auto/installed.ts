@@ -13,9 +13,17 @@ import { dirname, join } from "node:path";
 const answers = new Map<string, string | null>();
 
 /**
- * The file `name` resolves to from `fromDir` (forward slashes), or undefined when it is not
- * installed there. Never throws.
+ * The file `name` resolves to from `fromDir`, relative to its package's folder (`index.mjs`,
+ * `dist/node/index.mjs`), or undefined when it is not installed there. Never throws.
  */
+export function installedEntry(name: string, pkg: string, fromDir: string): string | undefined {
+  const file = installedFile(name, pkg, fromDir);
+  const marker = `/node_modules/${pkg}/`;
+  const at = file?.lastIndexOf(marker) ?? -1;
+  return file !== undefined && at >= 0 ? file.slice(at + marker.length) : undefined;
+}
+
+/** The file `name` resolves to from `fromDir` (forward slashes), or undefined. Never throws. */
 export function installedFile(name: string, pkg: string, fromDir: string): string | undefined {
   const key = `${name}\0${fromDir}`;
   const known = answers.get(key);
