@@ -4,6 +4,8 @@
  * than listing its keys once (the engine itself needs that much to enumerate them).
  * Limits are generous: the point is the order of magnitude (seconds before the fix).
  */
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { agentTrace, span } from "@tracium/core";
 import { describe, expect, it } from "vitest";
 import { setupTracing } from "../helpers/tracing.js";
@@ -17,6 +19,15 @@ const N = 1_000_000;
  */
 function flat(text: string): string {
   return Buffer.from(text, "latin1").toString("latin1");
+}
+
+/** Heap bytes still reachable after a full GC. */
+function heapAfterGc(): number {
+  setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc") as () => void;
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
 }
 
 function timeRecord(value: unknown): { ms: number; recorded: unknown } {
@@ -105,5 +116,30 @@ describe("capture cost is bounded by the recording limit", () => {
     const m = timeRecord(b64);
     expect(m.recorded).toBe(`[base64 data omitted: ${b64.length} chars]`);
     expect(m.ms).toBeLessThan(10 * base.ms + 50);
+  });
+
+  // The records of an exporter that keeps them (or a queue while the API is down) are counted at
+  // their cut size: the cut must not keep the whole original alive.
+  it("a value cut to the limit keeps nothing of the original alive: inputs, error messages and stacks", async () => {
+    const memory = setupTracing();
+    const before = heapAfterGc();
+    const SPANS = 30;
+    for (let i = 0; i < SPANS; i++) {
+      const doc = flat(`lorem ipsum ${i} `.repeat(80_000)); // ~1.2 MB, a fresh string each time
+      const error = new Error(doc);
+      error.stack = `Error: ${doc}`;
+      await agentTrace({ agentName: "keep" }, () =>
+        span({ name: "read" }, (s) => {
+          s.recordInput({ document: doc });
+          s.markFailed(error);
+        }),
+      );
+    }
+    const perSpan = (heapAfterGc() - before) / SPANS;
+    const recorded = memory.spans().filter((s) => s.name === "read");
+    expect(recorded).toHaveLength(SPANS);
+    expect((recorded[0]!.input as { document: string }).document).toContain("truncated");
+    // What a span keeps: ~100 KB of input and ~30 KB of error text, not the 1.2 MB original(s).
+    expect(perSpan).toBeLessThan(600_000);
   });
 });

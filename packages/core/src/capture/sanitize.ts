@@ -7,6 +7,7 @@
  */
 import { types } from "node:util";
 import { logger } from "../util/logger.js";
+import { ownText } from "../util/own-text.js";
 import { dataField, dataItems, GETTER_PLACEHOLDER, PROXY_PLACEHOLDER } from "../util/plain-data.js";
 import { REDACTED, isSecretKeyUncached, maskSecrets } from "../util/secrets.js";
 import { SecretsKeyedCache } from "../util/text-cache.js";
@@ -89,7 +90,7 @@ function sanitizeString(s: string, depth: number, w: Walk): string {
   if (out !== window) w.redactions++;
   if (!long && out.length <= MAX_JSON_TEXT_CHARS && looksLikeJson(out)) out = redactJsonTextCached(out, depth, w);
   if (long || out.length > MAX_STRING_CHARS) {
-    out = `${out.slice(0, MAX_STRING_CHARS)}… (truncated ${s.length - MAX_STRING_CHARS} chars)`;
+    out = ownText(`${out.slice(0, MAX_STRING_CHARS)}… (truncated ${s.length - MAX_STRING_CHARS} chars)`);
   }
   w.chars += out.length;
   return out;
@@ -473,7 +474,7 @@ export function errorMessage(err: unknown): string {
   } catch {
     msg = "unknown error";
   }
-  return msg.length > 10_000 ? `${msg.slice(0, 10_000)}... (truncated)` : msg;
+  return msg.length > 10_000 ? ownText(`${msg.slice(0, 10_000)}... (truncated)`) : msg;
 }
 
 /** The stack of a native error, when it has one (read without running user code). */
@@ -481,7 +482,8 @@ export function errorStack(err: unknown): string | undefined {
   try {
     if (err === null || typeof err !== "object" || types.isProxy(err) || !types.isNativeError(err)) return undefined;
     const stack = ownData(err, "stack");
-    return typeof stack === "string" ? stack.slice(0, 20_000) : undefined;
+    if (typeof stack !== "string") return undefined;
+    return stack.length > 20_000 ? ownText(stack.slice(0, 20_000)) : stack;
   } catch {
     return undefined;
   }
