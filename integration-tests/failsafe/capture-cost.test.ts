@@ -4,10 +4,9 @@
  * than listing its keys once (the engine itself needs that much to enumerate them).
  * Limits are generous: the point is the order of magnitude (seconds before the fix).
  */
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { agentTrace, span } from "@tracium/core";
 import { describe, expect, it } from "vitest";
+import { heapAfterGc } from "../helpers/heap.js";
 import { setupTracing } from "../helpers/tracing.js";
 
 const N = 1_000_000;
@@ -19,15 +18,6 @@ const N = 1_000_000;
  */
 function flat(text: string): string {
   return Buffer.from(text, "latin1").toString("latin1");
-}
-
-/** Heap bytes still reachable after a full GC. */
-function heapAfterGc(): number {
-  setFlagsFromString("--expose-gc");
-  const gc = runInNewContext("gc") as () => void;
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
 }
 
 function timeRecord(value: unknown): { ms: number; recorded: unknown } {

@@ -3,24 +3,15 @@
  * map + TTL, ancestors of active runs kept), and a long-lived handler does not grow over 10,000
  * runs.
  */
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import { RunnableLambda } from "@langchain/core/runnables";
 import { FakeListChatModel } from "@langchain/core/utils/testing";
 import { init, stats, type ExportRecord, type Exporter } from "@tracium/core";
 import { TraciumCallbackHandler } from "@tracium/langchain";
+import { heapAfterGc } from "../helpers/heap.js";
 import { memory, sleep, useTracium } from "./support.js";
 
 useTracium();
-
-setFlagsFromString("--expose-gc");
-const gc = runInNewContext("gc") as () => void;
-
-function heapAfterGc(): number {
-  for (let i = 0; i < 3; i++) gc();
-  return process.memoryUsage().heapUsed;
-}
 
 /** Counts records and keeps nothing, so that only the handler (and the core) could grow. */
 class CountingExporter implements Exporter {
