@@ -1,9 +1,10 @@
 /**
  * What the SDK costs a process that never sends (issue 16, "nothing regresses"): importing it,
- * init() with an API key and instrument() load neither `node:http`/`node:https` nor `node:zlib`
- * (together ~0.8 MB of heap and 5–20 ms of start-up), nor `node:crypto` (~0.38 MB and ~5 ms)
- * nor `node:perf_hooks` (~70 KB); the first trace loads those two, the first request the HTTP
- * module it needs, and the trace arrives. Nor does importing it build the ES module facades of
+ * init() with an API key and instrument() load none of the network modules (`node:net`,
+ * `node:tls`, `node:http`, `node:https`) nor `node:zlib` (`http`, `https` and `zlib` together are
+ * ~0.8 MB of heap and 5–20 ms of start-up), nor `node:crypto` (~0.38 MB and ~5 ms) nor
+ * `node:perf_hooks` (~70 KB); the first trace loads those two, the first request to an `http:`
+ * URL `node:net` alone (no `node:http`), and the trace arrives. Nor does importing it build the ES module facades of
  * `node:fs` and `node:util`, which load streams and more (~3 ms). Checked in fresh processes
  * through the built package, as users load it.
  */
@@ -23,7 +24,7 @@ afterEach(async () => {
 });
 
 /** The Node built-ins among `names` that this child loaded, printed as LOADED [...]. */
-const PRINT_LOADED = `const names = ["http", "https", "zlib", "crypto", "perf_hooks"];
+const PRINT_LOADED = `const names = ["net", "tls", "http", "https", "zlib", "crypto", "perf_hooks"];
 const loaded = names.filter((n) => process.moduleLoadList.includes("NativeModule " + n));
 process.stdout.write("LOADED " + JSON.stringify(loaded) + "\\n");`;
 
@@ -56,7 +57,7 @@ process.stdout.write("LOADED " + JSON.stringify(loaded) + "\\n");`;
     expect(run.stdout).toContain("LOADED []");
   });
 
-  it("the first trace loads node:crypto and node:perf_hooks, the first request node:http only, and the trace is delivered", async () => {
+  it("the first trace loads node:crypto and node:perf_hooks, the first request node:net only, and the trace is delivered", async () => {
     const paths: string[] = [];
     server = createServer((req, res) => {
       paths.push(req.url ?? "");
@@ -76,7 +77,7 @@ ${PRINT_LOADED}
 process.stdout.write("STATS " + JSON.stringify(tracium.stats()) + "\\n");`;
     const run = await runNode(["--input-type=module", "-e", code]);
     expect(run.stderr).toBe("");
-    expect(run.stdout).toContain('LOADED ["http","crypto","perf_hooks"]');
+    expect(run.stdout).toContain('LOADED ["net","crypto","perf_hooks"]');
     expect(paths.some((p) => p.endsWith("/spans"))).toBe(true);
     expect(run.stdout).toMatch(/STATS \{"queued":0,"sent":\d+,"failed":0,"dropped":0/);
   });

@@ -67,7 +67,7 @@ export interface TraciumOptions {
   /** Allow `http://` to a non-loopback host. Default false. */
   allowInsecureHttp?: boolean;
   /**
-   * The fetch the HTTP exporters send with (tests, proxies), instead of `node:http`. Each request
+   * The fetch the HTTP exporters send with (tests, proxies), instead of the built-in transport (pipelined HTTP/1.1 over `node:net`/`node:tls`). Each request
    * is a POST whose body is JSON text or, for batches (spans, OTLP), its bytes (`Uint8Array`).
    */
   fetch?: typeof fetch;

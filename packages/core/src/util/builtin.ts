@@ -1,6 +1,7 @@
 /**
- * Loads a Node built-in when it is first needed rather than at import: `node:http`, `node:https`
- * and `node:zlib` together cost an app ~0.8 MB of heap and 5–20 ms of start-up, and a process
+ * Loads a Node built-in when it is first needed rather than at import: the transport's `node:net`
+ * and `node:tls` and the OTLP exporter's `node:zlib` cost an app heap and start-up (`node:http`,
+ * `node:https` and `node:zlib` measured ~0.8 MB and 5–20 ms together), and a process
  * that never sends (no API key, a short script, `--import @tracium/sdk/auto -e 0`) never needs
  * them. `process.getBuiltinModule` (Node ≥ 20.16) loads synchronously; older Node 20 falls back to
  * a dynamic `import()`.

@@ -9,20 +9,10 @@ import { jsonTextString } from "../../src/export/delivery/json-bytes.js";
 import { LARGE_SPAN_BYTES, encodedStringCacheBytes, spanJson } from "../../src/export/delivery/span-json.js";
 import { toSpanBody, type SpanBody } from "../../src/export/wire.js";
 import { T0, endSpan, makeSpan, makeTrace } from "../exporters/fixtures.js";
+import { rng } from "../helpers.js";
 
 /** Characters that JSON escapes or UTF-8 encodes in more than one byte, and plain ones. */
 const POOL = ["a", "b", " ", '"', "\\", "\n", "\t", "\u0001", "\u007f", "é", "€", "日", "😀", "\ud800", "\udfff", "\u2028"];
-
-/** A deterministic pseudo-random source. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
 
 function text(r: () => number, n: number): string {
   let out = "";

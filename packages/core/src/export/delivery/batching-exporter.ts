@@ -35,11 +35,11 @@ export interface BatchingSettings {
   readonly exportFailureMessage: string;
   /** How long records may wait to be batched, ms. */
   readonly flushIntervalMs: number;
-  /** The user's `fetch`, if a function; else the `node:http` transport. */
+  /** The user's `fetch`, if a function; else the default transport (transport.ts). */
   readonly fetch: typeof fetch | undefined;
-  /** Requests in flight at once (sockets of the transport). */
+  /** Connections of the transport (with `fetch`, requests in flight at once). */
   readonly concurrency: number;
-  /** Requests that may listen on {@link BatchingExporter.requests} at once. */
+  /** Requests per connection that may listen on {@link BatchingExporter.requests} at once. */
   readonly maxRequests: number;
   /** Retry waits that may listen on {@link BatchingExporter.waits} at once. */
   readonly maxWaits: number;
@@ -71,10 +71,10 @@ export abstract class BatchingExporter implements Exporter {
   private shutdownPromise: Promise<void> | undefined;
 
   protected constructor(private readonly settings: BatchingSettings) {
-    this.requests = new Interrupt(settings.maxRequests);
+    this.transport = createTransport(settings.fetch, settings.concurrency);
+    this.requests = new Interrupt(settings.maxRequests * this.transport.pipelining);
     this.waits = new Interrupt(settings.maxWaits);
     this.breaker = new CircuitBreaker(settings.breakerCoolDownMs);
-    this.transport = createTransport(settings.fetch, settings.concurrency);
     this.batchTimer = new BatchTimer(() => this.onBatchDue(), settings.flushIntervalMs);
   }
 

@@ -1,5 +1,5 @@
 /**
- * Name resolution for the `node:http` transport that cannot hold an app's exit.
+ * Name resolution for the default transport that cannot hold an app's exit.
  *
  * `dns.lookup` (getaddrinfo) runs on libuv's thread pool and keeps the process alive until it
  * returns: with a DNS server that does not answer (a VPN gone, an offline resolver) that is 5–10 s

@@ -46,7 +46,7 @@ export interface OtlpHttpExporterOptions {
   resourceAttributes?: Record<string, string | number | boolean>;
   /** Write prompts and outputs as `gen_ai.*.messages` attributes. Default true (the spans only carry content when `captureContent` is on anyway). */
   captureContent?: boolean;
-  /** Sends through this `fetch` (tests, proxies) instead of the built-in `node:http` transport. */
+  /** Sends through this `fetch` (tests, proxies) instead of the built-in transport (pipelined HTTP/1.1 over `node:net`/`node:tls`). */
   fetch?: typeof fetch;
   /** Per-request timeout, ms. Default 10000. */
   timeoutMs?: number;
