@@ -301,6 +301,23 @@ describe("pipelined HTTP/1.1 transport", () => {
     expect((await send(url)).status).toBe(200);
   });
 
+  it("reports a connection that cannot even be started, without throwing", async () => {
+    const proc = process as { getBuiltinModule?: (id: string) => unknown };
+    const saved = proc.getBuiltinModule;
+    const refusing = { isIP: () => 0, connect: () => { throw new Error("no sockets here"); } };
+    proc.getBuiltinModule = (id) => (id === "node:net" ? refusing : saved!(id));
+    try {
+      transport = new PipelinedHttpTransport(1);
+      const outs = await Promise.all([send("http://127.0.0.1:9/a"), send("http://127.0.0.1:9/b")]);
+      expect(outs.map((o) => [o.status, String(o.error)])).toEqual([
+        [0, "Error: no sockets here"],
+        [0, "Error: no sockets here"],
+      ]);
+    } finally {
+      proc.getBuiltinModule = saved;
+    }
+  });
+
   it("resolves host names through its bounded lookup (localhost goes to the system resolver)", async () => {
     const url = await serve((_r, end) => end(200, '{"ok":true}'));
     transport = new PipelinedHttpTransport(1);

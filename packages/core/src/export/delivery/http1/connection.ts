@@ -10,6 +10,7 @@
  * `flush()` the user awaits, or the exit drain).
  */
 import type { Socket } from "node:net";
+import { logger } from "../../../util/logger.js";
 import { nextTurn } from "../../../util/runtime.js";
 import { ResponseParser, type ParsedResponse } from "./response-parser.js";
 
@@ -64,11 +65,12 @@ export class Http1Connection<R extends PipelinedRequest> {
   ) {
     socket.setNoDelay(true);
     socket.unref();
-    socket.on("data", (chunk: Buffer) => this.read(chunk));
+    // These run in the socket's event handlers, where a throw would be uncaught: never throw.
+    socket.on("data", (chunk: Buffer) => this.guard(() => this.read(chunk)));
     let socketError: Error | undefined;
     socket.on("error", (error: Error) => (socketError ??= error));
-    socket.on("end", () => this.readEnd());
-    socket.on("close", () => this.closed(socketError));
+    socket.on("end", () => this.guard(() => this.readEnd()));
+    socket.on("close", () => this.guard(() => this.closed(socketError)));
   }
 
   /** Requests on this connection not yet answered. */
@@ -92,7 +94,7 @@ export class Http1Connection<R extends PipelinedRequest> {
     this.outbox.push(request);
     if (!this.writeScheduled) {
       this.writeScheduled = true;
-      nextTurn(() => this.write());
+      nextTurn(() => this.guard(() => this.write()));
     }
   }
 
@@ -107,6 +109,15 @@ export class Http1Connection<R extends PipelinedRequest> {
   /** Whether `request` has been written on this connection (a timeout then has to close it). */
   wrote(request: R): boolean {
     return this.inflight.includes(request);
+  }
+
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      logger.once("error", "http1:connection", "delivery failed unexpectedly", error);
+      if (!this.gone) this.destroy(error instanceof Error ? error : new Error(String(error)));
+    }
   }
 
   private write(): void {

@@ -87,7 +87,12 @@ class OriginPool implements ConnectionOwner<OutgoingRequest> {
 
   dispatch(request: OutgoingRequest): void {
     if (request.done) return;
-    const connection = this.pick();
+    let connection: Http1Connection<OutgoingRequest> | undefined;
+    try {
+      connection = this.pick();
+    } catch (error) {
+      return request.fail(error);
+    }
     if (!connection) {
       this.waiting.push(request);
       return;
@@ -165,7 +170,16 @@ class OriginPool implements ConnectionOwner<OutgoingRequest> {
         this.waiting.shift();
         continue;
       }
-      const connection = this.pick();
+      let connection: Http1Connection<OutgoingRequest> | undefined;
+      try {
+        connection = this.pick();
+      } catch (error) {
+        // No connection can be opened (this runs in a socket's event handler: never throw).
+        const waiting = this.waiting;
+        this.waiting = [];
+        for (const request of waiting) request.fail(error);
+        return;
+      }
       if (!connection) return;
       this.waiting.shift();
       next.connection = connection;
