@@ -37,6 +37,27 @@ describe("Tracium HTTP exporter: faults", () => {
     expect(logged("ECONNREFUSED").length).toBeGreaterThan(0);
   });
 
+  it("a failing API answering a full pipeline at once: every trace waits for its retry, without a listener-leak warning", async () => {
+    harness.collector.respond(() => ({ status: 503, body: "{}" }));
+    const warnings: Error[] = [];
+    const onWarning = (w: Error): void => void warnings.push(w);
+    process.on("warning", onWarning);
+    try {
+      const e = harness.make({ maxRetries: 1, retryBaseMs: 50, retryMaxMs: 50 });
+      // More traces than the 4 connections x 16 pipelined requests in flight.
+      const records = Array.from({ length: 80 }, () => simpleTrace(0)).flat();
+      for (const r of records) e.export(r);
+      await e.flush(10_000);
+      expect(e.stats()).toMatchObject({ queued: 0, sent: 0, failed: records.length });
+      // Every create was tried twice: no trace was skipped or sent more than its retries allow.
+      expect(harness.collector.to("/agents/traces")).toHaveLength(2 * 80);
+      await new Promise((r) => setImmediate(r));
+      expect(warnings.filter((w) => w.name === "MaxListenersExceededWarning")).toEqual([]);
+    } finally {
+      process.off("warning", onWarning);
+    }
+  });
+
   it("aborts a request slower than timeoutMs, retries it, then counts it failed", async () => {
     harness.collector.respond(() => "hang");
     const e = harness.make({ timeoutMs: 100, maxRetries: 1 });

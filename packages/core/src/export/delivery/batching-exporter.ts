@@ -41,7 +41,10 @@ export interface BatchingSettings {
   readonly concurrency: number;
   /** Requests per connection that may listen on {@link BatchingExporter.requests} at once. */
   readonly maxRequests: number;
-  /** Retry waits that may listen on {@link BatchingExporter.waits} at once. */
+  /**
+   * Retry waits that may listen on {@link BatchingExporter.waits} at once besides the requests in
+   * flight (each of which may go on to wait for its retry).
+   */
   readonly maxWaits: number;
   /** How long a `failFast` flush stops waiting after a failure, ms (the breaker's default when absent). */
   readonly breakerCoolDownMs?: number;
@@ -73,7 +76,7 @@ export abstract class BatchingExporter implements Exporter {
   protected constructor(private readonly settings: BatchingSettings) {
     this.transport = createTransport(settings.fetch, settings.concurrency);
     this.requests = new Interrupt(settings.maxRequests * this.transport.pipelining);
-    this.waits = new Interrupt(settings.maxWaits);
+    this.waits = new Interrupt(settings.maxWaits + settings.concurrency * this.transport.pipelining);
     this.breaker = new CircuitBreaker(settings.breakerCoolDownMs);
     this.batchTimer = new BatchTimer(() => this.onBatchDue(), settings.flushIntervalMs);
   }

@@ -180,8 +180,8 @@ export class Http1Connection<R extends PipelinedRequest> {
     this.inflight.length = 0;
     this.outbox = [];
     // The server closed on purpose after a response, or a kept-alive connection died before it
-    // answered anything it was given since it was last idle: in both cases, per HTTP/1.1, what it
-    // was not answering was never processed.
+    // answered anything it was given since it was last idle: in both cases HTTP/1.1 says what it
+    // left unanswered was not processed (see pipelined-transport.ts on why resending is safe).
     const ours = this.destroyReason !== undefined;
     const announced = this.closeAnnounced && !ours;
     const stale = !ours && this.answersAtBusy > 0 && this.answers === this.answersAtBusy;

@@ -34,6 +34,8 @@ import type { ParsedResponse } from "./response-parser.js";
 
 /** Requests one connection carries at once. */
 export const PIPELINE_DEPTH = 16;
+/** Origins with connections kept at once. */
+const MAX_ORIGINS = 16;
 
 type NetModule = Pick<typeof net, "connect" | "isIP">;
 type TlsModule = Pick<typeof tls, "connect">;
@@ -250,9 +252,14 @@ export class PipelinedHttpTransport {
   private pool(key: string, origin: Origin): OriginPool {
     let pool = this.pools.get(key);
     if (!pool) {
-      pool = new OriginPool(origin, this.maxConnections, (o) => this.connect(o));
       // The exporters send to one or two origins; a bound keeps a misuse from growing this map.
-      if (this.pools.size < 16) this.pools.set(key, pool);
+      if (this.pools.size >= MAX_ORIGINS) {
+        const [oldestKey, oldest] = this.pools.entries().next().value!;
+        this.pools.delete(oldestKey);
+        oldest.close(new Error("too many origins; connection closed"));
+      }
+      pool = new OriginPool(origin, this.maxConnections, (o) => this.connect(o));
+      this.pools.set(key, pool);
     }
     return pool;
   }
