@@ -39,7 +39,10 @@ export interface BatchingSettings {
   readonly fetch: typeof fetch | undefined;
   /** Connections of the transport (with `fetch`, requests in flight at once). */
   readonly concurrency: number;
-  /** Requests per connection that may listen on {@link BatchingExporter.requests} at once. */
+  /**
+   * Requests that may listen on {@link BatchingExporter.requests} at once were each connection to
+   * carry one; multiplied by the transport's pipelining.
+   */
   readonly maxRequests: number;
   /**
    * Retry waits that may listen on {@link BatchingExporter.waits} at once besides the requests in
