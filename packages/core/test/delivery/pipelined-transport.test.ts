@@ -136,12 +136,13 @@ describe("pipelined HTTP/1.1 transport", () => {
     const second = send(`${url}/2`);
     await new Promise((r) => setTimeout(r, 20));
     const more = Array.from({ length: 2 * PIPELINE_DEPTH + 3 }, (_, i) => send(`${url}/more/${i}`));
-    await new Promise((r) => setTimeout(r, 100));
+    const received = (): number => [...perSocket.values()].reduce((a, b) => a + b, 0);
+    for (let waited = 0; received() < 2 * PIPELINE_DEPTH && waited < 5_000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 50));
     // Two connections, each carrying the depth: the rest waits in the transport.
     expect([...perSocket.values()]).toEqual([PIPELINE_DEPTH, PIPELINE_DEPTH]);
     // Answer one at a time until every request has reached the server and been answered.
     const total = 2 + more.length;
-    const received = (): number => [...perSocket.values()].reduce((a, b) => a + b, 0);
     while (held.length > 0 || received() < total) {
       held.shift()?.();
       await new Promise((r) => setTimeout(r, 1));
