@@ -19,18 +19,21 @@ const CERT = join(FIXTURES, "localhost-cert.pem");
 interface Seen {
   path: string;
   servername: string | false | undefined;
+  alpn: string | false | null | undefined;
 }
 let server: Server;
 let port = 0;
 const seen: Seen[] = [];
 
 beforeAll(async () => {
-  server = createServer({ key: readFileSync(join(FIXTURES, "localhost-key.pem")), cert: readFileSync(CERT) }, (req, res) => {
+  // The server offers HTTP/1.1 by ALPN, so the protocol the client asked for shows on its socket.
+  server = createServer({ key: readFileSync(join(FIXTURES, "localhost-key.pem")), cert: readFileSync(CERT), ALPNProtocols: ["http/1.1"] }, (req, res) => {
     let raw = "";
     req.setEncoding("utf8");
     req.on("data", (c: string) => (raw += c));
     req.on("end", () => {
-      seen.push({ path: req.url ?? "", servername: (req.socket as TLSSocket).servername });
+      const socket = req.socket as TLSSocket;
+      seen.push({ path: req.url ?? "", servername: socket.servername, alpn: socket.alpnProtocol });
       const body = req.url === "/agents/traces" ? JSON.stringify({ id: (JSON.parse(raw) as { trace_id: string }).trace_id }) : "{}";
       res.writeHead(200, { "content-type": "application/json" });
       res.end(body);
@@ -62,7 +65,7 @@ process.stdout.write("STATS " + JSON.stringify(tracium.stats()) + "\\n");`;
 }
 
 describe("delivery over HTTPS", () => {
-  it("delivers a trace to a host name, with SNI", async () => {
+  it("delivers a trace to a host name, with SNI, asking for HTTP/1.1 by ALPN", async () => {
     const { stats, stderr } = await traceTo(`https://localhost:${port}`, true);
     expect(stderr).toBe("");
     expect(stats).toMatchObject({ queued: 0, failed: 0, dropped: 0 });
@@ -71,7 +74,7 @@ describe("delivery over HTTPS", () => {
       "/agents/traces/{id}/spans",
       "/agents/traces/{id}/complete",
     ]);
-    expect(seen.every((s) => s.servername === "localhost")).toBe(true);
+    expect(seen.every((s) => s.servername === "localhost" && s.alpn === "http/1.1")).toBe(true);
   });
 
   it("delivers a trace to an IP address, without SNI and without a warning", async () => {

@@ -322,6 +322,37 @@ describe("pipelined HTTP/1.1 transport", () => {
     }
   });
 
+  it("keeps connections to at most 16 origins: a 17th closes the oldest origin's, and that origin still works after", async () => {
+    const servers: Server[] = [];
+    const closedOn: number[] = [];
+    try {
+      for (let i = 0; i < 17; i++) {
+        const srv = createServer((req, res) => {
+          req.resume();
+          req.on("end", () => res.end("{}"));
+        });
+        srv.on("connection", (socket: Socket) => socket.on("close", () => closedOn.push(i)));
+        await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+        servers.push(srv);
+      }
+      const urlOf = (i: number): string => `http://127.0.0.1:${(servers[i]!.address() as { port: number }).port}/x`;
+      transport = new PipelinedHttpTransport(1);
+      for (let i = 0; i < 16; i++) expect((await send(urlOf(i))).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(closedOn).toEqual([]);
+      expect((await send(urlOf(16))).status).toBe(200);
+      for (let waited = 0; closedOn.length === 0 && waited < 2_000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+      expect(closedOn).toEqual([0]);
+      expect((await send(urlOf(0))).status).toBe(200);
+    } finally {
+      transport?.close();
+      for (const srv of servers) {
+        srv.closeAllConnections();
+        await new Promise<void>((r) => srv.close(() => r()));
+      }
+    }
+  });
+
   it("resolves host names through its bounded lookup (localhost goes to the system resolver)", async () => {
     const url = await serve((_r, end) => end(200, '{"ok":true}'));
     transport = new PipelinedHttpTransport(1);

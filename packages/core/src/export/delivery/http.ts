@@ -21,6 +21,11 @@ export interface HttpOutcome {
   error: unknown;
 }
 
+/** The outcome of a request that got no response (network error, timeout, abort). */
+export function noResponse(error: unknown, timedOut = false): HttpOutcome {
+  return { status: 0, body: "", retryAfterMs: undefined, location: undefined, timedOut, error };
+}
+
 /** Response text kept: the create response is tiny; error bodies only feed a log excerpt. */
 export const MAX_RESPONSE_CHARS = 64 * 1024;
 
@@ -82,7 +87,7 @@ export async function postJson(
       error: undefined,
     };
   } catch (error) {
-    return { status: 0, body: "", retryAfterMs: undefined, location: undefined, timedOut, error };
+    return noResponse(error, timedOut);
   } finally {
     clearTimeout(timer);
     stop.removeEventListener("abort", onStop);

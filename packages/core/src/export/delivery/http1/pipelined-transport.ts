@@ -26,7 +26,7 @@ import type * as tls from "node:tls";
 import { builtinNow, loadBuiltin } from "../../../util/builtin.js";
 import { logger } from "../../../util/logger.js";
 import { createBoundedLookup } from "../dns-lookup.js";
-import type { HttpOutcome, Sender } from "../http.js";
+import { noResponse, type HttpOutcome, type Sender } from "../http.js";
 import { parseRetryAfter } from "../retry.js";
 import { Http1Connection, type ConnectionOwner, type PipelinedRequest } from "./connection.js";
 import { requestHead } from "./request-head.js";
@@ -71,7 +71,7 @@ class OutgoingRequest implements PipelinedRequest {
   }
 
   fail(error: unknown, timedOut = false): void {
-    this.settle({ status: 0, body: "", retryAfterMs: undefined, location: undefined, timedOut, error });
+    this.settle(noResponse(error, timedOut));
   }
 }
 
@@ -87,20 +87,10 @@ class OriginPool implements ConnectionOwner<OutgoingRequest> {
     private readonly connect: (origin: Origin) => net.Socket,
   ) {}
 
+  /** Sends `request` as soon as a connection has room, after the requests already waiting. */
   dispatch(request: OutgoingRequest): void {
-    if (request.done) return;
-    let connection: Http1Connection<OutgoingRequest> | undefined;
-    try {
-      connection = this.pick();
-    } catch (error) {
-      return request.fail(error);
-    }
-    if (!connection) {
-      this.waiting.push(request);
-      return;
-    }
-    request.connection = connection;
-    connection.add(request);
+    this.waiting.push(request);
+    this.drain();
   }
 
   answered(request: OutgoingRequest, response: ParsedResponse): void {
@@ -165,6 +155,7 @@ class OriginPool implements ConnectionOwner<OutgoingRequest> {
     return connection;
   }
 
+  /** Hands waiting requests to connections with room, oldest first. Never throws (it runs in socket handlers too). */
   private drain(): void {
     while (this.waiting.length > 0) {
       const next = this.waiting[0]!;
@@ -176,7 +167,7 @@ class OriginPool implements ConnectionOwner<OutgoingRequest> {
       try {
         connection = this.pick();
       } catch (error) {
-        // No connection can be opened (this runs in a socket's event handler: never throw).
+        // No connection can be opened: every waiting request fails with that.
         const waiting = this.waiting;
         this.waiting = [];
         for (const request of waiting) request.fail(error);
@@ -239,7 +230,7 @@ export class PipelinedHttpTransport {
           );
       } catch (error) {
         if (request) request.fail(error);
-        else resolve({ status: 0, body: "", retryAfterMs: undefined, location: undefined, timedOut: false, error });
+        else resolve(noResponse(error));
       }
     });
 

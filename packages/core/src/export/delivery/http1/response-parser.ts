@@ -49,11 +49,6 @@ export class ResponseParser {
   private parts: Buffer[] = [];
   private kept = 0;
 
-  /** Whether a response has begun and not yet ended (the connection closing now would cut it). */
-  get midResponse(): boolean {
-    return this.state !== "head" || (this.pending?.length ?? 0) > 0;
-  }
-
   /** Consumes `chunk`; returns the responses it completes, in order. Throws on malformed input. */
   feed(chunk: Buffer): ParsedResponse[] {
     let buf = this.pending && this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
@@ -77,7 +72,8 @@ export class ResponseParser {
   /** The connection ended: completes a body framed by the close, or throws if a response was cut. */
   end(): ParsedResponse | undefined {
     if (this.state === "to-close") return this.finish();
-    if (this.midResponse) throw new Error("connection closed in the middle of a response");
+    // A response has begun and not ended: the close cut it.
+    if (this.state !== "head" || (this.pending?.length ?? 0) > 0) throw new Error("connection closed in the middle of a response");
     return undefined;
   }
 
