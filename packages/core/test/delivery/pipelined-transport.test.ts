@@ -106,6 +106,30 @@ describe("pipelined HTTP/1.1 transport", () => {
     expect(seen[1]).toContain("Content-Length: 3\r\n\r\n\u0001\u0002\u0003");
   });
 
+  it("sends a Latin-1 field value as Latin-1 bytes, and text and byte bodies given together intact, in order", async () => {
+    let wire = "";
+    const url = await serveRaw((text, socket) => {
+      wire = text;
+      const complete = text.split(/(?=POST )/).filter((r) => {
+        const at = r.indexOf("\r\n\r\n");
+        return at >= 0 && r.length - at - 4 >= Number(/content-length: (\d+)/i.exec(r)![1]);
+      });
+      if (complete.length === 3) socket.write(ok() + ok() + ok());
+    });
+    transport = new PipelinedHttpTransport(1);
+    const headers = { "X-Who": "caf\u00e9" };
+    const outs = await Promise.all([
+      transport.send(`${url}/1`, headers, "é", 5_000, never),
+      transport.send(`${url}/2`, headers, new Uint8Array([0xff, 0x00]), 5_000, never),
+      transport.send(`${url}/3`, headers, "✓", 5_000, never),
+    ]);
+    expect(outs.map((o) => o.status)).toEqual([200, 200, 200]);
+    const port = new URL(url).port;
+    const head = (path: string, length: number) => `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nX-Who: caf\u00e9\r\nContent-Length: ${length}\r\n\r\n`;
+    // `wire` is the bytes read as Latin-1: é in the field is one byte, the bodies are UTF-8 / raw bytes.
+    expect(wire).toBe(`${head("/1", 2)}\u00c3\u00a9${head("/2", 2)}\u00ff\u0000${head("/3", 3)}\u00e2\u009c\u0093`);
+  });
+
   it("a slow answer holds back only the requests that went out with it", async () => {
     let release: (() => void) | undefined;
     const url = await serve(({ path }, end) => {

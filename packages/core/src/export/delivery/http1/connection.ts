@@ -16,8 +16,8 @@ import { ResponseParser, type ParsedResponse } from "./response-parser.js";
 
 /** A request as a connection sees it. */
 export interface PipelinedRequest {
-  /** Request line and header fields, ending with the empty line. */
-  readonly head: string;
+  /** Request line and header fields, ending with the empty line: ASCII text, or bytes. */
+  readonly head: string | Uint8Array;
   readonly body: string | Uint8Array;
   /** Settled (answered, timed out, aborted, failed): nothing more is done for it. */
   readonly done: boolean;
@@ -125,18 +125,29 @@ export class Http1Connection<R extends PipelinedRequest> {
     const batch = this.outbox;
     this.outbox = [];
     if (this.gone) return;
+    // Runs of text (ASCII heads, JSON bodies) are joined into one string: one chunk for the socket
+    // to encode rather than two per request.
+    let text = "";
     this.socket.cork();
     try {
       for (const request of batch) {
         if (request.done) continue;
         this.inflight.push(request);
-        this.socket.write(request.head, "latin1");
-        if (typeof request.body === "string") this.socket.write(request.body, "utf8");
-        else this.socket.write(request.body);
+        text = this.append(text, request.head);
+        text = this.append(text, request.body);
       }
+      if (text.length > 0) this.socket.write(text, "utf8");
     } finally {
       this.socket.uncork();
     }
+  }
+
+  /** Adds `part` to the pending `text`, or writes both when `part` is bytes; returns what is pending. */
+  private append(text: string, part: string | Uint8Array): string {
+    if (typeof part === "string") return text + part;
+    if (text.length > 0) this.socket.write(text, "utf8");
+    this.socket.write(part);
+    return "";
   }
 
   private read(chunk: Buffer): void {

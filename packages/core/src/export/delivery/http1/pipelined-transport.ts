@@ -57,7 +57,7 @@ class OutgoingRequest implements PipelinedRequest {
   connection: Http1Connection<OutgoingRequest> | undefined;
 
   constructor(
-    readonly head: string,
+    readonly head: string | Uint8Array,
     readonly body: string | Uint8Array,
     private readonly resolve: (outcome: HttpOutcome) => void,
     private readonly cleanup: () => void,

@@ -14,18 +14,32 @@ const PATH = /^\/[\x21-\x7e]*$/;
 /** Fields the transport sets itself. */
 const OWN_FIELDS = new Set(["host", "content-length", "transfer-encoding", "connection"]);
 
-const fieldsCache = new WeakMap<Record<string, string>, { host: string; text: string }>();
+const fieldsCache = new WeakMap<Record<string, string>, Fields>();
 
-/** `POST <path> HTTP/1.1`, `Host`, the caller's fields and `Content-Length`, ending with the empty line. Throws on anything unsendable. */
-export function requestHead(path: string, host: string, headers: Record<string, string>, body: string | Uint8Array): string {
-  if (!PATH.test(path)) throw new Error("request path contains characters that cannot be sent");
-  const length = typeof body === "string" ? Buffer.byteLength(body, "utf8") : body.byteLength;
-  return `POST ${path} HTTP/1.1\r\n${fields(host, headers)}Content-Length: ${length}\r\n\r\n`;
+/** The checked `Host` and caller's fields of one headers object, as text. */
+interface Fields {
+  readonly host: string;
+  readonly text: string;
+  /** Every character is ASCII, so the text is the same bytes in Latin-1 and UTF-8. */
+  readonly ascii: boolean;
 }
 
-function fields(host: string, headers: Record<string, string>): string {
+/**
+ * `POST <path> HTTP/1.1`, `Host`, the caller's fields and `Content-Length`, ending with the empty
+ * line: as a string when it is all ASCII (the usual case, which the connection can join with JSON
+ * text), else as its Latin-1 bytes. Throws on anything unsendable.
+ */
+export function requestHead(path: string, host: string, headers: Record<string, string>, body: string | Uint8Array): string | Uint8Array {
+  if (!PATH.test(path)) throw new Error("request path contains characters that cannot be sent");
+  const length = typeof body === "string" ? Buffer.byteLength(body, "utf8") : body.byteLength;
+  const checked = fields(host, headers);
+  const head = `POST ${path} HTTP/1.1\r\n${checked.text}Content-Length: ${length}\r\n\r\n`;
+  return checked.ascii ? head : Buffer.from(head, "latin1");
+}
+
+function fields(host: string, headers: Record<string, string>): Fields {
   const cached = fieldsCache.get(headers);
-  if (cached && cached.host === host) return cached.text;
+  if (cached && cached.host === host) return cached;
   if (!FIELD_VALUE.test(host)) throw new Error("host cannot be sent in a header");
   let text = `Host: ${host}\r\n`;
   for (const name of Object.keys(headers)) {
@@ -35,6 +49,7 @@ function fields(host: string, headers: Record<string, string>): string {
     if (OWN_FIELDS.has(name.toLowerCase())) continue;
     text += `${name}: ${value}\r\n`;
   }
-  fieldsCache.set(headers, { host, text });
-  return text;
+  const checked = { host, text, ascii: !/[^\x00-\x7f]/.test(text) };
+  fieldsCache.set(headers, checked);
+  return checked;
 }

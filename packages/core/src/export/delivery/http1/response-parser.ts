@@ -27,7 +27,6 @@ const MAX_HEAD_BYTES = 64 * 1024;
 const MAX_BODY_BYTES = MAX_RESPONSE_CHARS * 3;
 const CRLF = Buffer.from("\r\n", "latin1");
 const HEAD_END = Buffer.from("\r\n\r\n", "latin1");
-const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: |$)/;
 
 type State = "head" | "length" | "chunk-size" | "chunk-data" | "chunk-end" | "trailer" | "to-close";
 
@@ -86,11 +85,16 @@ export class ResponseParser {
           if (buf.length - at > MAX_HEAD_BYTES) throw new Error("HTTP response head too large");
           return -1;
         }
-        this.begin(buf.toString("latin1", at, end), out);
+        this.begin(buf, at, end, out);
         return end + 4;
       }
       case "length": {
         const n = Math.min(this.remaining, buf.length - at);
+        if (n === this.remaining && this.parts.length === 0) {
+          // The whole body is in this chunk (the usual case): decoded in place, no copy.
+          out.push(this.finish(buf.toString("utf8", at, at + Math.min(n, MAX_BODY_BYTES))));
+          return at + n;
+        }
         this.keep(buf, at, at + n);
         this.remaining -= n;
         if (this.remaining === 0) out.push(this.finish());
@@ -138,36 +142,40 @@ export class ResponseParser {
     }
   }
 
-  /** Reads a status line and headers and sets up how the body is framed. */
-  private begin(text: string, out: ParsedResponse[]): void {
-    const lines = text.split("\r\n");
-    const statusLine = STATUS_LINE.exec(lines[0] ?? "");
-    if (!statusLine) throw new Error("bad HTTP status line");
-    const status = Number(statusLine[2]);
+  /**
+   * Reads a status line and the header fields in `buf[start, end)` and sets up how the body is
+   * framed. It reads bytes in place: only the values of the few fields it uses become strings.
+   */
+  private begin(buf: Buffer, start: number, end: number, out: ParsedResponse[]): void {
+    let lineEnd = lineEndAt(buf, start, end);
+    if (!isStatusLine(buf, start, lineEnd)) throw new Error("bad HTTP status line");
+    const status = (buf[start + 9]! - 48) * 100 + (buf[start + 10]! - 48) * 10 + (buf[start + 11]! - 48);
+    const http10 = buf[start + 7] === 0x30;
     let length: string | undefined;
     let chunked = false;
     let connection = "";
     const head: Head = { status, retryAfter: undefined, location: undefined, close: false };
-    for (let i = 1; i < lines.length; i++) {
-      const line = lines[i]!;
-      const colon = line.indexOf(":");
-      if (colon <= 0) throw new Error("bad HTTP header line");
-      const name = line.slice(0, colon).toLowerCase();
-      const value = line.slice(colon + 1).trim();
-      if (name === "content-length") {
+    for (let line = lineEnd + 2; line < end; line = lineEnd + 2) {
+      lineEnd = lineEndAt(buf, line, end);
+      let colon = line;
+      while (colon < lineEnd && buf[colon] !== 0x3a) colon++;
+      if (colon === line || colon === lineEnd) throw new Error("bad HTTP header line");
+      const field = fieldOf(buf, line, colon);
+      if (field === undefined) continue;
+      const value = buf.toString("latin1", colon + 1, lineEnd).trim();
+      if (field === "content-length") {
         if (length !== undefined && length !== value) throw new Error("conflicting HTTP Content-Length");
         length = value;
-      } else if (name === "transfer-encoding") chunked = /(?:^|,)\s*chunked\s*$/i.test(value);
-      else if (name === "connection") connection += `,${value.toLowerCase()}`;
-      else if (name === "retry-after") head.retryAfter ??= value;
-      else if (name === "location") head.location ??= value;
+      } else if (field === "transfer-encoding") chunked = /(?:^|,)\s*chunked\s*$/i.test(value);
+      else if (field === "connection") connection += `,${value.toLowerCase()}`;
+      else if (field === "retry-after") head.retryAfter ??= value;
+      else head.location ??= value;
     }
     if (status < 200) {
       // 101 would switch protocols: nothing here asked for that.
       if (status === 101) throw new Error("unexpected HTTP 101 Switching Protocols");
       return; // interim response: the final one follows
     }
-    const http10 = statusLine[1] === "0";
     head.close = /(?:^|,)\s*close\s*(?:,|$)/.test(connection) || (http10 && !/(?:^|,)\s*keep-alive\s*(?:,|$)/.test(connection));
     this.head = head;
     if (status === 204 || status === 304) {
@@ -195,13 +203,62 @@ export class ResponseParser {
     this.kept += end - from;
   }
 
-  private finish(): ParsedResponse {
+  /** Completes the response, with the body kept so far unless `text` is given. */
+  private finish(text?: string): ParsedResponse {
     const head = this.head!;
-    const body = this.parts.length === 0 ? "" : (this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts)).toString("utf8");
-    this.parts = [];
+    const body = text ?? (this.parts.length === 0 ? "" : (this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts)).toString("utf8"));
+    if (this.parts.length > 0) this.parts = [];
     this.kept = 0;
     this.head = undefined;
     this.state = "head";
-    return { ...head, body: body.length > MAX_RESPONSE_CHARS ? body.slice(0, MAX_RESPONSE_CHARS) : body };
+    return {
+      status: head.status,
+      retryAfter: head.retryAfter,
+      location: head.location,
+      body: body.length > MAX_RESPONSE_CHARS ? body.slice(0, MAX_RESPONSE_CHARS) : body,
+      close: head.close,
+    };
   }
+}
+
+/** Where the line starting at `from` ends (its CR), or `end`. */
+function lineEndAt(buf: Buffer, from: number, end: number): number {
+  for (let i = from; i < end; i++) if (buf[i] === 0x0d && buf[i + 1] === 0x0a) return i;
+  return end;
+}
+
+const STATUS_PREFIX = Buffer.from("HTTP/1.", "latin1");
+
+/** `HTTP/1.0` or `HTTP/1.1`, a space, three digits, then a space or the end of the line. */
+function isStatusLine(buf: Buffer, start: number, lineEnd: number): boolean {
+  if (lineEnd - start < 12) return false;
+  for (let i = 0; i < STATUS_PREFIX.length; i++) if (buf[start + i] !== STATUS_PREFIX[i]) return false;
+  const version = buf[start + 7];
+  if ((version !== 0x30 && version !== 0x31) || buf[start + 8] !== 0x20) return false;
+  for (let i = 9; i < 12; i++) if (!isDigit(buf[start + i]!)) return false;
+  return lineEnd === start + 12 || buf[start + 12] === 0x20;
+}
+
+function isDigit(byte: number): boolean {
+  return byte >= 0x30 && byte <= 0x39;
+}
+
+/** The header fields the exporters read, lower case; any other name is skipped unread. */
+const FIELDS = ["content-length", "transfer-encoding", "connection", "retry-after", "location"] as const;
+type Field = (typeof FIELDS)[number];
+
+/** Which of {@link FIELDS} the name in `buf[from, to)` is (ASCII case-insensitive), if any. */
+function fieldOf(buf: Buffer, from: number, to: number): Field | undefined {
+  const length = to - from;
+  next: for (const field of FIELDS) {
+    if (field.length !== length) continue;
+    for (let i = 0; i < length; i++) {
+      const byte = buf[from + i]!;
+      // ASCII letters fold to lower case; other bytes must match exactly.
+      const lower = byte >= 0x41 && byte <= 0x5a ? byte | 0x20 : byte;
+      if (lower !== field.charCodeAt(i)) continue next;
+    }
+    return field;
+  }
+  return undefined;
 }
