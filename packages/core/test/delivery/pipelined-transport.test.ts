@@ -329,6 +329,27 @@ describe("pipelined HTTP/1.1 transport", () => {
     expect((await send(url)).status).toBe(200);
   });
 
+  it("listens once per abort signal however many requests use it, and the abort ends every one still pending", async () => {
+    let hang = false;
+    const url = await serve((_r, end) => {
+      if (!hang) end(200);
+    });
+    transport = new PipelinedHttpTransport(2);
+    const controller = new AbortController();
+    const { getEventListeners } = await import("node:events");
+    expect((await Promise.all(Array.from({ length: 40 }, () => send(url, "{}", controller.signal)))).every((o) => o.status === 200)).toBe(true);
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(1);
+    hang = true;
+    const pending = Array.from({ length: 40 }, () => send(url, "{}", controller.signal, 60_000));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(1);
+    controller.abort();
+    const outs = await Promise.all(pending);
+    expect(outs.every((o) => o.status === 0 && !o.timedOut && String(o.error) === "Error: request aborted")).toBe(true);
+    hang = false;
+    expect((await send(url)).status).toBe(200);
+  });
+
   it("reports a connection that cannot even be started, without throwing", async () => {
     const proc = process as { getBuiltinModule?: (id: string) => unknown };
     const saved = proc.getBuiltinModule;

@@ -28,7 +28,8 @@ import { logger } from "../../../util/logger.js";
 import { createBoundedLookup } from "../dns-lookup.js";
 import { noResponse, type HttpOutcome, type Sender } from "../http.js";
 import { parseRetryAfter } from "../retry.js";
-import { Http1Connection, type ConnectionOwner, type PipelinedRequest } from "./connection.js";
+import { Http1Connection, type ConnectionOwner } from "./connection.js";
+import { AbortWatch, OutgoingRequest } from "./outgoing-request.js";
 import { requestHead } from "./request-head.js";
 import type { ParsedResponse } from "./response-parser.js";
 
@@ -47,32 +48,6 @@ interface Origin {
   readonly port: number;
   /** The `Host` header's value. */
   readonly host: string;
-}
-
-/** One request from {@link PipelinedHttpTransport.send} until it settles. */
-class OutgoingRequest implements PipelinedRequest {
-  done = false;
-  /** Sent again once already (see the file comment). */
-  resent = false;
-  connection: Http1Connection<OutgoingRequest> | undefined;
-
-  constructor(
-    readonly head: string | Uint8Array,
-    readonly body: string | Uint8Array,
-    private readonly resolve: (outcome: HttpOutcome) => void,
-    private readonly cleanup: () => void,
-  ) {}
-
-  settle(outcome: HttpOutcome): void {
-    if (this.done) return;
-    this.done = true;
-    this.cleanup();
-    this.resolve(outcome);
-  }
-
-  fail(error: unknown, timedOut = false): void {
-    this.settle(noResponse(error, timedOut));
-  }
 }
 
 /** The connections to one origin, and the requests waiting for room on them. */
@@ -186,6 +161,7 @@ export class PipelinedHttpTransport {
   /** Requests one connection carries at once: the exporter keeps connections times this in flight. */
   readonly pipelining = PIPELINE_DEPTH;
   private readonly pools = new Map<string, OriginPool>();
+  private readonly aborts = new AbortWatch();
   private netModule: NetModule | undefined;
   private tlsModule: TlsModule | undefined;
   /** Name resolution that cannot hold the app's exit; made at the first connection. */
@@ -200,27 +176,10 @@ export class PipelinedHttpTransport {
       let request: OutgoingRequest | undefined;
       try {
         const { key, origin, path } = this.target(url);
-        let timedOut = false;
-        const onAbort = (): void => {
-          const error = new Error(timedOut ? "request timed out" : "request aborted");
-          const r = request!;
-          const connection = r.connection;
-          r.fail(error, timedOut);
-          // A written request cannot be taken back: its connection goes, and with it the
-          // requests behind it (they fail and the exporter's retry policy decides).
-          if (connection?.wrote(r)) connection.destroy(error);
-        };
-        const timer = setTimeout(() => {
-          timedOut = true;
-          onAbort();
-        }, timeoutMs);
-        timer.unref?.();
-        request = new OutgoingRequest(requestHead(path, origin.host, headers, body), body, resolve, () => {
-          clearTimeout(timer);
-          signal.removeEventListener("abort", onAbort);
-        });
-        if (signal.aborted) return onAbort();
-        signal.addEventListener("abort", onAbort, { once: true });
+        request = new OutgoingRequest(requestHead(path, origin.host, headers, body), body, resolve);
+        request.deadline(timeoutMs);
+        request.abortOn(signal, this.aborts);
+        if (request.done) return;
         const pending = request;
         if (this.modulesNow(origin.secure)) this.pool(key, origin).dispatch(pending);
         else
