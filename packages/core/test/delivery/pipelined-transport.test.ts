@@ -8,6 +8,7 @@
  * response text is capped; timeouts and the signal end a request; `node:net` is loaded at the
  * first request.
  */
+import { getEventListeners } from "node:events";
 import { createServer, type Server } from "node:http";
 import { createServer as createNetServer, type Server as NetServer, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
@@ -336,7 +337,6 @@ describe("pipelined HTTP/1.1 transport", () => {
     });
     transport = new PipelinedHttpTransport(2);
     const controller = new AbortController();
-    const { getEventListeners } = await import("node:events");
     expect((await Promise.all(Array.from({ length: 40 }, () => send(url, "{}", controller.signal)))).every((o) => o.status === 200)).toBe(true);
     expect(getEventListeners(controller.signal, "abort")).toHaveLength(1);
     hang = true;
