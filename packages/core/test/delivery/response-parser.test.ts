@@ -107,11 +107,36 @@ describe("HTTP/1.1 response parser", () => {
       "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}",
       "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
       "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n\r\n",
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n123456789\r\n",
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2 x\r\n{}\r\n0\r\n\r\n",
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2;a\nb\r\n{}\r\n0\r\n\r\n",
       "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}XX0\r\n\r\n",
       "HTTP/1.1 101 Switching Protocols\r\n\r\n",
       `HTTP/1.1 200 OK\r\nX: ${"a".repeat(70 * 1024)}`,
     ];
     for (const wire of bad) expect(() => new ResponseParser().feed(Buffer.from(wire, "latin1")), wire.slice(0, 60)).toThrow();
+  });
+
+  it("reads chunk sizes in any case, with spaces and extensions, up to 8 hex digits", () => {
+    const wire = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n00000001 \t;ext=1;b\r\n{\r\nA\r\n\"aaaaaaa\"}\r\n0\r\n\r\n";
+    expect(new ResponseParser().feed(Buffer.from(wire, "latin1"))).toEqual([{ status: 200, retryAfter: undefined, location: undefined, body: '{"aaaaaaa"}', close: false }]);
+  });
+
+  it("holds on to no chunk it was fed: the caller may reuse its buffer once feed returns", () => {
+    const text = "é✓".repeat(40);
+    const bytes = Buffer.from(text, "utf8");
+    const head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+    const wire = Buffer.concat([Buffer.from(`${head}${(60).toString(16)}\r\n`, "latin1"), bytes.subarray(0, 60), Buffer.from(`\r\n${(bytes.length - 60).toString(16)}\r\n`, "latin1"), bytes.subarray(60), Buffer.from("\r\n0\r\n\r\n", "latin1")]);
+    for (const cut of [head.length + 10, head.length + 40, head.length + 70, wire.length - 40]) {
+      const parser = new ResponseParser();
+      const reused = Buffer.alloc(wire.length);
+      wire.copy(reused, 0, 0, cut);
+      expect(parser.feed(reused.subarray(0, cut))).toEqual([]);
+      reused.fill(0x78);
+      wire.copy(reused, 0, cut);
+      expect(parser.feed(reused.subarray(0, wire.length - cut)).map((r) => r.body), `cut at ${cut}`).toEqual([text]);
+    }
   });
 
   it("throws when the connection ends in the middle of a response, and not between responses", () => {

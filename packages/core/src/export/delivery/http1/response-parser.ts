@@ -45,7 +45,10 @@ export class ResponseParser {
   private head: Head | undefined;
   /** Body bytes still expected (length framing) or of the current chunk. */
   private remaining = 0;
+  /** Body bytes kept so far: views into the chunk being fed, copies once the feed returns. */
   private parts: Buffer[] = [];
+  /** How many of the last {@link parts} are views into the chunk being fed. */
+  private views = 0;
   private kept = 0;
 
   /** Consumes `chunk`; returns the responses it completes, in order. Throws on malformed input. */
@@ -59,6 +62,9 @@ export class ResponseParser {
       if (used < 0) break; // needs more bytes
       at = used;
     }
+    // A body still open keeps copies, not views: a view would keep the socket's read buffer alive.
+    for (let i = this.parts.length - this.views; i < this.parts.length; i++) this.parts[i] = Buffer.from(this.parts[i]!);
+    this.views = 0;
     if (at < buf.length) {
       buf = buf.subarray(at);
       if (this.state === "head" && buf.length > MAX_HEAD_BYTES) throw new Error("HTTP response head too large");
@@ -101,15 +107,12 @@ export class ResponseParser {
         return at + n;
       }
       case "chunk-size": {
-        const end = buf.indexOf(CRLF, at);
-        if (end < 0) {
+        const end = lineEndAt(buf, at, buf.length);
+        if (end === buf.length) {
           if (buf.length - at > 1024) throw new Error("HTTP chunk size line too long");
           return -1;
         }
-        const line = buf.toString("latin1", at, end);
-        const hex = /^([0-9a-fA-F]{1,8})[ \t]*(?:;.*)?$/.exec(line);
-        if (!hex) throw new Error("bad HTTP chunk size");
-        this.remaining = parseInt(hex[1]!, 16);
+        this.remaining = chunkSize(buf, at, end);
         this.state = this.remaining === 0 ? "trailer" : "chunk-data";
         return end + 2;
       }
@@ -198,8 +201,9 @@ export class ResponseParser {
     const room = MAX_BODY_BYTES - this.kept;
     if (room <= 0 || to <= from) return;
     const end = Math.min(to, from + room);
-    // A copy: a view would keep the whole socket buffer alive.
-    this.parts.push(Buffer.from(buf.subarray(from, end)));
+    // A view for now: copied when the feed returns with the body still open (see feed()).
+    this.parts.push(buf.subarray(from, end));
+    this.views++;
     this.kept += end - from;
   }
 
@@ -208,6 +212,7 @@ export class ResponseParser {
     const head = this.head!;
     const body = text ?? (this.parts.length === 0 ? "" : (this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts)).toString("utf8"));
     if (this.parts.length > 0) this.parts = [];
+    this.views = 0;
     this.kept = 0;
     this.head = undefined;
     this.state = "head";
@@ -219,6 +224,31 @@ export class ResponseParser {
       close: head.close,
     };
   }
+}
+
+/**
+ * The size on a chunk-size line, `buf[from, end)`: 1 to 8 hex digits, then optional spaces or
+ * tabs, then optional `;extensions`. Throws on anything else.
+ */
+function chunkSize(buf: Buffer, from: number, end: number): number {
+  let size = 0;
+  let at = from;
+  for (; at < end && at - from < 9; at++) {
+    const digit = hexValue(buf[at]!);
+    if (digit < 0) break;
+    size = size * 16 + digit;
+  }
+  const digits = at - from;
+  while (at < end && (buf[at] === 0x20 || buf[at] === 0x09)) at++;
+  if (digits < 1 || digits > 8 || (at < end && buf[at] !== 0x3b)) throw new Error("bad HTTP chunk size");
+  for (; at < end; at++) if (buf[at] === 0x0d || buf[at] === 0x0a) throw new Error("bad HTTP chunk size");
+  return size;
+}
+
+function hexValue(byte: number): number {
+  if (byte >= 0x30 && byte <= 0x39) return byte - 0x30;
+  const lower = byte | 0x20;
+  return lower >= 0x61 && lower <= 0x66 ? lower - 0x61 + 10 : -1;
 }
 
 /** Where the line starting at `from` ends (its CR), or `end`. */
