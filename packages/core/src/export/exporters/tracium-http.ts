@@ -242,10 +242,16 @@ export class TraciumHttpExporter extends BatchingExporter {
           this.slots.release();
           return;
         }
-        const run: Promise<void> = this.runLane(lane)
-          .catch((error: unknown) => logger.once("error", "tracium-http:pump", "delivery failed unexpectedly", error))
-          .finally(() => this.running.delete(run));
+        // One reaction, not a catch and a finally: every promise costs the app's async hooks too.
+        const run = this.runLane(lane);
         this.running.add(run);
+        run.then(
+          () => this.running.delete(run),
+          (error: unknown) => {
+            this.running.delete(run);
+            logger.once("error", "tracium-http:pump", "delivery failed unexpectedly", error);
+          },
+        );
       }
     } catch (error) {
       logger.once("error", "tracium-http:pump", "delivery failed unexpectedly", error);
