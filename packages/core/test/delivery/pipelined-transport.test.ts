@@ -1,6 +1,7 @@
 /**
  * The default HTTP transport (pipelined HTTP/1.1 over node:net), against real local servers:
- * requests given together leave in one write and each gets its own answer; a slow answer holds
+ * requests given together leave in one write and each gets its own answer; what is written is
+ * exactly each request's head (Latin-1) and body, for generated batches; a slow answer holds
  * back only what went out with it; a server that announces the close gets the rest again on a new
  * connection; a kept-alive connection that turns out dead is replaced once; a reset on a fresh
  * connection, a server that drops pipelined requests or garbles its answers is reported (and
@@ -14,6 +15,7 @@ import { createServer as createNetServer, type Server as NetServer, type Socket 
 import { afterEach, describe, expect, it } from "vitest";
 import { MAX_RESPONSE_CHARS } from "../../src/export/delivery/http.js";
 import { PIPELINE_DEPTH, PipelinedHttpTransport } from "../../src/export/delivery/http1/pipelined-transport.js";
+import { rng } from "../helpers.js";
 
 let server: Server | undefined;
 let raw: NetServer | undefined;
@@ -60,6 +62,16 @@ async function serveRaw(onData: (text: string, socket: Socket, connection: numbe
       text += d.toString("latin1");
       onData(text, socket, n);
     });
+    socket.on("error", () => undefined);
+  });
+  await new Promise<void>((r) => raw!.listen(0, "127.0.0.1", r));
+  return `http://127.0.0.1:${(raw.address() as { port: number }).port}`;
+}
+
+/** A server that sees raw bytes: `onData` gets each chunk as it arrives and its socket. */
+async function serveRawBytes(onData: (chunk: Buffer, socket: Socket) => void): Promise<string> {
+  raw = createNetServer((socket) => {
+    socket.on("data", (d: Buffer) => onData(d, socket));
     socket.on("error", () => undefined);
   });
   await new Promise<void>((r) => raw!.listen(0, "127.0.0.1", r));
@@ -129,6 +141,47 @@ describe("pipelined HTTP/1.1 transport", () => {
     const head = (path: string, length: number) => `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nX-Who: caf\u00e9\r\nContent-Length: ${length}\r\n\r\n`;
     // `wire` is the bytes read as Latin-1: é in the field is one byte, the bodies are UTF-8 / raw bytes.
     expect(wire).toBe(`${head("/1", 2)}\u00c3\u00a9${head("/2", 2)}\u00ff\u0000${head("/3", 3)}\u00e2\u009c\u0093`);
+  });
+
+  it("writes 40 generated batches (ASCII and Latin-1 heads, text and byte bodies) as exactly the bytes each request stands for", async () => {
+    let expected = 0;
+    let answerCount = 0;
+    let received = Buffer.alloc(0);
+    let answer: ((bytes: Buffer) => void) | undefined;
+    const url = await serveRawBytes((chunk, socket) => {
+      received = Buffer.concat([received, chunk]);
+      if (expected === 0 || received.length < expected) return;
+      const count = answerCount;
+      answer?.(received);
+      received = Buffer.alloc(0);
+      socket.write(ok().repeat(count));
+    });
+    transport = new PipelinedHttpTransport(1);
+    const port = new URL(url).port;
+    const ascii = { "Content-Type": "application/json", "X-API-Key": "k" };
+    const latin1 = { "X-Who": "caf\u00e9 \u00ff" };
+    const texts = ["", "{}", "é", "✓𝄞", '{"a":"\u00e9"}'];
+    for (let seed = 1; seed <= 40; seed++) {
+      const r = rng(seed);
+      const batch = Array.from({ length: 1 + Math.floor(r() * 12) }, (_, i) => {
+        const headers = r() < 0.5 ? ascii : latin1;
+        const body = r() < 0.4 ? Uint8Array.from({ length: Math.floor(r() * 20) }, () => Math.floor(r() * 256)) : texts[Math.floor(r() * texts.length)]!;
+        return { path: `/b${seed}/${i}`, headers, body };
+      });
+      const wire = Buffer.concat(
+        batch.flatMap(({ path, headers, body }) => {
+          const bytes = typeof body === "string" ? Buffer.from(body, "utf8") : Buffer.from(body);
+          const fields = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join("");
+          return [Buffer.from(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n${fields}Content-Length: ${bytes.length}\r\n\r\n`, "latin1"), bytes];
+        }),
+      );
+      expected = wire.length;
+      answerCount = batch.length;
+      const seen = new Promise<Buffer>((resolve) => (answer = resolve));
+      const outs = await Promise.all(batch.map(({ path, headers, body }) => transport!.send(`${url}${path}`, headers, body, 5_000, never)));
+      expect(outs.every((o) => o.status === 200), `seed ${seed}`).toBe(true);
+      expect((await seen).equals(wire), `seed ${seed}`).toBe(true);
+    }
   });
 
   it("a slow answer holds back only the requests that went out with it", async () => {
