@@ -410,6 +410,23 @@ describe.skipIf(!hasChromium)("tracium ui in Chromium", () => {
     await page.close();
   });
 
+  it("a live update leaves the search box alone: its focus, its text and what is typed next", async () => {
+    const page = await open();
+    await expect.poll(() => page.locator('[data-testid="trace-row"]').count()).toBeGreaterThanOrEqual(2);
+    await page.locator('[data-testid="search"]').focus();
+    await page.keyboard.type("A-10");
+    await expect.poll(() => page.locator('[data-testid="list-info"]').textContent()).toMatch(/^\d+ of /);
+    const before = await page.locator('[data-testid="list-info"]').textContent();
+    // A trace arrives while the user is typing: the list is redrawn with its new total.
+    appendFileSync(ui.file, `${JSON.stringify({ type: "trace_start", trace_id: "live-typing", agent_name: "typing-agent" })}\n`);
+    await expect.poll(() => page.locator('[data-testid="list-info"]').textContent()).not.toBe(before);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("search");
+    await page.keyboard.type("01");
+    expect(await page.locator('[data-testid="search"]').inputValue()).toBe("A-1001");
+    await expect.poll(() => page.locator('[data-testid="trace-row"]').count()).toBe(1);
+    await page.close();
+  });
+
   it("draws a 10,000-span trace with only the rows in view in the DOM", async () => {
     appendFileSync(ui.file, `${bigTraceLines(10_000).join("\n")}\n`);
     const page = await open("/#/trace/big-trace");

@@ -122,23 +122,23 @@ export function listPage(state: ListState, picked: Set<string>): { el: HTMLEleme
     body,
   );
   const el = h("div", { class: "list-page" }, head, compare, info, table, more);
+  // The facet selects are made again with each answer (their options change); the other controls
+  // are placed once and stay: a live update must not take the focus, or what is being typed, from
+  // the search box.
+  const facets = h("span", { class: "facets" });
   return {
     el,
     changed: () => undefined,
     update(answer: ListAnswer): void {
       onChanged = this.changed;
       fill(
-        head,
+        facets,
         select("agent", state.agent, answer.facets.agents, (v) => set("agent", v)),
         select("status", state.status, answer.facets.statuses, (v) => set("status", v)),
         select("model", state.model, answer.facets.models, (v) => set("model", v)),
         select("tag", state.tag, answer.facets.tags, (v) => set("tag", v)),
-        within,
-        range,
-        search,
-        sort,
-        order,
       );
+      if (!head.hasChildNodes()) fill(head, facets, within, range, search, sort, order);
       fill(body, answer.rows.map((r) => row(r, picked, renderCompare)));
       fill(info, `${answer.matching} of ${answer.total} traces · ${answer.file}`);
       fill(
