@@ -279,8 +279,11 @@ describe.skipIf(!hasChromium)("tracium ui in Chromium", () => {
     await expect.poll(ids).toEqual(["f-feb", "f-mar", "f-jan"]);
     await page.selectOption('[data-testid="sort"]', "cost");
     await expect.poll(ids).toEqual(["f-mar", "f-jan", "f-feb"]);
+    expect(await page.locator('[data-testid="order"]').textContent()).toBe("↓");
     await page.click('[data-testid="order"]');
     await expect.poll(ids).toEqual(["f-feb", "f-jan", "f-mar"]);
+    // The button shows the order the list is in.
+    expect(await page.locator('[data-testid="order"]').textContent()).toBe("↑");
     await page.close();
   });
 

@@ -139,6 +139,7 @@ export function listPage(state: ListState, picked: Set<string>): { el: HTMLEleme
         select("tag", state.tag, answer.facets.tags, (v) => set("tag", v)),
       );
       if (!head.hasChildNodes()) fill(head, facets, within, range, search, sort, order);
+      order.textContent = state.order === "desc" ? "↓" : "↑";
       fill(body, answer.rows.map((r) => row(r, picked, renderCompare)));
       fill(info, `${answer.matching} of ${answer.total} traces · ${answer.file}`);
       fill(
