@@ -413,7 +413,7 @@ describe.skipIf(!hasChromium)("tracium ui in Chromium", () => {
     await page.close();
   });
 
-  it("a live update leaves the search box alone: its focus, its text and what is typed next", async () => {
+  it("a live update leaves the filters alone: the search box keeps its focus, text and what is typed next; a focused select gains the new option", async () => {
     const page = await open();
     await expect.poll(() => page.locator('[data-testid="trace-row"]').count()).toBeGreaterThanOrEqual(2);
     await page.locator('[data-testid="search"]').focus();
@@ -427,6 +427,14 @@ describe.skipIf(!hasChromium)("tracium ui in Chromium", () => {
     await page.keyboard.type("01");
     expect(await page.locator('[data-testid="search"]').inputValue()).toBe("A-1001");
     await expect.poll(() => page.locator('[data-testid="trace-row"]').count()).toBe(1);
+    // The same for a facet select: focused, it stays the one in the page, and gains the new agent.
+    const agents = page.locator('[data-testid="filter-agent"]');
+    await agents.focus();
+    await agents.evaluate((el) => void ((el as HTMLElement).dataset.mark = "kept"));
+    appendFileSync(ui.file, `${JSON.stringify({ type: "trace_start", trace_id: "live-select", agent_name: "select-agent" })}\n`);
+    await expect.poll(() => agents.locator("option").allTextContents()).toContain("select-agent");
+    expect(await agents.evaluate((el) => (el as HTMLElement).dataset.mark)).toBe("kept");
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("filter-agent");
     await page.close();
   });
 

@@ -10,7 +10,7 @@ header { padding:8px 16px; border-bottom:1px solid var(--line); }
 a { color:var(--llm); }
 .muted { color:var(--muted); } .small { font-size:11px; }
 pre { white-space:pre-wrap; word-break:break-word; margin:4px 0; font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace; background:rgba(127,127,127,.08); padding:6px; border-radius:4px; max-height:400px; overflow:auto; }
-.filters { display:flex; gap:6px; flex-wrap:wrap; margin-bottom:8px; } .filters .facets { display:contents; }
+.filters { display:flex; gap:6px; flex-wrap:wrap; margin-bottom:8px; }
 .filters input[type=search] { min-width:260px; } .filters label.date { color:var(--muted); }
 select, input, button, .button { font:inherit; padding:3px 6px; border:1px solid var(--line); border-radius:4px; background:var(--bg); color:var(--fg); }
 button, .button { cursor:pointer; text-decoration:none; }

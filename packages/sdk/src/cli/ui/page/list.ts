@@ -35,11 +35,20 @@ export function listQuery(s: ListState): string {
   return p.toString();
 }
 
-function select(name: string, value: string, options: string[], onChange: (v: string) => void): HTMLSelectElement {
-  const el = h("select", { testid: `filter-${name}`, onchange: (e) => onChange((e.target as HTMLSelectElement).value) }, h("option", { value: "" }, `all ${name}s`));
-  for (const o of options) el.appendChild(h("option", { value: o }, o));
-  el.value = value;
-  return el;
+/** A facet filter: made once, its options set by {@link setOptions} with each answer. */
+function select(name: string, onChange: (v: string) => void): HTMLSelectElement {
+  return h("select", { testid: `filter-${name}`, onchange: (e) => onChange((e.target as HTMLSelectElement).value) });
+}
+
+/**
+ * Gives `el` the options "all" + `options` and the value `value`. The options are replaced only
+ * when they changed, so a live update leaves a select the user is in (focused, or open) alone.
+ */
+function setOptions(el: HTMLSelectElement, name: string, options: string[], value: string): void {
+  const values = ["", ...options];
+  const same = el.options.length === values.length && values.every((v, i) => el.options[i]!.value === v);
+  if (!same) fill(el, ...values.map((v) => h("option", { value: v }, v || `all ${name}s`)));
+  if (el.value !== value) el.value = value;
 }
 
 function row(r: Row, picked: Set<string>, onPick: () => void): HTMLElement {
@@ -122,23 +131,24 @@ export function listPage(state: ListState, picked: Set<string>): { el: HTMLEleme
     body,
   );
   const el = h("div", { class: "list-page" }, head, compare, info, table, more);
-  // The facet selects are made again with each answer (their options change); the other controls
-  // are placed once and stay: a live update must not take the focus, or what is being typed, from
-  // the search box.
-  const facets = h("span", { class: "facets" });
+  // The controls are placed once, at the first answer, and only updated after: a live update must
+  // not take the focus, or what is being typed, from any of them.
+  const facets = {
+    agent: select("agent", (v) => set("agent", v)),
+    status: select("status", (v) => set("status", v)),
+    model: select("model", (v) => set("model", v)),
+    tag: select("tag", (v) => set("tag", v)),
+  };
   return {
     el,
     changed: () => undefined,
     update(answer: ListAnswer): void {
       onChanged = this.changed;
-      fill(
-        facets,
-        select("agent", state.agent, answer.facets.agents, (v) => set("agent", v)),
-        select("status", state.status, answer.facets.statuses, (v) => set("status", v)),
-        select("model", state.model, answer.facets.models, (v) => set("model", v)),
-        select("tag", state.tag, answer.facets.tags, (v) => set("tag", v)),
-      );
-      if (!head.hasChildNodes()) fill(head, facets, within, range, search, sort, order);
+      setOptions(facets.agent, "agent", answer.facets.agents, state.agent);
+      setOptions(facets.status, "status", answer.facets.statuses, state.status);
+      setOptions(facets.model, "model", answer.facets.models, state.model);
+      setOptions(facets.tag, "tag", answer.facets.tags, state.tag);
+      if (!head.hasChildNodes()) fill(head, facets.agent, facets.status, facets.model, facets.tag, within, range, search, sort, order);
       order.textContent = state.order === "desc" ? "↓" : "↑";
       fill(body, answer.rows.map((r) => row(r, picked, renderCompare)));
       fill(info, `${answer.matching} of ${answer.total} traces · ${answer.file}`);
