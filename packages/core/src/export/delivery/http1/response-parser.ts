@@ -25,7 +25,6 @@ export interface ParsedResponse {
 const MAX_HEAD_BYTES = 64 * 1024;
 /** Body bytes kept: enough for {@link MAX_RESPONSE_CHARS} characters of any UTF-8 text. */
 const MAX_BODY_BYTES = MAX_RESPONSE_CHARS * 3;
-const CRLF = Buffer.from("\r\n", "latin1");
 const HEAD_END = Buffer.from("\r\n\r\n", "latin1");
 
 type State = "head" | "length" | "chunk-size" | "chunk-data" | "chunk-end" | "trailer" | "to-close";
@@ -131,8 +130,8 @@ export class ResponseParser {
       }
       case "trailer": {
         // Trailer fields, if any, then an empty line; none of them matters here.
-        const end = buf.indexOf(CRLF, at);
-        if (end < 0) {
+        const end = lineEndAt(buf, at, buf.length);
+        if (end === buf.length) {
           if (buf.length - at > MAX_HEAD_BYTES) throw new Error("HTTP trailer too large");
           return -1;
         }
