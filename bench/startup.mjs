@@ -62,30 +62,48 @@ async function child(variant) {
 
 /**
  * Zero-code start-up (issue 16): wall ms of `node --import @tracium/sdk/auto -e 0` over `node -e 0`,
- * fresh processes, interleaved; the TRACIUM_* environment is set as a user would. `node` is this
- * process's binary, or one of BENCH_NODES (where the ES module hooks may run on another thread).
+ * fresh processes, interleaved; the TRACIUM_* environment is set as a user would. Also, as
+ * information, an app whose first line imports `openai` as an ES module, with and without the
+ * loader: the hooks load their libraries at the first watched module, so that one pays them.
+ * `node` is this process's binary, or one of BENCH_NODES (where the ES module hooks may run on
+ * another thread).
  */
 function zeroCode(node = process.execPath) {
   const env = { ...process.env, TRACIUM_API_KEY: "tr-bench-key", TRACIUM_BASE_URL: "http://127.0.0.1:9" };
   const time = (args) => {
     const t0 = performance.now();
-    const r = spawnSync(node, [...args, "-e", "0"], { env, stdio: "ignore", timeout: 60_000 });
+    const r = spawnSync(node, args, { env, stdio: "ignore", timeout: 60_000 });
     return r.status === 0 ? performance.now() - t0 : NaN;
   };
+  const importOpenAI = ["--input-type=module", "-e", 'import "openai"'];
   const bare = [];
   const auto = [];
+  const bareOpenAI = [];
+  const autoOpenAI = [];
   const runs = smoke ? 1 : 15;
   for (let r = 0; r < runs + (smoke ? 0 : 1); r++) {
-    const b = time([]);
-    const a = time(["--import", "@tracium/sdk/auto"]);
+    const b = time(["-e", "0"]);
+    const a = time(["--import", "@tracium/sdk/auto", "-e", "0"]);
+    const bo = time(importOpenAI);
+    const ao = time(["--import", "@tracium/sdk/auto", ...importOpenAI]);
     if (r === 0 && !smoke) continue;
     bare.push(b);
     auto.push(a);
+    bareOpenAI.push(bo);
+    autoOpenAI.push(ao);
   }
   // Where the loader's hooks run on that Node: the app's thread or Node's loader-hooks thread.
   const probe = spawnSync(node, ["--import", "@tracium/sdk/auto", "--input-type=module", "-e", 'import { zeroCodeStatus } from "@tracium/sdk"; console.log(zeroCodeStatus().esmHooks ?? "none")'], { env, encoding: "utf8", timeout: 60_000 });
   const version = spawnSync(node, ["--version"], { encoding: "utf8" }).stdout.trim();
-  return { node: version, esmHooks: probe.stdout.trim() || `exit ${probe.status}`, runs: bare.length, bareMs: summary(bare), autoMs: summary(auto), addedMs: summary(pairedDiff(auto, bare)) };
+  return {
+    node: version,
+    esmHooks: probe.stdout.trim() || `exit ${probe.status}`,
+    runs: bare.length,
+    bareMs: summary(bare),
+    autoMs: summary(auto),
+    addedMs: summary(pairedDiff(auto, bare)),
+    openaiAppAddedMs: summary(pairedDiff(autoOpenAI, bareOpenAI)),
+  };
 }
 
 /** Other Node binaries to measure zero code on (`npm run bench` passes the LTS lines the tests run on). */

@@ -13,7 +13,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { runNode } from "./helpers.js";
+import { runNode, TESTS_DIR } from "./helpers.js";
 
 const KEY = "tr-startup-key-0001";
 let server: Server | undefined;
@@ -94,5 +94,49 @@ process.stdout.write(JSON.stringify({ hooks: s.esmHooks, patched: s.patched.map(
     const run = await runNode(["--import", "@tracium/sdk/auto", "--input-type=module", "-e", code], { env: { TRACIUM_EXPORTER: "none" } });
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({ hooks: supportsSyncHooks() ? "in-thread" : "loader-thread", patched: ["openai:import"], openai: "function" });
+  });
+});
+
+describe("zero code loads its hooks' libraries at the first watched module", () => {
+  const sdkDir = (): string => dirname(createRequire(import.meta.url).resolve("@tracium/sdk/package.json"));
+
+  it("require-in-the-middle (and the debug package it brings) is loaded at the first require of a watched package, and that copy is patched", async () => {
+    const code = `const loaded = () => Object.keys(require.cache).filter((f) => /[\\\\/]node_modules[\\\\/](require-in-the-middle|debug)[\\\\/]/.test(f)).length;
+const before = loaded();
+require("node:path"); require("node:util");
+const afterOthers = loaded();
+const OpenAI = require("openai");
+const { zeroCodeStatus } = require("@tracium/sdk");
+const s = zeroCodeStatus();
+process.stdout.write(JSON.stringify({ before, afterOthers, after: loaded() > 0, cjs: s.cjs, patched: s.patched.map((p) => p.module + ":" + p.via), patchedClass: typeof OpenAI.prototype === "object" }) + "\\n");`;
+    const run = await runNode(["-r", "@tracium/sdk/auto", "-e", code], { env: { TRACIUM_EXPORTER: "none" } });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ before: 0, afterOthers: 0, after: true, cjs: true, patched: ["openai:require"], patchedClass: true });
+  });
+
+  it("the loader-thread gate: import-in-the-middle's loader is loaded by the first resolve of a watched module, and wraps exactly what it would have wrapped alone", async () => {
+    // The gate is driven directly, as Node's loader thread drives it, with Node's own resolver as `next`.
+    const gate = pathToFileURL(join(sdkDir(), "dist", "auto-loader.js")).href;
+    const code = `const gate = await import(${JSON.stringify(gate)});
+// This process runs in integration-tests/, which has openai and @tracium/sdk installed.
+const next = async (specifier) => ({ url: import.meta.resolve(specifier), format: "module" });
+const parentURL = import.meta.url;
+await gate.initialize({ include: ["openai", /[\\\\/]node_modules[\\\\/]openai[\\\\/]index\\.mjs$/] });
+const opened = () => globalThis.__import_in_the_middle_initialized__ === true;
+const out = {};
+out.other = (await gate.resolve("@tracium/sdk", { parentURL, conditions: ["import"] }, next)).url.includes("iitm");
+const passed = await gate.load("node:path", { format: "builtin" }, async (url) => ({ url, format: "builtin", source: null }));
+out.loadPassedThrough = passed.format === "builtin";
+// Time enough for a loader that was loading anyway to have finished.
+await new Promise((r) => setTimeout(r, 300));
+out.openedByOthers = opened();
+const watched = await gate.resolve("openai", { parentURL, conditions: ["import"] }, next);
+out.watchedWrapped = watched.url.includes("?iitm");
+out.openedByWatched = opened();
+out.afterOpen = (await gate.resolve("@tracium/sdk", { parentURL, conditions: ["import"] }, next)).url.includes("iitm");
+process.stdout.write(JSON.stringify(out) + "\\n");`;
+    const run = await runNode(["--input-type=module", "-e", code], { cwd: TESTS_DIR });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ other: false, loadPassedThrough: true, openedByOthers: false, watchedWrapped: true, openedByWatched: true, afterOpen: false });
   });
 });

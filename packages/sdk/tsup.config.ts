@@ -14,6 +14,8 @@ const format = (name: "esm" | "cjs"): Pick<Options, "esbuildOptions"> => ({
 export default defineConfig([
   // ESM: the library and the `--import` entry (register the ESM loader hook + require hook).
   { ...common, ...format("esm"), entry: { index: "src/index.ts", auto: "src/auto.ts" }, format: ["esm"], dts: true, splitting: false },
+  // The loader both zero-code entries register on Node's loader-hooks thread (an ES module either way).
+  { ...common, entry: { "auto-loader": "src/auto/loader-gate.ts" }, format: ["esm"], dts: false },
   // ESM for bundlers (the `module` condition): the library with every plugin imported statically.
   { ...common, entry: { eager: "src/eager.ts" }, format: ["esm"], dts: false },
   // CJS: the library and the `-r` entry (require hook only).

@@ -10,13 +10,15 @@ import { dirname, extname, join, resolve } from "node:path";
 import { addHook } from "import-in-the-middle";
 import { logger } from "@tracium/core";
 import { autoStatus, esmIncludeList, onImported, type WatchedModule } from "./hooks.js";
+import type { GateData } from "./loader-gate.js";
 
 const ESM_KEY = Symbol.for("tracium.sdk.auto.esm.v1");
 
 /**
- * Registers the loader (once per thread) with `parentURL` as the base that resolves
- * import-in-the-middle: on this thread where Node can run it there (`registerInThread`), else on
- * Node's loader-hooks thread (`module.register`). Returns false when it could not.
+ * Registers the loader (once per thread), found from `parentURL` (the entry that calls this): on
+ * this thread where Node can run it there (`registerInThread`), else on Node's loader-hooks thread
+ * (`module.register`), behind a gate that loads it at the first watched import. Returns false when
+ * it could not.
  */
 export function registerEsmHooks(modules: readonly WatchedModule[], parentURL: string): boolean {
   const g = globalThis as Record<symbol, boolean | undefined>;
@@ -36,7 +38,10 @@ export function registerEsmHooks(modules: readonly WatchedModule[], parentURL: s
     return false;
   }
   try {
-    register("import-in-the-middle/hook.mjs", parentURL, { data: { include } });
+    // The gate loads import-in-the-middle's loader on that thread only when a watched module is
+    // resolved (./loader-gate.ts); it is built next to the entries that register it.
+    const data: GateData = { include, logErrors: logger.getLevel() !== "silent" };
+    register(new URL("./auto-loader.js", parentURL).href, { data });
     addHook(onImported(modules));
     autoStatus().esm = true;
     autoStatus().esmHooks = "loader-thread";

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import * as workerThreads from "node:worker_threads";
 import { isMainThread } from "node:worker_threads";
 import { getClient, isInitialized, logger, packageOfModule, patchProviderModule, registeredPlugins, type TraciumClient, type TraciumPlugin } from "@tracium/core";
-import { Hook as RequireHook } from "require-in-the-middle";
+import { localRequire } from "../plugins/load.js";
 import { installedEntry } from "./installed.js";
 import { autoStatus } from "./status.js";
 import { packageVersionAt } from "./version.js";
@@ -198,20 +198,40 @@ let requireDepth = 0;
 const afterRequireChain: Array<() => void> = [];
 
 /**
- * Counts nested require() calls, so that patches wait until the synchronous require chain that
- * loaded a module is complete. A module is often required half-way through a circular chain
- * (LangChain's are), and a plugin that reaches for the package's other modules at that moment
- * would see half-initialised exports. Installed once, before the require hook.
+ * Installs require-in-the-middle the first time the app requires a file inside a watched package;
+ * undefined once it has run (or when zero code watches nothing).
+ */
+let openRequireGate: ((parent: unknown, id: unknown) => boolean) | undefined;
+
+type ModuleInternals = {
+  prototype: { require?: (...a: unknown[]) => unknown };
+  _resolveFilename?: (request: string, parent: unknown, isMain?: boolean) => string;
+  isBuiltin?: (id: string) => boolean;
+};
+
+function moduleInternals(): ModuleInternals | undefined {
+  return (nodeModule as unknown as { Module?: ModuleInternals }).Module;
+}
+
+/**
+ * Wraps Module.prototype.require once, before the require hook, for two jobs:
+ * - It counts nested require() calls, so that patches wait until the synchronous require chain
+ *   that loaded a module is complete. A module is often required half-way through a circular
+ *   chain (LangChain's are), and a plugin that reaches for the package's other modules at that
+ *   moment would see half-initialised exports.
+ * - It runs the require gate (`installRequireHook`).
  */
 function trackRequireDepth(): void {
   const g = globalThis as Record<symbol, boolean | undefined>;
   const key = Symbol.for("tracium.sdk.requireDepth.v1");
   if (g[key]) return;
-  const proto = (nodeModule as unknown as { Module?: { prototype: { require?: (...a: unknown[]) => unknown } } }).Module?.prototype;
+  const proto = moduleInternals()?.prototype;
   const original = proto?.require;
   if (!proto || typeof original !== "function") return;
   Object.defineProperty(g, key, { value: true, enumerable: false, configurable: true });
   proto.require = function (this: unknown, ...args: unknown[]): unknown {
+    // The require that opens the gate goes through the hook it installed (which calls this again).
+    if (openRequireGate?.(this, args[0])) return (proto.require as (...a: unknown[]) => unknown).apply(this, args);
     requireDepth++;
     try {
       return original.apply(this, args);
@@ -240,7 +260,31 @@ function replacedExports<T>(plugin: TraciumPlugin, exports: T): T {
   }
 }
 
-/** Installs the require hook (CommonJS builds, every copy). Returns false when it could not. */
+/**
+ * Whether `require(id)` from `parent` loads a file inside one of the packages (`/node_modules/<pkg>/`
+ * in its resolved path): every file require-in-the-middle would match is one (it names a module
+ * by the package its path is in), so a require that is not cannot need the hook.
+ */
+function requiresWatchedFile(internals: ModuleInternals, packageDirs: readonly string[], parent: unknown, id: unknown): boolean {
+  if (typeof id !== "string" || internals.isBuiltin?.(id) || typeof internals._resolveFilename !== "function") return false;
+  let file: string;
+  try {
+    file = internals._resolveFilename(id, parent, false);
+  } catch {
+    return false; // the require itself throws the same error
+  }
+  const normalised = file.split("\\").join("/");
+  return packageDirs.some((dir) => normalised.includes(dir));
+}
+
+/**
+ * Installs the require hook (CommonJS builds, every copy). Returns false when it could not.
+ *
+ * require-in-the-middle is loaded the first time the app requires a file inside a watched
+ * package, not at start-up: it brings `debug` (with `tty` and `supports-color`), ~8–10 ms of
+ * start-up on Node 20 that an app which never requires a watched module need not pay. From then
+ * on every require goes through it, as when it was installed at start.
+ */
 export function installRequireHook(modules: readonly WatchedModule[]): boolean {
   const byName = new Map<string, WatchedModule[]>();
   const add = (name: string, m: WatchedModule) => byName.set(name, [...(byName.get(name) ?? []), m]);
@@ -248,20 +292,31 @@ export function installRequireHook(modules: readonly WatchedModule[]): boolean {
     add(m.name, m);
     for (const alias of requireAliases(m)) if (alias !== m.name) add(alias, m);
   }
-  if (byName.size === 0) return false;
-  try {
-    trackRequireDepth();
-    new RequireHook([...byName.keys()], { internals: false }, <T>(exports: T, name: string, basedir?: string): T => {
-      let out = exports;
-      for (const m of byName.get(name) ?? []) out = replacedExports(m.plugin, out);
-      for (const m of byName.get(name) ?? []) whenRequireChainDone(() => patchModule(m.plugin, out, m.name, basedir ?? name, "require"));
-      return out;
-    });
+  const internals = moduleInternals();
+  if (byName.size === 0 || !internals) return false;
+  const install = (): void => {
+    try {
+      const { Hook } = localRequire()("require-in-the-middle") as typeof import("require-in-the-middle");
+      new Hook([...byName.keys()], { internals: false }, <T>(exports: T, name: string, basedir?: string): T => {
+        let out = exports;
+        for (const m of byName.get(name) ?? []) out = replacedExports(m.plugin, out);
+        for (const m of byName.get(name) ?? []) whenRequireChainDone(() => patchModule(m.plugin, out, m.name, basedir ?? name, "require"));
+        return out;
+      });
+    } catch (err) {
+      autoStatus().cjs = false;
+      logger.error("zero-code: could not install the require hook; CommonJS copies are not patched", err);
+    }
+  };
+  const packageDirs = [...new Set(modules.map((m) => `/node_modules/${m.pkg}/`))];
+  openRequireGate = (parent, id) => {
+    if (!requiresWatchedFile(internals, packageDirs, parent, id)) return false;
+    openRequireGate = undefined;
+    install();
     return true;
-  } catch (err) {
-    logger.error("zero-code: could not install the require hook; CommonJS copies are not patched", err);
-    return false;
-  }
+  };
+  trackRequireDepth();
+  return true;
 }
 
 /**

@@ -34,7 +34,8 @@ export interface LazyPackage<M> {
 }
 
 let req: NodeRequire | undefined;
-function localRequire(): NodeRequire {
+/** `require` as this build of `@tracium/sdk` has it (from its own directory). */
+export function localRequire(): NodeRequire {
   req ??= OWN_FORMAT === "cjs" ? require : createRequire(import.meta.url);
   return req;
 }
