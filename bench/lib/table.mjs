@@ -236,7 +236,7 @@ export function renderTable(results, machine) {
         "–",
         `≤ ${ZERO_CODE_MS} ms`,
         judge(z.addedMs.median <= ZERO_CODE_MS),
-        `${z.node ?? "this Node"} (ES module hooks: ${z.esmHooks ?? "n/a"}); node -e 0 ${fmt(z.bareMs.median)} ms, with the loader ${fmt(z.autoMs.median)} ms; an app that imports openai first: +${z.openaiAppAddedMs ? fmt(z.openaiAppAddedMs.median) : "n/a"} ms (the hooks' libraries load at that import, patching included); ${note}${z.runs} runs`,
+        `${z.node ?? "this Node"} (ES module hooks: ${z.esmHooks ?? "n/a"}); node -e 0 ${fmt(z.bareMs.median)} ms, with the loader ${fmt(z.autoMs.median)} ms; an app that imports openai first (\`--input-type=module -e 'import "openai"'\`): +${z.openaiAppAddedMs ? fmt(z.openaiAppAddedMs.median) : "n/a"} ms, zero code's whole cost to it (hooks, SDK, patching); ${note}${z.runs} runs`,
       ]);
     if (st.zeroCode) zeroCodeRow("4z", "", st.zeroCode, "init() in code: row 4; ");
     for (const [i, other] of (st.zeroCodeOtherNodes ?? []).entries()) {
