@@ -108,17 +108,15 @@ const afterOthers = loaded();
 const OpenAI = require("openai");
 const { zeroCodeStatus } = require("@tracium/sdk");
 const s = zeroCodeStatus();
-process.stdout.write(JSON.stringify({ before, afterOthers, after: loaded() > 0, cjs: s.cjs, patched: s.patched.map((p) => p.module + ":" + p.via), patchedClass: typeof OpenAI.prototype === "object" }) + "\\n");`;
+process.stdout.write(JSON.stringify({ before, afterOthers, after: loaded() > 0, cjs: s.cjs, patched: s.patched.map((p) => p.module + ":" + p.via), openai: typeof OpenAI }) + "\\n");`;
     const run = await runNode(["-r", "@tracium/sdk/auto", "-e", code], { env: { TRACIUM_EXPORTER: "none" } });
     expect(run.code, run.stderr).toBe(0);
-    expect(JSON.parse(run.stdout)).toEqual({ before: 0, afterOthers: 0, after: true, cjs: true, patched: ["openai:require"], patchedClass: true });
+    expect(JSON.parse(run.stdout)).toEqual({ before: 0, afterOthers: 0, after: true, cjs: true, patched: ["openai:require"], openai: "function" });
   });
 
-  it("the loader-thread gate: import-in-the-middle's loader is loaded by the first resolve of a watched module, and wraps exactly what it would have wrapped alone", async () => {
-    // The gate is driven directly, as Node's loader thread drives it, with Node's own resolver as `next`.
-    const gate = pathToFileURL(join(sdkDir(), "dist", "auto-loader.js")).href;
-    const code = `const gate = await import(${JSON.stringify(gate)});
-// This process runs in integration-tests/, which has openai and @tracium/sdk installed.
+  // The gate is driven directly, as Node's loader thread drives it, with Node's own resolver as
+  // `next`, in a process that runs in integration-tests/ (which has openai and @tracium/sdk).
+  const driveGate = (trigger: string): string => `const gate = await import(${JSON.stringify(pathToFileURL(join(sdkDir(), "dist", "auto-loader.js")).href)});
 const next = async (specifier) => ({ url: import.meta.resolve(specifier), format: "module" });
 const parentURL = import.meta.url;
 await gate.initialize({ include: ["openai", /[\\\\/]node_modules[\\\\/]openai[\\\\/]index\\.mjs$/] });
@@ -130,12 +128,17 @@ out.loadPassedThrough = passed.format === "builtin";
 // Time enough for a loader that was loading anyway to have finished.
 await new Promise((r) => setTimeout(r, 300));
 out.openedByOthers = opened();
-const watched = await gate.resolve("openai", { parentURL, conditions: ["import"] }, next);
+const watched = await gate.resolve(${trigger}, { parentURL, conditions: ["import"] }, next);
 out.watchedWrapped = watched.url.includes("?iitm");
 out.openedByWatched = opened();
 out.afterOpen = (await gate.resolve("@tracium/sdk", { parentURL, conditions: ["import"] }, next)).url.includes("iitm");
 process.stdout.write(JSON.stringify(out) + "\\n");`;
-    const run = await runNode(["--input-type=module", "-e", code], { cwd: TESTS_DIR });
+
+  it.each([
+    ["by name", '"openai"'],
+    ["by file URL (vitest, bundlers)", 'import.meta.resolve("openai")'],
+  ])("the loader-thread gate loads import-in-the-middle's loader at the first watched module, %s, which comes back wrapped; other modules pass through", async (_how, trigger) => {
+    const run = await runNode(["--input-type=module", "-e", driveGate(trigger)], { cwd: TESTS_DIR });
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({ other: false, loadPassedThrough: true, openedByOthers: false, watchedWrapped: true, openedByWatched: true, afterOpen: false });
   });
