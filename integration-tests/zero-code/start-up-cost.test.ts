@@ -142,4 +142,17 @@ process.stdout.write(JSON.stringify(out) + "\\n");`;
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({ other: false, loadPassedThrough: true, openedByOthers: false, watchedWrapped: true, openedByWatched: true, afterOpen: false });
   });
+
+  it.each([
+    ["registered after Tracium's", ["--import", "@tracium/sdk/auto", "--import", "./zero-code/fixtures/register-virtual-loader.mjs"]],
+    ["registered before Tracium's", ["--import", "./zero-code/fixtures/register-virtual-loader.mjs", "--import", "@tracium/sdk/auto"]],
+  ])("another loader of the app's, %s, keeps serving its modules, and openai is still patched", async (_when, flags) => {
+    const code = `import answer from "virtual:answer";
+import OpenAI from "openai";
+import { zeroCodeStatus } from "@tracium/sdk";
+process.stdout.write(JSON.stringify({ answer, openai: typeof OpenAI, patched: zeroCodeStatus().patched.map((p) => p.module + ":" + p.via) }) + "\\n");`;
+    const run = await runNode([...flags, "--input-type=module", "-e", code], { cwd: TESTS_DIR, env: { TRACIUM_EXPORTER: "none" } });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ answer: 42, openai: "function", patched: ["openai:import"] });
+  });
 });
