@@ -116,10 +116,11 @@ process.stdout.write(JSON.stringify({ before, afterOthers, after: loaded() > 0, 
 
   // The gate is driven directly, as Node's loader thread drives it, with Node's own resolver as
   // `next`, in a process that runs in integration-tests/ (which has openai and @tracium/sdk).
-  const driveGate = (trigger: string): string => `const gate = await import(${JSON.stringify(pathToFileURL(join(sdkDir(), "dist", "auto-loader.js")).href)});
+  const iitmLoader = (): string => pathToFileURL(createRequire(join(sdkDir(), "package.json")).resolve("import-in-the-middle/hook.mjs")).href;
+  const driveGate = (trigger: string, loader = iitmLoader()): string => `const gate = await import(${JSON.stringify(pathToFileURL(join(sdkDir(), "dist", "auto-loader.js")).href)});
 const next = async (specifier) => ({ url: import.meta.resolve(specifier), format: "module" });
 const parentURL = import.meta.url;
-await gate.initialize({ include: ["openai", /[\\\\/]node_modules[\\\\/]openai[\\\\/]index\\.mjs$/] });
+await gate.initialize({ include: ["openai", /[\\\\/]node_modules[\\\\/]openai[\\\\/]index\\.mjs$/], loader: ${JSON.stringify(loader)} });
 const opened = () => globalThis.__import_in_the_middle_initialized__ === true;
 const out = {};
 out.other = (await gate.resolve("@tracium/sdk", { parentURL, conditions: ["import"] }, next)).url.includes("iitm");
@@ -141,6 +142,14 @@ process.stdout.write(JSON.stringify(out) + "\\n");`;
     const run = await runNode(["--input-type=module", "-e", driveGate(trigger)], { cwd: TESTS_DIR });
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({ other: false, loadPassedThrough: true, openedByOthers: false, watchedWrapped: true, openedByWatched: true, afterOpen: false });
+  });
+
+  it("the loader-thread gate, when import-in-the-middle's loader cannot be loaded: the watched import goes on unwrapped, with one error line", async () => {
+    const missing = pathToFileURL(join(sdkDir(), "no-such-loader.mjs")).href;
+    const run = await runNode(["--input-type=module", "-e", driveGate('"openai"', missing)], { cwd: TESTS_DIR });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ other: false, loadPassedThrough: true, openedByOthers: false, watchedWrapped: false, openedByWatched: false, afterOpen: false });
+    expect(run.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^\[tracium\] error: zero-code: could not load the ES module hook; ES module imports are not patched: /)]);
   });
 
   it.each([

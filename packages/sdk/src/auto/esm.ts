@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 // crash the app at start instead of leaving ES modules unpatched with a clear line.
 import * as nodeModule from "node:module";
 import { dirname, extname, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { addHook } from "import-in-the-middle";
 import { logger } from "@tracium/core";
 import { autoStatus, esmIncludeList, onImported, type WatchedModule } from "./hooks.js";
@@ -39,8 +40,11 @@ export function registerEsmHooks(modules: readonly WatchedModule[], parentURL: s
   }
   try {
     // The gate loads import-in-the-middle's loader on that thread only when a watched module is
-    // resolved (./loader-gate.ts); it is built next to the entries that register it.
-    const data: GateData = { include, logErrors: logger.getLevel() !== "silent" };
+    // resolved (./loader-gate.ts); it is built next to the entries that register it. The loader is
+    // found here, where the app's resolution (a Yarn PnP runtime, say) applies, and handed over
+    // by URL: a missing one fails now, with the line below, not at the app's first import.
+    const loader = pathToFileURL(nodeModule.createRequire(parentURL).resolve("import-in-the-middle/hook.mjs")).href;
+    const data: GateData = { include, loader, logErrors: logger.getLevel() !== "silent" };
     register(new URL("./auto-loader.js", parentURL).href, { data });
     addHook(onImported(modules));
     autoStatus().esm = true;

@@ -16,6 +16,8 @@ import type { InitializeHook, LoadHook, ResolveHook } from "node:module";
 /** What `registerEsmHooks` hands the loader: import-in-the-middle's options, and whether to log. */
 export interface GateData {
   include: Array<string | RegExp>;
+  /** The file URL of import-in-the-middle's loader (`hook.mjs`), resolved on the app's thread. */
+  loader: string;
   /** False when the app's log level is `silent`. */
   logErrors?: boolean;
 }
@@ -26,15 +28,12 @@ interface LoaderHooks {
   load: LoadHook;
 }
 
-// Untyped (the package declares no types for it), so named here rather than imported as a literal.
-const IITM_LOADER = "import-in-the-middle/hook.mjs";
-
-let data: GateData = { include: [] };
+let data: GateData = { include: [], loader: "" };
 let opening: Promise<LoaderHooks | undefined> | undefined;
 let hooks: LoaderHooks | undefined;
 
 export const initialize: InitializeHook<GateData> = (given) => {
-  if (given && Array.isArray(given.include)) data = given;
+  if (given && Array.isArray(given.include) && typeof given.loader === "string") data = given;
 };
 
 /** import-in-the-middle's default matcher, for the bare names and patterns zero code passes. */
@@ -46,7 +45,7 @@ function watched(url: string, specifier: string): boolean {
 }
 
 function open(): Promise<LoaderHooks | undefined> {
-  opening ??= (import(IITM_LOADER) as Promise<LoaderHooks>).then(
+  opening ??= (import(data.loader) as Promise<LoaderHooks>).then(
     async (loaded: LoaderHooks) => {
       await loaded.initialize?.({ include: data.include });
       hooks = loaded;
