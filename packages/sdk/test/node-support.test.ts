@@ -25,6 +25,13 @@ describe("Node.js support", () => {
     expect(nodeFindings("22.12.0", { requireModule: true }).map((f) => f.level)).toEqual(["ok"]);
   });
 
+  it("says what zero code costs where its ES module hooks run on Node's loader thread, and only there", () => {
+    const loaderThread = nodeFindings("20.19.0", { requireModule: true, esmHooksInThread: false });
+    expect(loaderThread).toContainEqual({ level: "info", detail: expect.stringContaining("run on Node's loader thread here") });
+    expect(nodeFindings("24.11.1", { requireModule: true, esmHooksInThread: true })).toEqual([{ level: "ok", detail: "v24.11.1" }]);
+    expect(nodeFindings("22.20.0", { requireModule: true, esmHooksInThread: false }).map((f) => f.level)).toEqual(["ok", "info"]);
+  });
+
   it("compares versions numerically", () => {
     expect(atLeast("20.10.0", "20.6.0")).toBe(true);
     expect(atLeast("v20.6.0", "20.6.0")).toBe(true);

@@ -12,6 +12,7 @@ import { addHook } from "import-in-the-middle";
 import { logger } from "@tracium/core";
 import { autoStatus, esmIncludeList, onImported, type WatchedModule } from "./hooks.js";
 import type { GateData } from "./loader-gate.js";
+import { esmHooksRunInThread } from "./sync-hooks.js";
 
 const ESM_KEY = Symbol.for("tracium.sdk.auto.esm.v1");
 
@@ -64,11 +65,9 @@ export function registerEsmHooks(modules: readonly WatchedModule[], parentURL: s
  * False: use the loader thread.
  */
 function registerInThread(include: ReadonlyArray<string | RegExp>, parentURL: string): boolean {
-  if (typeof (nodeModule as { registerHooks?: unknown }).registerHooks !== "function") return false;
+  if (!esmHooksRunInThread(parentURL)) return false;
   try {
     const load = nodeModule.createRequire(parentURL);
-    const { supportsSyncHooks } = load("import-in-the-middle/supports-sync-hooks.mjs") as { supportsSyncHooks(): boolean };
-    if (!supportsSyncHooks()) return false;
     const { register } = load("import-in-the-middle/register-hooks.mjs") as { register(options: { include: Array<string | RegExp> }): void };
     register({ include: [...include] });
     return true;

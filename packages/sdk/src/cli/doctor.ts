@@ -7,6 +7,7 @@ import { accessSync, constants, existsSync, readFileSync, statSync } from "node:
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { DEFAULT_BASE_URL, escapeControlChars, logger, patchProviderModule, registeredPlugins, resolveConfig, testedRangeOf, versionInRange, type ResolvedConfig, type TraciumPlugin } from "@tracium/core";
+import { esmHooksRunInThread } from "../auto/sync-hooks.js";
 import { currentNodeFeatures, nodeFindings } from "./node-support.js";
 import { plain, type Style } from "./render.js";
 
@@ -141,7 +142,7 @@ export async function doctor(opts: DoctorOptions): Promise<number> {
   const add = (level: Level, what: string, detail: string) => findings.push({ level, what: escapeControlChars(what), detail: escapeControlChars(detail) });
 
   // Node
-  for (const f of nodeFindings(process.versions.node, currentNodeFeatures())) add(f.level, "Node.js", f.detail);
+  for (const f of nodeFindings(process.versions.node, { ...currentNodeFeatures(), esmHooksInThread: esmHooksRunInThread(import.meta.url) })) add(f.level, "Node.js", f.detail);
 
   // Configuration, read exactly as init() reads it; its warnings are findings too.
   const configWarnings: string[] = [];

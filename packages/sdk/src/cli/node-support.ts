@@ -16,6 +16,11 @@ export interface NodeFinding {
 export interface NodeFeatures {
   /** `process.features.require_module`: `require()` of an ES module (20.19+, 22.12+). */
   requireModule: boolean;
+  /**
+   * Whether zero code's ES module hooks run on the app's thread (22.22.3+, 24.11.1+) rather than
+   * on Node's loader-hooks thread; undefined when not looked at.
+   */
+  esmHooksInThread?: boolean;
 }
 
 function parse(version: string): [number, number, number] {
@@ -46,6 +51,15 @@ export function nodeFindings(version: string, features: NodeFeatures): NodeFindi
     out.push({
       level: "info",
       detail: "no require(esm) on this Node (it came in 20.19 and 22.12): in an ES module app, await langchainReady() before the first LangChain run",
+    });
+  }
+  if (features.esmHooksInThread === false) {
+    out.push({
+      level: "info",
+      detail:
+        "zero code's ES module hooks run on Node's loader thread here, and every module the app imports goes through it: " +
+        "~150–250 ms more start-up for an app that imports a provider SDK (Node 22.22.3 / 24.11.1 or later runs them on the app's thread; " +
+        "tracium.init() and instrument() in code need no hooks)",
     });
   }
   if (parse(version)[0] < 22) {
