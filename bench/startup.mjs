@@ -64,7 +64,8 @@ async function child(variant) {
  * Zero-code start-up (issue 16): wall ms of `node --import @tracium/sdk/auto -e 0` over `node -e 0`,
  * fresh processes, interleaved; the TRACIUM_* environment is set as a user would. Also, as
  * information, an app whose first line imports `openai` as an ES module, with and without the
- * loader: the hooks load their libraries at the first watched module, so that one pays them.
+ * loader: all zero code costs an app that loads a provider (on Node 20 the hooks' libraries load
+ * at that import, and every module the app imports goes through Node's loader thread).
  * `node` is this process's binary, or one of BENCH_NODES (where the ES module hooks may run on
  * another thread).
  */

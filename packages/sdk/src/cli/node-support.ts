@@ -58,7 +58,7 @@ export function nodeFindings(version: string, features: NodeFeatures): NodeFindi
       level: "info",
       detail:
         "zero code's ES module hooks run on Node's loader thread here, and every module the app imports goes through it: " +
-        "~150–250 ms more start-up for an app that imports a provider SDK (Node 22.22.3 / 24.11.1 or later runs them on the app's thread; " +
+        "~200 ms more start-up for an app that imports a provider SDK (Node 22.22.3 / 24.11.1 or later runs them on the app's thread; " +
         "tracium.init() and instrument() in code need no hooks)",
     });
   }
