@@ -259,7 +259,9 @@ function settle(message: unknown): void {
       else if (str(output, "type") === "tool-error") entry.span.fail(own(output, "error"));
       else finishToolSpan(entry.span, own(output, "output"), entry.capture);
     } else if (entry.operation) {
-      if (failed) failOperation(entry.span, error);
+      if (entry.span.isEnded) {
+        // Ended by the SDK's onError (operationFailed): the settle says nothing more.
+      } else if (failed) failOperation(entry.span, error);
       else finishOperation(entry.span, entry.operation.kind, result, entry.capture);
     }
   } catch (err) {
@@ -283,6 +285,8 @@ function modelCallEnded(event: unknown): void {
   if (list!.length === 0) openCalls.delete(callId!);
   const out = withToolCalls(generateOutput(event), entry);
   out.responseId = str(event, "responseId") ?? out.responseId;
+  // The end event names the model that answered at its top level (a stream's response metadata).
+  out.responseModel ??= str(event, "modelId");
   const performance = own(event, "performance");
   const ttft = own(performance, "timeToFirstOutputMs");
   const call = entry.call!;
@@ -308,7 +312,12 @@ function operationAborted(event: unknown): void {
   }
 }
 
-/** `onError`: an operation failed (a streamed one may still settle normally): its open model calls and its span fail. */
+/**
+ * `onError`: an operation failed; its open model calls fail. A `streamText` ends here too: when
+ * its stream errors midway the SDK settles it never, and when no step produced output it settles
+ * later with "No output generated", where this error is the cause. Other operations settle next
+ * (`asyncEnd`), which ends their span.
+ */
 function operationFailed(event: unknown): void {
   const callId = str(event, "callId");
   const error = own(event, "error");
@@ -321,7 +330,15 @@ function operationFailed(event: unknown): void {
     }
   }
   const op = callId ? operations.get(callId) : undefined;
-  if (op && !op.span.isEnded) op.span.markFailed(error);
+  if (!op || op.span.isEnded) return;
+  if (op.kind !== "streamText") {
+    op.span.markFailed(error);
+    return;
+  }
+  op.span.setMetadata({ stream_end_reason: "error" });
+  failOperation(op.span, error);
+  operations.delete(callId!);
+  lastCalls.delete(callId!);
 }
 
 /** The integration registered with the SDK (`registerTelemetry` keeps them on this global). */

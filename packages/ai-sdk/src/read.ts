@@ -74,3 +74,18 @@ export function sdkGet(obj: unknown, key: string): unknown {
     return undefined;
   }
 }
+
+/**
+ * Whether a Proxy over `target` may answer `prop` with a value of its own. It may not when `prop`
+ * is an own non-configurable property that is read-only (a frozen object's method): the language
+ * requires the Proxy to return that very value, or the read throws a `TypeError`.
+ */
+export function proxyCanReplace(target: object, prop: PropertyKey): boolean {
+  try {
+    const desc = Object.getOwnPropertyDescriptor(target, prop);
+    if (!desc || desc.configurable) return true;
+    return "value" in desc ? desc.writable === true : desc.get !== undefined;
+  } catch {
+    return false;
+  }
+}

@@ -16,7 +16,7 @@ import { logger, suppressProviderSpans, unsuppressProviderSpans, type Span } fro
 import { optionMessages } from "./messages.js";
 import { generateOutput, recordModelOutput, startModelSpan, type Capture, type ModelCallInfo } from "./model-call.js";
 import { captureOf, failOperation, finishOperation, hasModelCalls, modelIds, startOperationSpan, type OperationKind } from "./operation.js";
-import { own, rec, str, type Obj } from "./read.js";
+import { own, proxyCanReplace, rec, str, type Obj } from "./read.js";
 import { observeModelStream, type StreamEnd } from "./stream.js";
 import { finishToolSpan, startToolSpan } from "./tool.js";
 
@@ -115,7 +115,8 @@ function wrapModel(model: unknown, call: TracedCall): unknown {
   return new Proxy(model, {
     get(target, prop) {
       const value: unknown = Reflect.get(target, prop, target);
-      if ((prop === "doGenerate" || prop === "doStream") && typeof value === "function") {
+      // A frozen model's own method must be returned as it is: that model call runs untraced.
+      if ((prop === "doGenerate" || prop === "doStream") && typeof value === "function" && proxyCanReplace(target, prop)) {
         let fn = traced.get(prop);
         if (!fn) {
           fn = tracedModelMethod(call, target, prop, value as AnyFunction);
@@ -169,7 +170,12 @@ function tracedExecute(call: TracedCall, name: string, tool: object, execute: An
   };
 }
 
-/** A copy of the user's `ToolSet` whose `execute` functions record tool spans (the tools themselves are untouched). */
+/**
+ * A copy of the user's `ToolSet` whose tools are seen through proxies that only replace `execute`
+ * with one recording a tool span. Every other read goes to the tool itself (a class's getters,
+ * non-enumerable fields), so the SDK sends the model the same description and schema. The tools
+ * themselves are untouched; a frozen tool's own `execute` runs untraced.
+ */
 function wrapTools(tools: unknown, call: TracedCall): unknown {
   const set = rec(tools);
   if (!set) return tools;
@@ -178,8 +184,11 @@ function wrapTools(tools: unknown, call: TracedCall): unknown {
   for (const name of Object.keys(set).slice(0, 1000)) {
     const tool = own(set, name);
     const execute = own(tool, "execute");
-    if (tool && typeof tool === "object" && typeof execute === "function") {
-      out[name] = { ...(tool as Obj), execute: tracedExecute(call, name, tool, execute as AnyFunction) };
+    if (tool && typeof tool === "object" && typeof execute === "function" && proxyCanReplace(tool, "execute")) {
+      const traced = tracedExecute(call, name, tool, execute as AnyFunction);
+      out[name] = new Proxy(tool, {
+        get: (target, prop) => (prop === "execute" ? traced : Reflect.get(target, prop, target)),
+      });
       changed = true;
     } else {
       out[name] = tool;
@@ -188,8 +197,16 @@ function wrapTools(tools: unknown, call: TracedCall): unknown {
   return changed ? out : tools;
 }
 
-/** Chains our `onFinish`/`onAbort` before the user's (whose return value the SDK still awaits). */
-function withCallback(options: Obj, key: "onFinish" | "onAbort", ours: (event: unknown) => void): void {
+/**
+ * What `streamText`/`streamObject` do on an error when the call sets no `onError` (ai 5 and 6
+ * both default to logging it): ours replaces the default, so it must do the same.
+ */
+function sdkDefaultOnError(event: unknown): void {
+  console.error(own(event, "error"));
+}
+
+/** Chains our `onFinish`/`onAbort`/`onError` before the user's (whose return value the SDK still awaits). */
+function withCallback(options: Obj, key: "onFinish" | "onAbort" | "onError", ours: (event: unknown) => void, fallback?: (event: unknown) => void): void {
   const user = own(options, key);
   options[key] = function tracedCallback(this: unknown, ...args: unknown[]): unknown {
     try {
@@ -197,7 +214,8 @@ function withCallback(options: Obj, key: "onFinish" | "onAbort", ours: (event: u
     } catch (err) {
       logger.once("warn", `ai-sdk:${key}`, "ai-sdk: could not record the end of a stream", err);
     }
-    return typeof user === "function" ? Reflect.apply(user as AnyFunction, this, args) : undefined;
+    if (typeof user === "function") return Reflect.apply(user as AnyFunction, this, args);
+    return fallback?.(args[0]);
   };
 }
 
@@ -230,6 +248,9 @@ function planCall(kind: OperationKind, options: unknown, agent?: { name: string;
         if (!span.isEnded) finishOperation(span, kind, event, capture);
       });
       withCallback(copy, "onAbort", () => endStreamOperation(call, "abort", undefined));
+      // The SDK reports a failed stream here and nowhere else when the model call itself failed
+      // (no stream to observe, no onFinish): the operation ends failed with the error given.
+      withCallback(copy, "onError", (event) => endStreamOperation(call, "error", own(event, "error")), sdkDefaultOnError);
     }
   } catch (err) {
     logger.once("warn", "ai-sdk:plan", "ai-sdk: could not prepare a call for tracing; it runs untraced", err);
@@ -292,7 +313,7 @@ export function tracedAgentMethod(kind: "generateText" | "streamText", original:
     let call: TracedCall | undefined;
     try {
       const settings = own(agent, "settings");
-      call = agent !== null && typeof agent === "object" && rec(settings) ? planCall(kind, settings, { name: `ai.agent.${method}`, id: str(settings, "id") }) : undefined;
+      call = agent !== null && typeof agent === "object" && rec(settings) && proxyCanReplace(agent, "settings") ? planCall(kind, settings, { name: `ai.agent.${method}`, id: str(settings, "id") }) : undefined;
     } catch (err) {
       logger.once("warn", "ai-sdk:agent", "ai-sdk: could not trace an agent run; it runs untraced", err);
       call = undefined;
