@@ -77,6 +77,55 @@ describe("trace lifecycle", () => {
     });
   });
 
+  it("a DOMException (an abort, a timeout, a failed clone) is recorded with its message, kind and stack, and rethrown as is", async () => {
+    const memory = setup();
+    let clone: unknown;
+    try {
+      structuredClone(() => 1);
+    } catch (err) {
+      clone = err;
+    }
+    const cases: [unknown, string, string][] = [
+      [AbortSignal.abort().reason, "This operation was aborted", "AbortError"],
+      [new DOMException("gave up after 5 s", "TimeoutError"), "gave up after 5 s", "TimeoutError"],
+      [clone, "() => 1 could not be cloned.", "DataCloneError"],
+    ];
+    for (const [error, message, kind] of cases) {
+      memory.reset();
+      await expect(
+        agentTrace({ agentName: "dom" }, () =>
+          span({ name: "step" }, (s) => {
+            s.recordOutput({ reason: error });
+            return Promise.reject(error);
+          }),
+        ),
+      ).rejects.toBe(error);
+      const step = memory.spans()[0]!;
+      expect(step).toMatchObject({ status: "failed", error: message, output: { reason: { name: kind, message } } });
+      expect(step.metadata.error_type).toBe(kind);
+      expect(step.metadata.error_stack).toContain(kind);
+      expect(onlyTrace(memory).error).toContain(message);
+    }
+  });
+
+  it("a DOMException subclass's own message getter is user code: the platform's message is recorded and the getter does not run", async () => {
+    const memory = setup();
+    let getterRuns = 0;
+    class AppAbort extends DOMException {
+      override get message(): string {
+        getterRuns++;
+        return "from the subclass getter";
+      }
+    }
+    const error = new AppAbort("stopped by the user", "AbortError");
+    void error.stack; // V8 writes the stack's first line with the getter, once: the program's own doing.
+    const before = getterRuns;
+    await expect(span({ name: "step" }, () => Promise.reject(error))).rejects.toBe(error);
+    expect(getterRuns).toBe(before);
+    expect(memory.spans()[0]).toMatchObject({ status: "failed", error: "stopped by the user" });
+    expect(memory.spans()[0]!.metadata.error_type).toBe("AbortError");
+  });
+
   it("rejections that are not Error objects pass through unchanged", async () => {
     const memory = setup();
     const reason = { code: 7 };

@@ -310,13 +310,36 @@ const urlHref = typeof URL === "function" ? getDescriptor(URL.prototype, "href")
 // The stack of a native error may be an own accessor (newer V8): that getter is the engine's own.
 const nativeStackGetter = getDescriptor(new Error(), "stack")?.get;
 
+/**
+ * A `DOMException` (`AbortError`, `TimeoutError`, `DataCloneError`) keeps its name and message
+ * behind the platform's brand-checked getters on its prototype (and is no native error on Node 20).
+ * They are read by calling those getters, Node's own, directly: no user code runs, whatever the
+ * object or a subclass defines.
+ */
+const domExceptionProto = (globalThis as { DOMException?: { prototype: object } }).DOMException?.prototype;
+const domExceptionName = domExceptionProto ? getDescriptor(domExceptionProto, "name")?.get : undefined;
+const domExceptionMessage = domExceptionProto ? getDescriptor(domExceptionProto, "message")?.get : undefined;
+
+/** The platform's `name` and `message` of a `DOMException`; undefined for anything else. */
+function domException(err: object): { name: string; message: string } | undefined {
+  if (!domExceptionProto || !domExceptionName || !domExceptionMessage || types.isProxy(err) || !inherits(err, domExceptionProto)) return undefined;
+  try {
+    const name: unknown = domExceptionName.call(err);
+    const message: unknown = domExceptionMessage.call(err);
+    return typeof name === "string" && typeof message === "string" ? { name, message } : undefined;
+  } catch {
+    // Not a real DOMException (an object made from its prototype): the getters' brand check threw.
+    return undefined;
+  }
+}
+
 function builtInValue(obj: object, path: string[], depth: number, w: Walk): unknown {
   try {
     if (types.isDate(obj)) {
       const t = dateTime.call(obj);
       return Number.isNaN(t) ? "Invalid Date" : dateIso.call(obj);
     }
-    if (types.isNativeError(obj)) return errorValue(obj, w);
+    if (types.isNativeError(obj) || domException(obj)) return errorValue(obj, w);
     if (types.isTypedArray(obj) && typedArrayByteLength) return `[binary ${String(typedArrayByteLength.call(obj))} bytes]`;
     if (types.isDataView(obj) && dataViewByteLength) return `[binary ${String(dataViewByteLength.call(obj))} bytes]`;
     if (types.isAnyArrayBuffer(obj)) return `[binary ${types.isArrayBuffer(obj) && arrayBufferByteLength ? String(arrayBufferByteLength.call(obj)) : "?"} bytes]`;
@@ -341,8 +364,9 @@ function ownData(obj: object, key: string): unknown {
 
 function errorValue(err: object, w: Walk): Record<string, unknown> {
   // name and message usually live on the prototype; read data properties only, own first.
-  const name = ownData(err, "name") ?? protoData(err, "name");
-  const message = ownData(err, "message") ?? protoData(err, "message");
+  const dom = domException(err);
+  const name = dom?.name ?? ownData(err, "name") ?? protoData(err, "name");
+  const message = dom?.message ?? ownData(err, "message") ?? protoData(err, "message");
   const stack = ownData(err, "stack");
   const out: Record<string, unknown> = {
     name: typeof name === "string" ? maskSecrets(name, w.opts.secrets) : "Error",
@@ -465,10 +489,11 @@ export function errorMessage(err: unknown): string {
     else if (err === null || typeof err !== "object") msg = String(err);
     else if (types.isProxy(err)) msg = PROXY_PLACEHOLDER;
     else {
-      const message = dataField(err, "message");
-      const name = dataField(err, "name");
+      const dom = domException(err);
+      const message = dom?.message ?? dataField(err, "message");
+      const name = dom?.name ?? dataField(err, "name");
       if (typeof message === "string" && message) msg = message;
-      else if (typeof name === "string" && name && types.isNativeError(err)) msg = name;
+      else if (typeof name === "string" && name && (dom || types.isNativeError(err))) msg = name;
       else msg = JSON.stringify(sanitize(err)) ?? "unknown error";
     }
   } catch {
@@ -480,7 +505,7 @@ export function errorMessage(err: unknown): string {
 /** The stack of a native error, when it has one (read without running user code). */
 export function errorStack(err: unknown): string | undefined {
   try {
-    if (err === null || typeof err !== "object" || types.isProxy(err) || !types.isNativeError(err)) return undefined;
+    if (err === null || typeof err !== "object" || types.isProxy(err) || !(types.isNativeError(err) || domException(err))) return undefined;
     const stack = ownData(err, "stack");
     if (typeof stack !== "string") return undefined;
     return stack.length > 20_000 ? ownText(stack.slice(0, 20_000)) : stack;
@@ -497,7 +522,11 @@ export function withMessage(stack: string, message: string, cleanMessage: string
 /** The class name of a native error (`TypeError`, `APIError`), read as plain data. */
 export function errorType(err: unknown): string | undefined {
   try {
-    if (err === null || typeof err !== "object" || types.isProxy(err) || !types.isNativeError(err)) return undefined;
+    if (err === null || typeof err !== "object" || types.isProxy(err)) return undefined;
+    // A DOMException's kind is its name (AbortError, TimeoutError), not its class.
+    const dom = domException(err);
+    if (dom) return dom.name ? dom.name.slice(0, 256) : "DOMException";
+    if (!types.isNativeError(err)) return undefined;
     const ctor = dataField(err, "constructor");
     const ctorName = typeof ctor === "function" && !types.isProxy(ctor) ? dataField(ctor, "name") : undefined;
     const name = typeof ctorName === "string" && ctorName ? ctorName : dataField(err, "name");
