@@ -5,6 +5,7 @@
 import { startSpan } from "../tracing/api.js";
 import { activeContext } from "../tracing/context.js";
 import { logger } from "../util/logger.js";
+import { observePromise, resultKind } from "../util/observe.js";
 import type { Span } from "../tracing/span.js";
 import { linkToolSpan, toolArgsKey } from "../tracing/tool-links/index.js";
 
@@ -61,10 +62,6 @@ function get(obj: unknown, key: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === "object" || typeof value === "function") && typeof (value as { then?: unknown }).then === "function";
 }
 
 /** An OpenAI `runTools()` runner (`ChatCompletionRunner`, the streaming one): has `messages` and `on`. */
@@ -204,32 +201,31 @@ export function tool<F extends (...args: any[]) => any>(name: string, fn: F, opt
       failed(span, err);
       throw err;
     }
-    if (!isThenable(result)) {
-      done(span, result);
-      return result;
+    switch (resultKind(result)) {
+      case "promise":
+        return (result as Promise<unknown>).then(
+          (value) => {
+            done(span, value);
+            return value;
+          },
+          (err: unknown) => {
+            failed(span, err);
+            throw err;
+          },
+        );
+      case "promise-subclass":
+        // The same object back, observed from the side through the engine's `then` (its own may run lazy work).
+        observePromise(result as Promise<unknown>, (value) => done(span, value), (err) => failed(span, err));
+        return result;
+      case "thenable":
+        // Its `then` may run the tool's work again: the span ends now, without output.
+        span.setMetadata({ unobserved_result: "thenable" });
+        span.end();
+        return result;
+      default:
+        done(span, result);
+        return result;
     }
-    if (result instanceof Promise && Object.getPrototypeOf(result) === Promise.prototype) {
-      return result.then(
-        (value) => {
-          done(span, value);
-          return value;
-        },
-        (err: unknown) => {
-          failed(span, err);
-          throw err;
-        },
-      );
-    }
-    // Another thenable: observe it from the side and hand back the same object.
-    try {
-      result.then(
-        (value) => done(span, value),
-        (err: unknown) => failed(span, err),
-      );
-    } catch (err) {
-      failed(span, err);
-    }
-    return result;
   };
   try {
     Object.defineProperty(traced, "name", { value: fn.name || toolName, configurable: true });

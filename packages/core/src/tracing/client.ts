@@ -100,7 +100,7 @@ export class TraciumClient implements TraceHost<Trace, Span> {
   async agentTrace<R>(options: TraceOptions, fn: (trace: Trace) => R): Promise<Awaited<R>> {
     const trace = this.startTrace(options);
     try {
-      return (await runTraceCallback(trace, fn)) as Awaited<R>;
+      return await awaitTraceCallback(trace, fn);
     } finally {
       if (this.config.forceSync && !flushDeferred()) await this.flushTrace();
     }
@@ -292,6 +292,33 @@ export function runTraceCallback<R>(trace: Trace, fn: (trace: Trace) => R): R {
     () => runInSpanContext(trace, undefined, () => fn(trace)),
     (err, failed) => (failed ? trace.fail(err) : trace.end()),
   );
+}
+
+/**
+ * `agentTrace`'s own form of {@link runTraceCallback}: it awaits the callback's result (once, as
+ * its promise promises), then ends the trace. A thenable that is no native promise is awaited
+ * here and only here: its `then` may run work (a query builder's) that must run once.
+ */
+async function awaitTraceCallback<R>(trace: Trace, fn: (trace: Trace) => R): Promise<Awaited<R>> {
+  if (typeof fn !== "function") return (await runTraceCallback(trace, fn)) as Awaited<R>;
+  let value: Awaited<R>;
+  try {
+    value = await runInSpanContext(trace, undefined, () => fn(trace));
+  } catch (err) {
+    settleTrace(trace, err, true);
+    throw err;
+  }
+  settleTrace(trace, undefined, false);
+  return value;
+}
+
+function settleTrace(trace: Trace, err: unknown, failed: boolean): void {
+  try {
+    if (failed) trace.fail(err);
+    else trace.end();
+  } catch {
+    // trace methods guard themselves; the caller's own result or error is what surfaces
+  }
 }
 
 function parentOf(parent: unknown): ReturnType<typeof traceFromParent> {

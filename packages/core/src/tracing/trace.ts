@@ -1,7 +1,7 @@
 import { currentStore, runInStore, storeFor } from "../context/store.js";
 import { newTraceId } from "../model/ids.js";
 import { logger } from "../util/logger.js";
-import { observeResult } from "../util/observe.js";
+import { observeResult, resultKind } from "../util/observe.js";
 import { state } from "../context/state.js";
 import type { Status, TraceData, TraceLink } from "../model/records.js";
 import type { TraceParent } from "../context/carriers.js";
@@ -52,6 +52,8 @@ export const TRACE_OPTION_KEYS: ReadonlyArray<keyof TraceOptions> = ["agentName"
 
 /** The events of traces that are not recorded: nobody subscribes. */
 const SILENT = new SpanEvents<Span, Trace>();
+/** The engine's own `then`: a promise's own `then` is never what observes it. */
+const promiseThen = Promise.prototype.then;
 
 const TRACE_ID_RE = /^[a-zA-Z0-9\-_]{1,256}$/;
 
@@ -262,9 +264,11 @@ export class Trace implements SpanOwner<Span> {
       endSpan(span, undefined, false);
       return result;
     }
-    if (Object.getPrototypeOf(result) === Promise.prototype) {
+    const kind = resultKind(result);
+    if (kind === "promise") {
       // The common async callback: two reactions and nothing else per level (no settle closure).
-      return (result as unknown as Promise<unknown>).then(
+      return promiseThen.call(
+        result as unknown as Promise<unknown>,
         (value) => {
           endSpan(span, undefined, false);
           return value;
@@ -275,6 +279,8 @@ export class Trace implements SpanOwner<Span> {
         },
       ) as R;
     }
+    // Its `then` may run work that only the caller's own await should start: not called.
+    if (kind === "thenable") span.setMetadata({ unobserved_result: "thenable" });
     return observeResult(result, (err, failed) => endSpan(span, err, failed));
   }
 

@@ -7,6 +7,9 @@ import { runTraceCallback } from "./client.js";
 import type { Span, SpanOptions } from "./span.js";
 import type { Trace, TraceOptions } from "./trace.js";
 import { flushDeferred } from "./deferred-flush.js";
+import { observePromise, resultKind } from "../util/observe.js";
+
+function ignore(): void {}
 
 /** Options of `traceAgent` / `@AgentTrace`. `agentName` defaults to the function's name. */
 export interface TraceAgentOptions extends Partial<TraceOptions> {
@@ -45,8 +48,8 @@ export function traceAgent<A extends unknown[], R>(target: (...args: never[]) =>
     const client = getClient();
     const trace = client.startTrace({ ...traceOptions, agentName: traceOptions.agentName ?? fnName, tags });
     const result = runTraceCallback(trace, (t) => fn.apply(this, injectTrace ? [...args, t] : args));
-    if (client.config.forceSync && result instanceof Promise && !flushDeferred()) {
-      return result.then(
+    if (client.config.forceSync && resultKind(result) === "promise" && !flushDeferred()) {
+      return (result as Promise<unknown>).then(
         async (value: unknown) => {
           await client.flushTrace();
           return value;
@@ -77,14 +80,23 @@ export function traceSpan<A extends unknown[], R>(target: (...args: never[]) => 
       if (captureArgs !== false && spanOptions.input === undefined) span.recordInput(args.length === 1 ? args[0] : args);
       const result = fn.apply(this, injectSpan ? [...args, span] : args);
       if (captureReturn === false) return result;
-      if (result instanceof Promise) {
-        return result.then((value: unknown) => {
-          span.recordOutput(value);
-          return value;
-        }) as R;
+      switch (resultKind(result)) {
+        case "promise":
+          return (result as Promise<unknown>).then((value: unknown) => {
+            span.recordOutput(value);
+            return value;
+          }) as R;
+        case "promise-subclass":
+          // The same object back, with its own methods (an SDK's promise): its value is read from the side.
+          observePromise(result as Promise<unknown>, (value) => span.recordOutput(value), ignore);
+          return result;
+        case "thenable":
+          // Awaiting it is the caller's to do (it may run a query): no output.
+          return result;
+        default:
+          span.recordOutput(result);
+          return result;
       }
-      span.recordOutput(result);
-      return result;
     });
   };
 }
