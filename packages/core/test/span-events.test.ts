@@ -75,6 +75,23 @@ describe("span lifecycle events", () => {
     expect(lines.filter((l) => l.includes('"spanEnded" span event threw'))).toHaveLength(1);
   });
 
+  it("an async subscriber that rejects is logged once like one that throws: no unhandled rejection", async () => {
+    const memory = setup({ logLevel: "error" });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      getClient().subscribe({ spanEnded: async () => Promise.reject(new Error("async subscriber bug")) });
+      await agentTrace({ agentName: "rejects" }, () => span({ name: "a" }, () => span({ name: "b" }, () => 7)));
+      await new Promise((r) => setTimeout(r, 10));
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+    expect(memory.spans()).toHaveLength(2);
+    expect(lines.filter((l) => l.includes('"spanEnded" span event threw'))).toHaveLength(1);
+  });
+
   it("unsubscribing stops the events; a Proxy or a non-object is ignored with a warning", async () => {
     setup({ logLevel: "warn" });
     let n = 0;

@@ -9,6 +9,7 @@
  * nobody subscribes: the emitting side reads the slot and calls nothing else, so an event nobody
  * listens to costs one property read (bench/spans.mjs, "events" row).
  */
+import { types } from "node:util";
 import { logger } from "../util/logger.js";
 import { isProxy } from "../util/plain-data.js";
 
@@ -103,6 +104,17 @@ function readHandlers(value: unknown): Partial<Record<EventName, Handler>> | und
   return out;
 }
 
+const promiseThen = Promise.prototype.then;
+
+/**
+ * An `async` handler's rejection is reported like a throw: left alone it would be an unhandled
+ * rejection, which ends the process. Only native promises are caught (a thenable's `then` is
+ * user code); the built-in handlers return nothing, so this costs them one comparison.
+ */
+function catchAsync(result: unknown, report: (err: unknown) => void): void {
+  if (result !== undefined && types.isPromise(result)) promiseThen.call(result, undefined, report);
+}
+
 function dispatcher(name: EventName, handlers: readonly Handler[]): Handler | undefined {
   const report = (err: unknown): void => logger.once("error", `span-event:${name}`, `a subscriber of the "${name}" span event threw; ignored`, err);
   if (handlers.length === 0) return undefined;
@@ -110,7 +122,7 @@ function dispatcher(name: EventName, handlers: readonly Handler[]): Handler | un
     const only = handlers[0]!;
     return (subject, value) => {
       try {
-        only(subject, value);
+        catchAsync(only(subject, value), report);
       } catch (err) {
         report(err);
       }
@@ -120,7 +132,7 @@ function dispatcher(name: EventName, handlers: readonly Handler[]): Handler | un
   return (subject, value) => {
     for (const h of all) {
       try {
-        h(subject, value);
+        catchAsync(h(subject, value), report);
       } catch (err) {
         report(err);
       }
