@@ -23,7 +23,7 @@ function lazyQuery(): { runs: number; then: (ok: (v: number) => unknown, fail?: 
 
 /** Like openai's APIPromise: settles natively to a placeholder and does its work in its own `then`. */
 class LazyApiPromise extends Promise<unknown> {
-  static get [Symbol.species](): PromiseConstructor {
+  static override get [Symbol.species](): PromiseConstructor {
     return Promise;
   }
   parses = 0;
@@ -108,7 +108,7 @@ describe("a callback's result comes back as it is, and none of its code runs", (
       const traps: string[] = [];
       const handler: ProxyHandler<object> = {};
       for (const trap of ["get", "getPrototypeOf", "has", "ownKeys", "getOwnPropertyDescriptor"] as const) {
-        handler[trap] = (...args: unknown[]) => {
+        (handler as Record<string, unknown>)[trap] = (...args: unknown[]) => {
           traps.push(trap);
           return (Reflect[trap] as (...a: unknown[]) => unknown)(...args);
         };

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { agentTrace, init, logger, resolveConfig, sanitize, span } from "../src/index.js";
+import { agentTrace, init, logger, resolveConfig, runInContext, sanitize, span, tool, traceAgent, traceSpan } from "../src/index.js";
 import { MemoryExporter } from "../src/export/exporters/memory.js";
 import { onlyTrace, setup } from "./helpers.js";
 
@@ -174,6 +174,32 @@ describe("bad input never crashes", () => {
     expect(onlyTrace(memory).metadata).toEqual({});
     expect(memory.spans()[0]!.usage).toEqual({ outputTokens: 7 });
     expect(lines.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("hostile arguments to the wrappers, tool, runInContext and setCost are logged and defaulted, never thrown", async () => {
+    const memory = setup({ logLevel: "warn" });
+    const hostile = new Proxy({}, { get: () => { throw new Error("trap ran"); }, ownKeys: () => { throw new Error("trap ran"); } });
+    const throwingGetter = { get total(): number { throw new Error("getter ran"); } };
+    const fn = function work(): number {
+      return 1;
+    };
+    await agentTrace({ agentName: "hostile" }, () =>
+      span({ name: "priced", spanType: "llm" }, (s) => {
+        s.setCost(hostile as never);
+        s.setCost(throwingGetter as never);
+      }),
+    );
+    expect(memory.spans()[0]!.metadata.cost).toBeUndefined();
+    expect(runInContext(hostile as never, () => 7)).toBe(7);
+    expect(traceAgent(fn, hostile as never)()).toBe(1);
+    expect(traceSpan(fn, hostile as never)()).toBe(1);
+    expect(tool("t", fn, hostile as never)()).toBe(1);
+    expect(traceSpan(fn, { tags: 5 as never })()).toBe(1);
+    expect(traceAgent(fn, { tags: {} as never })()).toBe(1);
+    // Not a function: handed back as is, so calling it fails exactly as it would untraced.
+    expect(traceAgent(undefined as never)).toBeUndefined();
+    expect(traceSpan(5 as never)).toBe(5);
+    expect(lines.some((l) => l.includes("traceSpan() needs a function"))).toBe(true);
   });
 
   it("base64 media is replaced by a placeholder", () => {

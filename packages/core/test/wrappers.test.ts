@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AgentSpan, AgentTrace, traceAgent, traceSpan, type Span, type Trace } from "../src/index.js";
+import { AgentSpan, AgentTrace, agentTrace, bindContext, tool, traceAgent, traceSpan, type Span, type Trace } from "../src/index.js";
 import { onlyTrace, setup, spansByName } from "./helpers.js";
 
 describe("function wrappers", () => {
@@ -68,6 +68,25 @@ describe("decorators", () => {
     const context = { kind: "method", name, static: false, private: false, metadata: {}, addInitializer: () => undefined, access: { has: () => true, get: () => original } };
     (proto as Record<string, unknown>)[name] = decorator(original as never, context as never);
   }
+
+  it("traceSpan, traceAgent, bindContext and tool keep the function's name and length (Express tells an error handler by its four arguments)", async () => {
+    setup();
+    function errorHandler(err: unknown, _req: unknown, _res: unknown, _next: unknown): string {
+      return `handled ${String(err)}`;
+    }
+    const bound = await agentTrace({ agentName: "shape" }, () => bindContext(errorHandler));
+    for (const wrapped of [traceSpan(errorHandler), traceAgent(errorHandler), bound, tool("handler", errorHandler)]) {
+      expect(wrapped.name).toBe("errorHandler");
+      expect(wrapped.length).toBe(4);
+    }
+    // A name behind a getter is not read: the wrapper falls back to its own.
+    class Named {
+      static get name(): string {
+        throw new Error("getter ran");
+      }
+    }
+    expect(() => traceSpan(Named as unknown as () => void)).not.toThrow();
+  });
 
   it("@AgentTrace and @AgentSpan trace class methods", async () => {
     const memory = setup();

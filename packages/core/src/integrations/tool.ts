@@ -5,7 +5,10 @@
 import { startSpan } from "../tracing/api.js";
 import { activeContext } from "../tracing/context.js";
 import { logger } from "../util/logger.js";
+import { dataField } from "../util/plain-data.js";
+import { plainOptions } from "../tracing/span.js";
 import { observePromise, resultKind } from "../util/observe.js";
+import { keepFunctionShape } from "../util/function-shape.js";
 import type { Span } from "../tracing/span.js";
 import { linkToolSpan, toolArgsKey } from "../tracing/tool-links/index.js";
 
@@ -116,6 +119,8 @@ function callerCallId(args: unknown[], names: readonly string[]): string | undef
   return typeof fromConfig === "string" && fromConfig ? fromConfig : undefined;
 }
 
+const TOOL_OPTION_KEYS: ReadonlyArray<keyof ToolOptions & string> = ["toolCallId", "inferToolCall", "description", "metadata", "tags", "input", "captureInput", "captureOutput"];
+
 /**
  * Wraps a tool function so each call is a `tool` span named `name` in the active trace (an
  * implicit trace outside any), with the arguments as input, the return value (awaited when it is a
@@ -140,9 +145,11 @@ export function tool<F extends (...args: any[]) => any>(name: string, fn: F, opt
     logger.once("error", "tool-fn", "tool() needs a function; the value is returned unwrapped");
     return fn;
   }
-  const o: ToolOptions<Parameters<F>> = options && typeof options === "object" ? options : {};
-  const toolName = typeof name === "string" && name.trim() ? name.trim() : fn.name || "tool";
-  const names = fn.name && fn.name !== toolName ? [toolName, fn.name] : [toolName];
+  const o = plainOptions<ToolOptions<Parameters<F>>>(options, TOOL_OPTION_KEYS, "tool options");
+  const fnName = dataField(fn, "name");
+  const ownName = typeof fnName === "string" ? fnName : "";
+  const toolName = typeof name === "string" && name.trim() ? name.trim() : ownName || "tool";
+  const names = ownName && ownName !== toolName ? [toolName, ownName] : [toolName];
   const baseMeta: Obj = { tool_name: toolName, tool_type: "function" };
   if (typeof o.description === "string" && o.description) baseMeta.tool_description = o.description;
 
@@ -227,11 +234,5 @@ export function tool<F extends (...args: any[]) => any>(name: string, fn: F, opt
         return result;
     }
   };
-  try {
-    Object.defineProperty(traced, "name", { value: fn.name || toolName, configurable: true });
-    Object.defineProperty(traced, "length", { value: fn.length, configurable: true });
-  } catch {
-    // cosmetic only
-  }
-  return traced as unknown as F;
+  return keepFunctionShape(traced, fn, toolName) as unknown as F;
 }

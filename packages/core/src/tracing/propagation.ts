@@ -2,10 +2,12 @@
  * Carrying the active context where AsyncLocalStorage does not reach: event-emitter listeners,
  * callback pools, and worker threads (a serialisable snapshot re-entered on the other side).
  */
+import { keepFunctionShape } from "../util/function-shape.js";
 import { getClient } from "./api.js";
 import { runTraceCallback } from "./client.js";
 import { activeContext } from "./context.js";
 import { logger } from "../util/logger.js";
+import { plainRecord } from "../util/plain-data.js";
 import { state } from "../context/state.js";
 import { clampDepth } from "./w3c.js";
 import type { CapturedContext, ExtractedContext } from "../context/carriers.js";
@@ -40,7 +42,9 @@ function isCaptured(value: unknown): value is CapturedContext {
  * what `extract(headers)` returned (see `agentTrace({ parent })`). An invalid snapshot is reported
  * and `fn` runs untraced.
  */
-export function runInContext<R>(captured: CapturedContext | ExtractedContext | undefined, fn: () => R): R {
+export function runInContext<R>(context: CapturedContext | ExtractedContext | undefined, fn: () => R): R {
+  // The snapshot's own data properties only: a getter or a Proxy's traps never run (a Proxy reads as invalid).
+  const captured = context === undefined ? undefined : ((plainRecord(context) ?? {}) as unknown as CapturedContext | ExtractedContext);
   if (isExtracted(captured)) {
     // From incoming W3C headers (`extract()`): as `agentTrace({ parent })` with the default agent name.
     const client = getClient();
@@ -62,7 +66,7 @@ export function runInContext<R>(captured: CapturedContext | ExtractedContext | u
 export function bindContext<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
   const store = state.als.getStore();
   if (!store || typeof fn !== "function") return fn;
-  return function (this: unknown, ...args: A): R {
+  return keepFunctionShape(function (this: unknown, ...args: A): R {
     return state.als.run(store, () => fn.apply(this, args));
-  };
+  }, fn);
 }

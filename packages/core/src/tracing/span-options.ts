@@ -18,3 +18,6 @@ export interface SpanOptions {
   /** Start time (Date or epoch ms) for a step that began before the span was created. */
   startedAt?: Date | number;
 }
+
+/** The keys of {@link SpanOptions}, for reading options as plain data. */
+export const SPAN_OPTION_KEYS: ReadonlyArray<keyof SpanOptions> = ["spanType", "name", "input", "metadata", "tags", "modelId", "spanId", "parentSpanId", "startedAt"];

@@ -4,10 +4,14 @@
  */
 import { getClient, span as runSpan } from "./api.js";
 import { runTraceCallback } from "./client.js";
-import type { Span, SpanOptions } from "./span.js";
-import type { Trace, TraceOptions } from "./trace.js";
+import { plainOptions, type Span, type SpanOptions } from "./span.js";
+import { SPAN_OPTION_KEYS } from "./span-options.js";
+import { TRACE_OPTION_KEYS, type Trace, type TraceOptions } from "./trace.js";
+import { dataField, isProxy } from "../util/plain-data.js";
+import { logger } from "../util/logger.js";
 import { flushDeferred } from "./deferred-flush.js";
 import { observePromise, resultKind } from "../util/observe.js";
+import { keepFunctionShape } from "../util/function-shape.js";
 
 function ignore(): void {}
 
@@ -33,6 +37,27 @@ export interface TraceSpanOptions extends SpanOptions {
 
 type Fn<A extends unknown[], R> = (...args: A) => R;
 
+const TRACE_AGENT_KEYS: ReadonlyArray<keyof TraceAgentOptions & string> = [...TRACE_OPTION_KEYS, "injectTrace", "autoTag"];
+const TRACE_SPAN_KEYS: ReadonlyArray<keyof TraceSpanOptions & string> = [...SPAN_OPTION_KEYS, "captureArgs", "captureReturn", "injectSpan", "autoTag"];
+
+/** Something that is no function, handed back as it is (calling it fails as it would untraced). */
+function notAFunction<F>(what: string, target: unknown): F {
+  logger.once("error", `${what}-fn`, `${what}() needs a function; got ${target === null ? "null" : typeof target}, returned as is`);
+  return target as F;
+}
+
+/** The function's own name as plain data (a `static get name()` is not called), or `fallback`. */
+function functionName(fn: unknown, fallback: string): string {
+  const name = dataField(fn, "name");
+  return typeof name === "string" && name ? name : fallback;
+}
+
+/** `tags` with the automatic tag added; tags that are not an array are left for the span to refuse. */
+function withTag(tags: unknown, tag: string): string[] | undefined {
+  if (tags === undefined || tags === null) return [tag];
+  return Array.isArray(tags) && !isProxy(tags) ? [...(tags as string[]), tag] : (tags as string[]);
+}
+
 /**
  * Wraps `fn` so each call runs as one trace. With `injectTrace: true` the wrapped function
  * receives the trace as an extra last argument.
@@ -40,11 +65,12 @@ type Fn<A extends unknown[], R> = (...args: A) => R;
 export function traceAgent<A extends unknown[], R>(fn: (...args: [...A, Trace]) => R, options: TraceAgentOptions & { injectTrace: true }): Fn<A, R>;
 export function traceAgent<A extends unknown[], R>(fn: Fn<A, R>, options?: TraceAgentOptions): Fn<A, R>;
 export function traceAgent<A extends unknown[], R>(target: (...args: never[]) => R, options: TraceAgentOptions = {}): Fn<A, R> {
+  if (typeof target !== "function") return notAFunction("traceAgent", target);
   const fn = target as (...args: unknown[]) => R;
-  const fnName = fn.name || "agent";
-  const { injectTrace, autoTag, ...traceOptions } = options;
-  const tags = autoTag === false ? traceOptions.tags : [...(traceOptions.tags ?? []), `@trace:${fnName}`];
-  return function (this: unknown, ...args: A): R {
+  const fnName = functionName(fn, "agent");
+  const { injectTrace, autoTag, ...traceOptions } = plainOptions<TraceAgentOptions>(options, TRACE_AGENT_KEYS, "traceAgent options");
+  const tags = autoTag === false ? traceOptions.tags : withTag(traceOptions.tags, `@trace:${fnName}`);
+  return keepFunctionShape(function (this: unknown, ...args: A): R {
     const client = getClient();
     const trace = client.startTrace({ ...traceOptions, agentName: traceOptions.agentName ?? fnName, tags });
     const result = runTraceCallback(trace, (t) => fn.apply(this, injectTrace ? [...args, t] : args));
@@ -61,7 +87,7 @@ export function traceAgent<A extends unknown[], R>(target: (...args: never[]) =>
       ) as R;
     }
     return result;
-  };
+  }, fn);
 }
 
 /**
@@ -71,11 +97,12 @@ export function traceAgent<A extends unknown[], R>(target: (...args: never[]) =>
 export function traceSpan<A extends unknown[], R>(fn: (...args: [...A, Span]) => R, options: TraceSpanOptions & { injectSpan: true }): Fn<A, R>;
 export function traceSpan<A extends unknown[], R>(fn: Fn<A, R>, options?: TraceSpanOptions): Fn<A, R>;
 export function traceSpan<A extends unknown[], R>(target: (...args: never[]) => R, options: TraceSpanOptions = {}): Fn<A, R> {
+  if (typeof target !== "function") return notAFunction("traceSpan", target);
   const fn = target as (...args: unknown[]) => R;
-  const { captureArgs, captureReturn, injectSpan, autoTag, ...spanOptions } = options;
-  const name = spanOptions.name ?? (fn.name || "span");
-  const tags = autoTag === false ? spanOptions.tags : [...(spanOptions.tags ?? []), `@span:${name}`];
-  return function (this: unknown, ...args: A): R {
+  const { captureArgs, captureReturn, injectSpan, autoTag, ...spanOptions } = plainOptions<TraceSpanOptions>(options, TRACE_SPAN_KEYS, "traceSpan options");
+  const name = typeof spanOptions.name === "string" && spanOptions.name ? spanOptions.name : functionName(fn, "span");
+  const tags = autoTag === false ? spanOptions.tags : withTag(spanOptions.tags, `@span:${name}`);
+  return keepFunctionShape(function (this: unknown, ...args: A): R {
     return runSpan({ ...spanOptions, name, tags }, (span) => {
       if (captureArgs !== false && spanOptions.input === undefined) span.recordInput(args.length === 1 ? args[0] : args);
       const result = fn.apply(this, injectSpan ? [...args, span] : args);
@@ -98,7 +125,7 @@ export function traceSpan<A extends unknown[], R>(target: (...args: never[]) => 
           return result;
       }
     });
-  };
+  }, fn);
 }
 
 /** Class-method decorator: each call of the method runs as one trace (`traceAgent`). */

@@ -1,3 +1,4 @@
+import { dataField } from "../../util/plain-data.js";
 import type { SpanCost } from "./types.js";
 
 /** A cost the provider reported for a call, in US dollars (OpenRouter's `usage.cost`, an agent framework's total). */
@@ -11,14 +12,14 @@ export interface ReportedCost {
 
 /** The span cost for a reported one, or undefined when `total` is not a non-negative number. */
 export function reportedCost(value: ReportedCost): SpanCost | undefined {
-  if (!value || typeof value !== "object") return undefined;
-  const total = amount(value.total);
+  // Read as plain data: a getter is not called and a Proxy not entered (both read as missing).
+  const total = amount(dataField(value, "total"));
   if (total === undefined) return undefined;
   return {
-    input: amount(value.input) ?? 0,
-    cached_input: amount(value.cachedInput) ?? 0,
-    cache_creation: amount(value.cacheCreation) ?? 0,
-    output: amount(value.output) ?? 0,
+    input: amount(dataField(value, "input")) ?? 0,
+    cached_input: amount(dataField(value, "cachedInput")) ?? 0,
+    cache_creation: amount(dataField(value, "cacheCreation")) ?? 0,
+    output: amount(dataField(value, "output")) ?? 0,
     total,
     currency: "USD",
     price_source: "provider",
