@@ -161,13 +161,21 @@ function isNodeResponse(value: unknown): value is NodeResponseLike {
   return !!v && typeof v === "object" && typeof v.once === "function" && typeof v.setHeader === "function" && "statusCode" in v;
 }
 
+/**
+ * The path of a request target: as sent up to its query for the usual origin form (`/a?b`; a
+ * target such as `//host/x` is a path, not another host), the parsed path for an absolute URL.
+ */
 function pathOf(url: unknown): string | undefined {
   if (typeof url !== "string") return undefined;
-  try {
-    return new URL(url, "http://localhost").pathname;
-  } catch {
-    return url.split("?")[0];
+  if (!url.startsWith("/")) {
+    try {
+      return new URL(url).pathname;
+    } catch {
+      // neither a path nor a URL: kept up to its query, as sent
+    }
   }
+  const end = url.search(/[?#]/);
+  return end < 0 ? url : url.slice(0, end);
 }
 
 function httpMetadata(method: unknown, url: unknown): Record<string, unknown> {

@@ -122,6 +122,22 @@ describe("traceHandler", () => {
     expect(mw.length).toBe(3);
   });
 
+  it("the recorded path is the request's own: a target starting with // is a path, not another host", async () => {
+    handler = traceHandler((_req, res) => {
+      span({ name: "work" }, () => 0);
+      res.end("ok");
+    });
+    const { request } = await import("node:http");
+    for (const path of ["//evil.example/x?y=1", "/a/../b?q", "/plain"]) {
+      await new Promise<void>((resolve, reject) => {
+        const req = request(`${base}/`, { path }, (res) => res.resume().on("end", resolve));
+        req.on("error", reject).end();
+      });
+    }
+    await new Promise((r) => setTimeout(r, 20));
+    expect(memory.traces().map((t) => t.metadata.http_path)).toEqual(["//evil.example/x", "/a/../b", "/plain"]);
+  });
+
   it("Fastify-style (request, reply.raw) handler returning a value", async () => {
     handler = (req, res) => {
       const fastifyHandler = traceHandler(async (request: { url: string; method: string; raw: IncomingMessage }, reply: { raw: ServerResponse }) => {
