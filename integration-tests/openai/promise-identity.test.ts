@@ -175,4 +175,32 @@ describe.each(VERSIONS)("openai v$major", (v) => {
     expect(stream.caught).toBe(stream.produced[0]);
     expect(onlySpan().status).toBe("failed");
   });
+
+  it("a failing call nobody awaits leaves its rejection unhandled, as untraced; one awaited or read through asResponse() does not", async () => {
+    const unhandledOf = async (fn: () => unknown): Promise<unknown[]> => {
+      const seen: unknown[] = [];
+      const listeners = process.listeners("unhandledRejection");
+      process.removeAllListeners("unhandledRejection");
+      process.on("unhandledRejection", (reason) => void seen.push(reason));
+      try {
+        nock(API).post("/v1/chat/completions").reply(500, API_ERROR_500);
+        await fn();
+        await new Promise((r) => setTimeout(r, 50));
+      } finally {
+        process.removeAllListeners("unhandledRejection");
+        for (const l of listeners) process.on("unhandledRejection", l);
+      }
+      return seen;
+    };
+    const create = () => client(v).chat.completions.create({ model: MODEL, messages: MESSAGES });
+    const neverAwaited = (): void => void create();
+    const plain = await untraced(v, () => unhandledOf(neverAwaited));
+    const tracedRun = await unhandledOf(neverAwaited);
+    expect(plain).toHaveLength(1);
+    expect(tracedRun).toHaveLength(1);
+    expect(tracedRun[0]).toBeInstanceOf(v.OpenAI.InternalServerError);
+    expect(onlySpan()).toMatchObject({ status: "failed", metadata: { http_status: 500 } });
+    expect(await unhandledOf(() => create().catch(() => undefined))).toEqual([]);
+    expect(await unhandledOf(() => create().asResponse().catch(() => undefined))).toEqual([]);
+  });
 });

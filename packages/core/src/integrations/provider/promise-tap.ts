@@ -1,8 +1,9 @@
 /**
  * The promise tap: what a patched provider method returned, observed without changing it. An
  * `APIPromise` stays the very same object (`withResponse()`, `asResponse()`, `parse()` and the
- * SDK's helpers keep working, identity holds): HTTP and connection errors are seen through a side
- * handler on its `responsePromise` (which consumes nothing), the result through its own
+ * SDK's helpers keep working, identity holds): HTTP and connection errors are seen through its
+ * `responsePromise` field, replaced by an equivalent derived promise (which consumes nothing, and
+ * leaves a call nobody awaits rejecting unhandled as untraced), the result through its own
  * `parseResponse` field wrapped in place (so the tap sees it when, and only when, someone reads
  * it), and `asResponse()` alone ends the span with the HTTP status, leaving the body unread. A
  * plain promise is chained, another thenable observed from the side. A result that is a stream
@@ -12,6 +13,8 @@ import { logger } from "../../util/logger.js";
 import { safeGet } from "./reflect.js";
 import { isApiPromiseLike, isAsyncIterableObject, isNativePromise, isProviderStream, isThenable, type AnyFunction } from "./shapes.js";
 import { StreamTap } from "./stream-tap.js";
+
+const promiseThen = Promise.prototype.then;
 
 /** One traced call: the value its method returned, and the stream it may resolve to. */
 export class PromiseTap extends StreamTap {
@@ -70,14 +73,7 @@ export class PromiseTap extends StreamTap {
    */
   private attachApiPromise<P>(p: P): P {
     const api = p as unknown as Record<string, unknown>;
-    const responsePromise = safeGet(api, "responsePromise");
-    if (isThenable(responsePromise)) {
-      // Side handler: HTTP errors and connection errors end the span; nothing is consumed.
-      responsePromise.then(
-        (props) => this.httpResponse(props),
-        (err: unknown) => this.fail(err),
-      );
-    }
+    const responsePromise = this.observeResponse(api);
     if (!this.observeParse(api)) {
       // Unknown internals: keep the object as it is and end the span with the HTTP status.
       logger.once("warn", `provider-tap:${this.provider}:parse`, `${this.provider}: unexpected SDK internals; spans end without the response`);
@@ -87,6 +83,46 @@ export class PromiseTap extends StreamTap {
     }
     this.observeAsResponse(api);
     return p;
+  }
+
+  /**
+   * Sees the HTTP response, or the HTTP or connection error, through the promise's own
+   * `responsePromise` field, replaced in place by a promise derived from it that settles the same
+   * way one turn later. Whatever the SDK reads the response through (the result, `withResponse()`,
+   * `asResponse()`, a helper's derived promise) reads that one, so a call nobody awaits still
+   * leaves its rejection unhandled, as it would untraced. A field that cannot be replaced, or that
+   * was read already, is observed from the side (which marks its rejection handled). Returns the
+   * field's value.
+   */
+  private observeResponse(api: Record<string, unknown>): unknown {
+    const desc = Object.getOwnPropertyDescriptor(api, "responsePromise");
+    const original: unknown = desc && "value" in desc ? desc.value : safeGet(api, "responsePromise");
+    const seen = (props: unknown): void => {
+      try {
+        this.httpResponse(props);
+      } catch {
+        // httpResponse() guards itself; nothing may change what the SDK reads.
+      }
+    };
+    // Once parsing has started (a wrapper of the SDK's own awaited the promise first), the SDK has
+    // read the field already: it is left as it is.
+    if (desc && "value" in desc && desc.writable && isNativePromise(original) && safeGet(api, "parsedPromise") === undefined) {
+      const derived = promiseThen.call(
+        original,
+        (props) => {
+          seen(props);
+          return props;
+        },
+        (err: unknown) => {
+          this.fail(err);
+          throw err;
+        },
+      );
+      Object.defineProperty(api, "responsePromise", { ...desc, value: derived });
+      return derived;
+    }
+    if (isThenable(original)) original.then(seen, (err: unknown) => this.fail(err));
+    return original;
   }
 
   /** Wraps the promise's own `parseResponse` field (same attributes). False when it has none. */
