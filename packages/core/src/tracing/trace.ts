@@ -7,6 +7,7 @@ import type { Status, TraceData, TraceLink } from "../model/records.js";
 import type { TraceParent } from "../context/carriers.js";
 import type { SpanOwner, TraceHost } from "./owners.js";
 import { SpanEvents } from "./span-events.js";
+import { generatorKind, isSpanGenerator, spanOverGenerator } from "./generator-span.js";
 import { errorMessage, errorStack, sanitizeAgentName, sanitizeTags, withMessage } from "../capture/sanitize.js";
 import { epochNow } from "../util/clock.js";
 import { plainOptions, Span, type SpanOptions } from "./span.js";
@@ -264,6 +265,9 @@ export class Trace implements SpanOwner<Span> {
       endSpan(span, undefined, false);
       return result;
     }
+    const generator = generatorKind(result);
+    // Its work runs as it is iterated: the span ends with the iteration (generator-span.ts).
+    if (generator !== undefined) return (isSpanGenerator(result) ? result : spanOverGenerator(result as object, generator, span)) as R;
     const kind = resultKind(result);
     if (kind === "promise") {
       // The common async callback: two reactions and nothing else per level (no settle closure).

@@ -12,6 +12,7 @@ import { logger } from "../util/logger.js";
 import { flushDeferred } from "./deferred-flush.js";
 import { observePromise, resultKind } from "../util/observe.js";
 import { keepFunctionShape } from "../util/function-shape.js";
+import { generatorKind, spanOverGenerator } from "./generator-span.js";
 
 function ignore(): void {}
 
@@ -107,6 +108,9 @@ export function traceSpan<A extends unknown[], R>(target: (...args: never[]) => 
       if (captureArgs !== false && spanOptions.input === undefined) span.recordInput(args.length === 1 ? args[0] : args);
       const result = fn.apply(this, injectSpan ? [...args, span] : args);
       if (captureReturn === false) return result;
+      const generator = generatorKind(result);
+      // The yielded values are its output, recorded when the iteration ends (with the span).
+      if (generator !== undefined) return spanOverGenerator(result as object, generator, span, (values) => span.recordOutput(values)) as R;
       switch (resultKind(result)) {
         case "promise":
           return (result as Promise<unknown>).then((value: unknown) => {
