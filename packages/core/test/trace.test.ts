@@ -168,6 +168,19 @@ describe("trace lifecycle", () => {
     expect(trace.modelId).toBe("gpt-4o");
   });
 
+  it("an llm span still open when the trace ends is ended with it and counted in its summary, model and system prompt", async () => {
+    const memory = setup();
+    await agentTrace({ agentName: "open-llm" }, (trace) => {
+      const s = trace.startSpan({ spanType: "llm", name: "streamed", modelId: "gpt-4o", input: { messages: [{ role: "system", content: "Be brief." }] } });
+      s.setTokenUsage({ inputTokens: 5, outputTokens: 3 });
+    });
+    const trace = onlyTrace(memory);
+    expect(memory.spans()[0]!.metadata.ended_with_trace).toBe(true);
+    expect(trace.summary).toMatchObject({ input_tokens: 5, output_tokens: 3, llm_calls: 1, models: ["gpt-4o"] });
+    expect(trace.modelId).toBe("gpt-4o");
+    expect(trace.systemPrompt).toBe("Be brief.");
+  });
+
   it("keeps a model id set by the user", async () => {
     const memory = setup();
     await agentTrace({ agentName: "m", modelId: "mine" }, (t) => t.span({ spanType: "llm", modelId: "other" }, () => 1));

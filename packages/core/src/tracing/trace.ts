@@ -77,6 +77,8 @@ export class Trace implements SpanOwner<Span> {
   /** @internal */
   readonly remoteDepth: number;
   private started = false;
+  /** `end()` is running: it ends the open spans (which still count in the summary) before `endedAt` is set. */
+  private ending = false;
   private lazy: boolean;
   /** @internal The model id was set by the user (the summary does not fill it in). */
   userModelId: boolean;
@@ -347,9 +349,10 @@ export class Trace implements SpanOwner<Span> {
 
   /** Ends the trace (idempotent): open spans are ended, the summary filled, the end record sent. */
   end(): void {
-    if (this.data.endedAt !== undefined) return;
+    if (this.data.endedAt !== undefined || this.ending) return;
+    this.ending = true;
     try {
-      this.data.endedAt = epochNow();
+      const endedAt = epochNow();
       const open: Span[] = [];
       for (let s = this.openHead; s !== undefined; s = s.openNext) open.push(s);
       // Oldest first, as a Set iterated them.
@@ -358,6 +361,8 @@ export class Trace implements SpanOwner<Span> {
         span.setMetadata({ ended_with_trace: true });
         span.end();
       }
+      // Set after the open spans ended: an llm span still open at the end is part of the summary.
+      this.data.endedAt = endedAt;
       this.data.status = this.failedReason !== undefined ? "failed" : "completed";
       this.data.error = this.failedReason;
       if (!this.data.modelId && this.client.config.defaultModelId) this.data.modelId = this.client.config.defaultModelId;
@@ -365,6 +370,7 @@ export class Trace implements SpanOwner<Span> {
       if (this.started) this.events.traceEnded?.(this);
     } catch (err) {
       logger.once("error", "trace-end", "internal error while ending a trace", err);
+      this.data.endedAt ??= epochNow();
     } finally {
       this.client.onTraceEnd(this);
     }
