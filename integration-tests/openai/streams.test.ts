@@ -339,6 +339,22 @@ describe.each(VERSIONS)("openai v$major", (v) => {
     expect(span.metadata.time_to_first_token_ms).toEqual(expect.any(Number));
   });
 
+  it("Responses API stream failed midway by an error event: the span fails with its message, the partial output kept", async () => {
+    const events = [...responseEvents().slice(0, 5), { type: "error", sequence_number: 5, code: "server_error", message: "The server had an error while processing your request", param: null }];
+    nock(API)
+      .post("/v1/responses")
+      .reply(200, sseBody(typedEvents(events), { named: true, done: false }), SSE_HEADERS);
+    const oai = client(v);
+    await traced(async () => {
+      try {
+        for await (const _ of await oai.responses.create({ model: "gpt-4.1", input: "Hi", stream: true })) void _;
+      } catch {
+        // openai 4 and 7 throw the error event; 5 and 6 hand it to the reader
+      }
+    });
+    expect(onlySpan()).toMatchObject({ status: "failed", error: "The server had an error while processing your request", output: "Hi from " });
+  });
+
   it("responses.stream() helper: one span for its one HTTP call", async () => {
     nock(API)
       .post("/v1/responses")

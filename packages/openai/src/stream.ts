@@ -164,6 +164,8 @@ class ResponsesAccumulator implements StreamAccumulator {
   private final: Record<string, unknown> | undefined;
   private readonly text: string[] = [];
   private readonly items: unknown[] = [];
+  /** A stream-level `error` event: the API's way to fail a stream midway (the SDK passes it on). */
+  private error: Record<string, unknown> | undefined;
 
   constructor(private readonly keepText: boolean) {}
 
@@ -173,7 +175,11 @@ class ResponsesAccumulator implements StreamAccumulator {
     const type = field(event, "type");
     if (typeof type !== "string") return;
     const response = asRecord(field(event, "response"));
-    if (type === "response.completed" || type === "response.incomplete" || type === "response.failed") {
+    if (type === "error") {
+      const message = field(event, "message");
+      const code = field(event, "code");
+      this.error = { message: typeof message === "string" && message ? message : "stream error", ...(typeof code === "string" ? { code } : {}) };
+    } else if (type === "response.completed" || type === "response.incomplete" || type === "response.failed") {
       if (response) this.final = response;
     } else if (response && (type === "response.created" || type === "response.in_progress" || type === "response.queued")) {
       this.base = response;
@@ -199,6 +205,11 @@ class ResponsesAccumulator implements StreamAccumulator {
     }
     out.output = [...this.items];
     if (this.text.length > 0) out.output_text = this.text.join("");
+    // No final response after an error event: the response failed (recordResponse fails the span).
+    if (this.error) {
+      out.status = "failed";
+      out.error = this.error;
+    }
     return out;
   }
 }
