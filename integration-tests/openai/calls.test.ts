@@ -114,6 +114,22 @@ describe.each(VERSIONS)("openai v$major", (v) => {
     expect(await response.json()).toEqual(chatCompletion());
   });
 
+  it("asResponse() and then the promise itself: the caller gets both, the span records the parsed result", async () => {
+    nock(API).post("/v1/chat/completions").reply(200, chatCompletion());
+    const oai = client(v);
+    const completion = await traced(async () => {
+      const promise = oai.chat.completions.create({ model: MODEL, messages: MESSAGES });
+      const raw = await promise.asResponse();
+      expect(raw.status).toBe(200);
+      return promise;
+    });
+    expect(completion).toEqual(chatCompletion());
+    const span = onlySpan();
+    expect(span).toMatchObject({ status: "completed", output: "Hello there", usage: CHAT_TOKENS });
+    expect(span.metadata.http_status).toBe(200);
+    expect(span.metadata.response_body_unread).toBeUndefined();
+  });
+
   it("asResponse() on a stream: the body is left unread and the span ends", async () => {
     nock(API).post("/v1/chat/completions").reply(200, "data: [DONE]\n\n", { "content-type": "text/event-stream" });
     const oai = client(v);

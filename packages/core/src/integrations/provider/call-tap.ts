@@ -141,12 +141,21 @@ export class CallTap implements IdleWatched {
     this.armIdle();
   }
 
-  /** `asResponse()` resolved and nothing parses the body: end with the HTTP status. */
-  rawResponse(response: unknown): void {
+  /**
+   * `asResponse()` resolved: the HTTP status is recorded and the body is unread so far (a trace
+   * that ends now ends the span so). `end` then ends the span, when nothing has parsed the body.
+   */
+  rawResponse(response: unknown, end = true): void {
     if (!this.open) return;
     const status = safeGet(response, "status");
     if (typeof status === "number") this.meta({ http_status: status });
     this.meta({ response_body_unread: true });
-    this.finish();
+    if (end) this.finish();
+  }
+
+  /** The body was parsed after all (after `asResponse()`): it is not unread. */
+  protected bodyRead(): void {
+    const metadata = this.span.data.metadata as Record<string, unknown>;
+    if (metadata.response_body_unread === true) delete metadata.response_body_unread;
   }
 }

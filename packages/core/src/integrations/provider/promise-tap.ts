@@ -22,6 +22,7 @@ export class PromiseTap extends StreamTap {
   result<T>(value: T): T {
     try {
       if (!this.open || this.isStream) return value;
+      this.bodyRead();
       if (isProviderStream(value) || isAsyncIterableObject(value)) return this.tapStream(value);
       this.hook("onResult", this.span, value);
       this.finish();
@@ -202,7 +203,10 @@ export class PromiseTap extends StreamTap {
   /**
    * `asResponse()` alone never parses the body: an own non-enumerable `asResponse` on the promise
    * ends the span with the HTTP status when no parse has started (`withResponse()` calls `parse()`
-   * first, which sets `parsedPromise`).
+   * first, which sets `parsedPromise`). The status is recorded when the response arrives, and
+   * the span ended a macrotask later: a caller who reads the raw response and then awaits the
+   * promise itself (`await p.asResponse(); await p`) has started the parse by then, and the span
+   * records the parsed result instead.
    */
   private observeAsResponse(api: Record<string, unknown>): void {
     const asResponse = safeGet(api, "asResponse");
@@ -212,7 +216,10 @@ export class PromiseTap extends StreamTap {
       const r = Reflect.apply(asResponse as AnyFunction, this, args);
       if (!isThenable(r)) return r;
       return r.then((response) => {
-        if (safeGet(this, "parsedPromise") === undefined) tap.rawResponse(response);
+        tap.rawResponse(response, false);
+        setTimeout(() => {
+          if (safeGet(this, "parsedPromise") === undefined) tap.rawResponse(response);
+        }, 0);
         return response;
       });
     });
