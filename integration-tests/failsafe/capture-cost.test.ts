@@ -102,7 +102,7 @@ describe("capture cost is bounded by the recording limit", () => {
     expect(r.ms).toBeLessThan(10 * base.ms + 50);
     const k = timeRecord(withKeyAtCut);
     expect(k.recorded as string).not.toContain("aaaaaaaaaa");
-    const b64 = flat("QUJD".repeat(16_000_000)); // 64 M chars of base64
+    const b64 = flat(`iVBORw0KGgo${"QUJD".repeat(16_000_000)}`); // 64 M chars of base64, a PNG's signature first
     const m = timeRecord(b64);
     expect(m.recorded).toBe(`[base64 data omitted: ${b64.length} chars]`);
     expect(m.ms).toBeLessThan(10 * base.ms + 50);

@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { agentTrace, init, logger, resolveConfig, runInContext, sanitize, span, tool, traceAgent, traceSpan } from "../src/index.js";
 import { MemoryExporter } from "../src/export/exporters/memory.js";
@@ -202,12 +203,21 @@ describe("bad input never crashes", () => {
     expect(lines.some((l) => l.includes("traceSpan() needs a function"))).toBe(true);
   });
 
-  it("base64 media is replaced by a placeholder", () => {
-    const b64 = Buffer.alloc(3000, 7).toString("base64");
-    expect(sanitize({ image: `data:image/png;base64,${b64}`, raw: b64 })).toEqual({
+  it("base64 media is replaced by a placeholder; long text that only uses the base64 alphabet is kept", () => {
+    const random = randomBytes(3000).toString("base64");
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(3000)]).toString("base64");
+    expect(sanitize({ image: `data:image/png;base64,${random}`, raw: random, png })).toEqual({
       image: expect.stringMatching(/^\[base64 data omitted/),
       raw: expect.stringMatching(/^\[base64 data omitted/),
+      png: expect.stringMatching(/^\[base64 data omitted/),
     });
+    const text = {
+      dna: "ACGT".repeat(1000),
+      hashes: Array.from({ length: 40 }, (_, i) => createHash("sha256").update(String(i)).digest("hex")).join("\n"),
+      number: "31415926535897932384".repeat(120),
+      identifier: "customerRecordIdentifier".repeat(100),
+    };
+    expect(sanitize(text)).toEqual(text);
   });
 });
 

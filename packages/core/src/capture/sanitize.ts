@@ -100,11 +100,23 @@ function sanitizeString(s: string, depth: number, w: Walk): string {
  * A `data:…;base64,` URI, or base64 text. Bounded: a string longer than the limit is judged by its
  * head and its tail (media is base64 from end to end; text that is not is not media).
  */
+/** Base64 of the first bytes of common media and document files (PNG, JPEG, GIF, PDF, RIFF/WebP/WAV, MP3 with or without ID3 (a frame sync is "//"), Ogg, FLAC, MP4, ZIP). */
+const MEDIA_SIGNATURE_RE = /^(?:iVBORw0KGgo|\/9j\/|R0lGOD|JVBERi0|UklGR|SUQz|\/\/|T2dnUw|ZkxhQw|AAAA[A-Za-z0-9+/]{2}ZnR5c|UEsDB)/;
+
+/**
+ * Unlabelled base64 media: all base64 characters, and either a known file signature at the start
+ * or the mix of character classes that encoded binary has (upper and lower case, digits, and `+`
+ * or `/`, each near certain in 2,000 characters of it). Text that merely uses the alphabet (a DNA
+ * sequence, a list of hex hashes, a long number or identifier) is kept as text.
+ */
 function isMedia(s: string): boolean {
   if (s.startsWith("data:")) return s.slice(0, 256).includes(";base64,");
-  if (!BASE64_RE.test(s.slice(0, 4096))) return false;
-  return s.length <= MAX_STRING_CHARS ? BASE64_RE.test(s) : BASE64_RE.test(s.slice(-4096));
+  const head = s.slice(0, 4096);
+  if (!BASE64_RE.test(head)) return false;
+  if (!(s.length <= MAX_STRING_CHARS ? BASE64_RE.test(s) : BASE64_RE.test(s.slice(-4096)))) return false;
+  return MEDIA_SIGNATURE_RE.test(head) || (/[+/]/.test(head) && /[A-Z]/.test(head) && /[a-z]/.test(head) && /[0-9]/.test(head));
 }
+
 
 function looksLikeJson(s: string): boolean {
   const first = s.charCodeAt(0);
