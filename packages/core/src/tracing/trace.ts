@@ -267,9 +267,6 @@ export class Trace implements SpanOwner<Span> {
       endSpan(span, undefined, false);
       return result;
     }
-    const generator = generatorKind(result);
-    // Its work runs as it is iterated: the span ends with the iteration (generator-span.ts).
-    if (generator !== undefined) return (isSpanGenerator(result) ? result : spanOverGenerator(result as object, generator, span)) as R;
     const kind = resultKind(result);
     if (kind === "promise") {
       // The common async callback: two reactions and nothing else per level (no settle closure).
@@ -284,6 +281,11 @@ export class Trace implements SpanOwner<Span> {
           throw err;
         },
       ) as R;
+    }
+    if (kind === "value") {
+      const generator = generatorKind(result);
+      // Its work runs as it is iterated: the span ends with the iteration (generator-span.ts).
+      if (generator !== undefined) return (isSpanGenerator(result) ? result : spanOverGenerator(result as object, generator, span)) as R;
     }
     // Its `then` may run work that only the caller's own await should start: not called.
     if (kind === "thenable") span.setMetadata({ unobserved_result: "thenable" });

@@ -35,8 +35,8 @@ export function resultKind(result: unknown): ResultKind {
 }
 
 /**
- * Calls `onSettled` when the native promise `promise` settles, through the engine's `then` (not
- * the object's own). The rejection counts as handled, as any side observer's does.
+ * Calls `onValue` or `onError` when the native promise `promise` settles, through the engine's
+ * `then` (not the object's own). The rejection counts as handled, as any side observer's does.
  */
 export function observePromise(promise: Promise<unknown>, onValue: (value: unknown) => void, onError: (err: unknown) => void): void {
   try {
