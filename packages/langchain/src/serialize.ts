@@ -77,8 +77,9 @@ export function isLangChainMessage(value: unknown): boolean {
 
 /** The tool calls of an AI message, or undefined when it has none. */
 export function toolCallsOf(message: unknown): PlainToolCall[] | undefined {
-  const calls = dataItems(plainRecord(message)?.tool_calls);
-  if (calls.length === 0) return undefined;
+  const record = plainRecord(message);
+  const calls = dataItems(record?.tool_calls);
+  if (calls.length === 0) return toolCallsOfChunks(record?.tool_call_chunks);
   const out: PlainToolCall[] = [];
   for (const c of calls) {
     const call = plainRecord(c);
@@ -91,6 +92,33 @@ export function toolCallsOf(message: unknown): PlainToolCall[] | undefined {
     });
   }
   return out.length > 0 ? out : undefined;
+}
+
+/**
+ * The tool calls of a streamed message (an `AIMessageChunk` made from chunks), from its
+ * `tool_call_chunks` data. Its `tool_calls` is then a lazy getter (LangChain 1.x), which is not
+ * called: the chunks, merged per call by the time the stream ends, hold each call's name, id and
+ * arguments as JSON text.
+ */
+function toolCallsOfChunks(value: unknown): PlainToolCall[] | undefined {
+  const out: PlainToolCall[] = [];
+  for (const c of dataItems(value)) {
+    const chunk = plainRecord(c);
+    if (!chunk || typeof chunk.name !== "string" || !chunk.name) continue;
+    out.push({ ...(typeof chunk.id === "string" ? { id: chunk.id } : {}), type: "tool_call", name: chunk.name, args: parseArgs(chunk.args) });
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+/** Arguments given as JSON text, parsed; left as they are when they are not JSON (a cut stream). */
+function parseArgs(args: unknown): unknown {
+  if (typeof args !== "string") return args;
+  if (args.trim() === "") return {};
+  try {
+    return JSON.parse(args) as unknown;
+  } catch {
+    return args;
+  }
 }
 
 /** A LangChain message (instance or plain `{role|type, content}` object) as `{role, content, …}`. */

@@ -16,6 +16,17 @@ describe("toPlainMessage", () => {
     expect(toPlainMessage(new ToolMessage({ content: "r", tool_call_id: "c1", name: "f" }))).toEqual({ role: "tool", content: "r", tool_call_id: "c1", name: "f" });
   });
 
+  it("a streamed message's tool calls come from its tool_call_chunks (its tool_calls is a lazy getter, not called)", () => {
+    const streamed = new AIMessageChunk({ content: "", tool_call_chunks: [{ id: "c1", name: "get_weather", args: '{"city":', index: 0, type: "tool_call_chunk" }] }).concat(
+      new AIMessageChunk({ content: "", tool_call_chunks: [{ args: '"Paris"}', index: 0, type: "tool_call_chunk" }] }),
+    );
+    expect(Object.getOwnPropertyDescriptor(streamed, "tool_calls")?.get).toBeTypeOf("function");
+    expect(toPlainMessage(streamed)).toEqual({ role: "assistant", content: "", tool_calls: [{ id: "c1", type: "tool_call", name: "get_weather", args: { city: "Paris" } }] });
+    // Arguments cut short stay as the text that arrived.
+    const cut = new AIMessageChunk({ content: "", tool_call_chunks: [{ id: "c2", name: "f", args: '{"a":', index: 0, type: "tool_call_chunk" }] });
+    expect(toPlainMessage(cut)?.tool_calls).toEqual([{ id: "c2", type: "tool_call", name: "f", args: '{"a":' }]);
+  });
+
   it("accepts plain {role, content} objects and keeps content blocks", () => {
     expect(toPlainMessage({ role: "user", content: [{ type: "text", text: "a" }] })).toEqual({ role: "user", content: [{ type: "text", text: "a" }] });
     expect(toPlainMessage({ foo: 1 })).toBeUndefined();
