@@ -387,6 +387,30 @@ describe("exit", () => {
     check(file, "exit-signal");
   });
 
+  it("a process that never loads a provider keeps Node's own signal handling (no listener of Tracium's)", async () => {
+    const { env: e } = env();
+    const r = await runNode(["--import", "@tracium/sdk/auto", fixture("signals.mjs"), "no-provider"], { env: e });
+    expect(r.stdout).toContain("listeners SIGINT=0 SIGTERM=0");
+  });
+
+  it("a library that re-raises a signal only when its listener is the only one (signal-exit) runs its cleanup and the process dies by the signal, as untraced", async () => {
+    const { env: e } = env();
+    const run = (args: string[]) => runNode([...args, fixture("signals.mjs"), "reraise-library"], { env: e, onStdout: (text, kill) => text.includes("ready") && kill("SIGTERM") });
+    const plain = await run([]);
+    const traced = await run(["--import", "@tracium/sdk/auto"]);
+    expect(plain.signal).toBe("SIGTERM");
+    expect(traced.signal).toBe(plain.signal);
+    expect(traced.stdout).toContain("cleanup SIGTERM");
+  });
+
+  it("the app's own beforeExit handler runs once, as untraced (the file exporter writes at exit)", async () => {
+    const { env: e, file } = env();
+    const r = await runNode(["--import", "@tracium/sdk/auto", fixture("signals.mjs"), "before-exit"], { env: e });
+    expect(r.code).toBe(0);
+    expect(r.stdout.match(/beforeExit \d/g)).toEqual(["beforeExit 1"]);
+    expect(tracesOf(readRecords(file)).length).toBe(1);
+  });
+
   it("on SIGTERM handled by the app: flushes and lets the app exit its own way", async () => {
     const { env: e, file } = env();
     const r = await runNode(["--import", "@tracium/sdk/auto", fixture("exit.mjs"), "signal-app-handler"], {

@@ -147,6 +147,12 @@ export interface Exporter {
    * without it get a `flush(timeoutMs)`.
    */
   drain?(timeoutMs: number): Promise<void>;
+  /**
+   * True when the exporter writes what is still pending synchronously as the process exits (the
+   * file exporter): the `beforeExit` drain leaves it alone, so the app's own `beforeExit`
+   * handlers are not run a second time for its sake.
+   */
+  readonly writesAtExit?: boolean;
   /** Flushes, then releases timers and handles. Records exported afterwards are dropped and counted. */
   shutdown(timeoutMs: number): Promise<void>;
   stats(): ExporterStats;

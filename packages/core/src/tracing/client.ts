@@ -60,12 +60,8 @@ export class TraciumClient implements TraceHost<Trace, Span> {
   private emitted = 0;
   private drainedAt = 0;
   private exitDrain: Promise<void> | undefined;
-  private readonly onBeforeExit = (): void => {
-    if (this.closed || this.emitted === this.drainedAt) return;
-    // Start on the next turn, once every beforeExit listener has run (the zero-code one ends the
-    // open traces first). The immediate is ref'd: it keeps the loop for that one turn.
-    nextTurn(() => void this.drainForExit());
-  };
+  private exitDrainScheduled = false;
+  private readonly onBeforeExit = (): void => this.scheduleExitDrain();
 
   constructor(config: ResolvedConfig, exporters?: Exporter[]) {
     this.config = config;
@@ -230,6 +226,22 @@ export class TraciumClient implements TraceHost<Trace, Span> {
    * burst of activity (again only when records were emitted since the last drain), so it cannot
    * keep an exiting process alive. Never rejects.
    */
+  /**
+   * @internal The `beforeExit` drain: when records wait in an exporter that has no synchronous
+   * exit path (the HTTP and OTLP exporters; the file exporter writes at `exit`), the drain starts
+   * on the next turn, once every `beforeExit` listener has run (zero code's ends the open traces
+   * first). That work keeps the loop alive, so Node emits `beforeExit` again and the app's own
+   * handlers run once more: unavoidable when something must be sent, so it is done only then.
+   */
+  scheduleExitDrain(): void {
+    if (this.closed || this.exitDrainScheduled || this.emitted === this.drainedAt || this.pending(true) === 0) return;
+    this.exitDrainScheduled = true;
+    nextTurn(() => {
+      this.exitDrainScheduled = false;
+      void this.drainForExit();
+    });
+  }
+
   drainForExit(): Promise<void> {
     if (this.exitDrain) return this.exitDrain;
     if (this.closed || this.emitted === this.drainedAt) return Promise.resolve();
@@ -268,10 +280,12 @@ export class TraciumClient implements TraceHost<Trace, Span> {
     return out;
   }
 
-  private pending(): number {
+  /** Records queued in the exporters (with `asyncOnly`, in those that do not write at exit). */
+  private pending(asyncOnly = false): number {
     let n = 0;
     for (const e of this.exporters) {
       try {
+        if (asyncOnly && e.writesAtExit === true) continue;
         n += e.stats().queued;
       } catch {
         // counted as nothing pending

@@ -146,6 +146,7 @@ export function patchModule(plugin: TraciumPlugin, exports: unknown, module: str
       return;
     }
     autoStatus().patched.push(entry);
+    armSignalHandlers();
     logger.debug(`zero-code: patched ${module} (${via}) at ${shortPath(where)} with plugin "${plugin.name}"${version ? ` (${pkg} ${version})` : ""}`);
   } catch (err) {
     logger.once("error", `auto-patch:${plugin.name}:${where}`, `plugin "${plugin.name}" failed to patch ${module}; it is left as it was`, err);
@@ -366,60 +367,91 @@ function activeClient(): TraciumClient | undefined {
  * At exit, ends every trace still open and delivers what is queued through the client's exit drain
  * (one bounded attempt, no retries: the process exits at most ~2 s after its last call), without
  * changing how or when the app exits:
- * - `beforeExit` (the loop ran dry): open traces are ended and drained;
+ * - `beforeExit` (the loop ran dry): open traces are ended, and drained when an exporter must send
+ *   them (the file exporter writes at `exit`, so the app's own `beforeExit` handlers do not run
+ *   again for it);
  * - `exit` (also after `process.exit()` or an uncaught error): open traces are ended
  *   synchronously, and the file exporter writes what is pending synchronously;
- * - SIGINT/SIGTERM with no handler of the app's own: end, drain, then the signal is raised again so
- *   the process ends as it would have; a second signal ends it at once. When the app handles the
- *   signal itself, Tracium only ends and drains, and lets the app decide.
+ * - SIGINT/SIGTERM: see {@link armSignalHandlers}.
  */
 export function installExitHandlers(): void {
   const g = globalThis as Record<symbol, boolean | undefined>;
   if (g[EXIT_KEY]) return;
   Object.defineProperty(g, EXIT_KEY, { value: true, enumerable: false, configurable: true });
 
-  const endOpen = (client: TraciumClient): boolean => {
-    try {
-      if (client.stats().openTraces === 0) return false;
-      client.endOpenTraces();
-      return true;
-    } catch (err) {
-      logger.once("error", "auto-exit-end", "could not end the open traces at exit", err);
-      return false;
-    }
-  };
-
   process.on("beforeExit", () => {
     const client = activeClient();
-    if (client && endOpen(client)) void client.drainForExit();
+    if (!client) return;
+    endOpen(client);
+    client.scheduleExitDrain();
   });
   process.on("exit", () => {
     const client = activeClient();
     if (client) endOpen(client);
   });
+}
 
-  if (!isMainThread) return;
+function endOpen(client: TraciumClient): boolean {
+  try {
+    if (client.stats().openTraces === 0) return false;
+    client.endOpenTraces();
+    return true;
+  } catch (err) {
+    logger.once("error", "auto-exit-end", "could not end the open traces at exit", err);
+    return false;
+  }
+}
+
+const SIGNAL_KEY = Symbol.for("tracium.sdk.signals.v1");
+
+/**
+ * SIGINT/SIGTERM, armed once a provider module has been patched (a process that never loads one,
+ * npm or a build tool under the same NODE_OPTIONS, keeps Node's own handling: any listener would
+ * delay the signal past synchronous work, or lose it when the loop then runs dry). Tracium listens
+ * only while the app has no listener of its own for that signal: when the app adds one, Tracium's
+ * goes, so the app (or a library such as signal-exit, which re-raises the signal only when its
+ * listeners are the only ones) decides alone, as without Tracium; when the app's last one goes,
+ * Tracium's comes back. Tracium's ends the open traces, drains, and raises the signal again, so
+ * the process ends as it would have; a second signal ends it at once.
+ */
+export function armSignalHandlers(): void {
+  const g = globalThis as Record<symbol, boolean | undefined>;
+  if (g[SIGNAL_KEY] || !isMainThread) return;
+  Object.defineProperty(g, SIGNAL_KEY, { value: true, enumerable: false, configurable: true });
+
   let flushing = false;
   const onSignal = (signal: NodeJS.Signals): void => {
-    const appHandles = process.listenerCount(signal) > 1;
     const reraise = (): void => {
       for (const s of SIGNALS) process.removeListener(s, onSignal);
-      if (!appHandles) process.kill(process.pid, signal);
+      process.kill(process.pid, signal);
     };
-    if (flushing) return reraise();
-    flushing = true;
     const client = activeClient();
-    if (!client) return reraise();
+    if (flushing || !client) return reraise();
+    flushing = true;
     endOpen(client);
     client
       .drainForExit()
       .catch(() => undefined)
-      .finally(() => {
-        flushing = false;
-        if (!appHandles) reraise();
-      });
+      .finally(reraise);
   };
-  for (const s of SIGNALS) process.on(s, onSignal);
+  const appListens = (signal: string): boolean => process.listeners(signal as NodeJS.Signals).some((l) => l !== onSignal);
+  const listen = (signal: NodeJS.Signals): void => {
+    if (!appListens(signal) && !process.listeners(signal).includes(onSignal)) process.on(signal, onSignal);
+  };
+  // `newListener` comes before the app's listener is added. Tracium's goes once it is there: with
+  // no listener left, even for a moment, Node would stop watching the signal (and the app's
+  // listener, added right after, would never be called).
+  process.on("newListener", (event: string | symbol, listener: unknown) => {
+    if (listener !== onSignal && (event === "SIGINT" || event === "SIGTERM")) {
+      queueMicrotask(() => {
+        if (appListens(event)) process.removeListener(event, onSignal);
+      });
+    }
+  });
+  process.on("removeListener", (event: string | symbol, listener: unknown) => {
+    if (listener !== onSignal && (event === "SIGINT" || event === "SIGTERM") && !flushing) listen(event);
+  });
+  for (const s of SIGNALS) listen(s);
 }
 
 /**

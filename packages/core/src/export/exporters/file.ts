@@ -36,6 +36,8 @@ const FILE_MODE = 0o600;
  */
 export class FileExporter extends LocalExporter {
   readonly name = "file";
+  /** What is pending at exit is written synchronously from the `exit` event (drainSync). */
+  readonly writesAtExit = true;
   readonly path: string;
   private readonly flushIntervalMs: number;
   private readonly maxQueueSize: number;
