@@ -123,6 +123,16 @@ export function recordEnd(span: AgentsSpanView, target: Span, parent: Span | und
       linkToolSpan(target, { toolName: text(dataOf(span, "name")), arguments: input, parent });
       break;
     }
+    case "agent": {
+      // The SDK starts an agent span with empty lists and fills them in after: read them again.
+      const lists: Record<string, unknown> = {};
+      for (const key of ["handoffs", "tools", "output_type"]) {
+        const v = dataOf(span, key);
+        if (v !== undefined) lists[key] = v;
+      }
+      if (Object.keys(lists).length > 0) target.setMetadata(lists);
+      break;
+    }
     case "handoff": {
       const from = text(dataOf(span, "from_agent"));
       const to = text(dataOf(span, "to_agent"));

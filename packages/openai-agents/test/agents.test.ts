@@ -46,6 +46,10 @@ describe.skipIf(tooOld)(`OpenAI Agents SDK processor (${tooOld ? SKIP_REASON : "
     expect(workflow.parentSpanId).toBeUndefined();
     expect(workflow.startedAt).toBeGreaterThanOrEqual(trace.startedAt);
     expect(byType(spans, "agent").map((s) => s.name)).toEqual(["Triage", "Weather agent"]);
+    // The SDK fills an agent span's lists in after starting it: they are read again at its end.
+    const [triageSpan, weatherSpan] = byType(spans, "agent");
+    expect(triageSpan!.metadata.handoffs).toEqual(["Weather agent"]);
+    expect(weatherSpan!.metadata.tools).toEqual(["get_weather"]);
     // Three model calls: triage (hands off), weather (calls the tool), weather (answers).
     const llm = byType(spans, "llm");
     expect(h.fake.requests.filter((r) => r.path.endsWith("/responses"))).toHaveLength(3);
