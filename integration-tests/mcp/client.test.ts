@@ -154,6 +154,35 @@ describe("patching", () => {
     expect(spansNamed("add")).toHaveLength(1);
   });
 
+  it("a call of another client made inside a call (a gateway's tool handler calling a backend) is a span of its own; a subclass calling super.callTool is one span", async () => {
+    const { InMemoryTransport } = await import("@modelcontextprotocol/sdk/inMemory.js");
+    const { Server } = await import("@modelcontextprotocol/sdk/server/index.js");
+    const { CallToolRequestSchema } = await import("@modelcontextprotocol/sdk/types.js");
+    const serve = async (name: string, handler: (req: { params: { name: string } }) => Promise<unknown>, ClientClass: typeof Client = Client): Promise<Client> => {
+      const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+      const server = new Server({ name, version: "1" }, { capabilities: { tools: {} } });
+      server.setRequestHandler(CallToolRequestSchema, handler as never);
+      await server.connect(serverSide);
+      const client = new ClientClass({ name: `client-${name}`, version: "1" });
+      await client.connect(clientSide);
+      return client;
+    };
+    const backend = await serve("backend", async (req) => ({ content: [{ type: "text", text: `backend ${req.params.name}` }] }));
+    const gateway = await serve("gateway", async (req) => backend.callTool({ name: `inner_${req.params.name}`, arguments: {} }) as Promise<unknown>);
+    await traced(() => gateway.callTool({ name: "weather", arguments: {} }));
+    const outer = onlySpan("weather");
+    expect(onlySpan("inner_weather").parentSpanId).toBe(outer.id);
+    memory.reset();
+    class LoggingClient extends Client {
+      override callTool(...args: Parameters<Client["callTool"]>): ReturnType<Client["callTool"]> {
+        return super.callTool(...args);
+      }
+    }
+    const sub = await serve("sub", async () => ({ content: [{ type: "text", text: "ok" }] }), LoggingClient);
+    await traced(() => sub.callTool({ name: "once", arguments: {} }));
+    expect(spansNamed("once")).toHaveLength(1);
+  });
+
   it("the CJS build of the SDK (a different Client class) is patched by the CJS build of the plugin", async () => {
     const cjsSdk = require("@modelcontextprotocol/sdk/client/index.js") as { Client: typeof Client };
     const cjsPlugin = require("@tracium/mcp") as typeof import("@tracium/mcp");

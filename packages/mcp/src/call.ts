@@ -13,7 +13,7 @@ import { recordError, recordResult } from "./response.js";
 type AnyFunction = (this: unknown, ...args: unknown[]) => unknown;
 
 /** Spans this plugin started, by method: a patched method called from another patched one (a subclass calling `super`) is not traced twice. */
-const ours = new WeakMap<Span, string>();
+const ours = new WeakMap<Span, { readonly method: string; readonly client: unknown }>();
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && (typeof value === "object" || typeof value === "function") && typeof (value as { then?: unknown }).then === "function";
@@ -30,14 +30,18 @@ function guard(what: string, fn: () => void): void {
 /** Starts the span for one call, or returns undefined to run it untraced. */
 function begin(entry: PatchedMethod, self: unknown, args: unknown[]): Span | undefined {
   const parent = activeContext()?.span;
-  if (parent && ours.get(parent) === entry.method && !parent.isEnded) return undefined;
+  // The same method of the same client already in a span of ours: a subclass calling
+  // super.callTool(), one call. Another client's call made inside it (a gateway's tool handler
+  // calling a backend server) is a call of its own.
+  const outer = parent ? ours.get(parent) : undefined;
+  if (outer && outer.method === entry.method && outer.client === self && !parent!.isEnded) return undefined;
   if (entry.light) {
     const trace = currentTrace();
     if (!trace || trace.isEnded) return undefined;
   }
   const plan = planCall(entry, self, args);
   const span = startSpan(plan.span);
-  ours.set(span, entry.method);
+  ours.set(span, { method: entry.method, client: self });
   guard("the request", () => {
     if (plan.input !== undefined) span.recordInput(plan.input);
   });
