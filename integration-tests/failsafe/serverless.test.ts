@@ -8,7 +8,7 @@
  * for a loaded machine.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { TraciumClient, resolveConfig, type TraciumOptions } from "@tracium/sdk";
+import { TraciumClient, init, resolveConfig, shutdown, span, type TraciumOptions } from "@tracium/sdk";
 import { answerOk, startApi, startFault, FAULTS, type ApiServer } from "./faults.js";
 
 const KEY = "tr-failsafe-key-0002";
@@ -80,6 +80,20 @@ describe("serverless mode with the API down costs one budget, then ~0 ms per tra
 });
 
 describe("serverless mode with a healthy or recovering API", () => {
+  it("a call made outside any trace (zero code's implicit trace) is sent when it ends, not with the next batch", async () => {
+    const api = await startApi(answerOk);
+    servers.push(api);
+    init({ apiKey: KEY, baseUrl: api.url, forceSync: true, logLevel: "error", flushIntervalMs: 60_000 });
+    try {
+      span({ spanType: "llm", name: "openai.chat.completions", modelId: "gpt-4o-mini" }, () => "hello");
+      const until = Date.now() + 2_000;
+      while (!api.requests.some((q) => q.path.endsWith("/complete")) && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+      expect(api.requests.map((q) => q.path.split("/").pop())).toEqual(["traces", "spans", "complete"]);
+    } finally {
+      await shutdown(200);
+    }
+  });
+
   it("a healthy API gets each trace before agentTrace resolves", async () => {
     const api = await startApi(answerOk);
     servers.push(api);

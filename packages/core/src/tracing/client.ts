@@ -129,6 +129,10 @@ export class TraciumClient implements TraceHost<Trace, Span> {
   /** @internal */
   onTraceEnd(trace: Trace): void {
     this.openTraces.delete(trace);
+    // Serverless: a call made outside any trace (zero code's usual case) has no agentTrace whose
+    // end could wait for delivery, and the platform may freeze the process once the handler
+    // returns. Its records are sent now rather than with the next batch; nothing waits for it.
+    if (trace.implicit && this.config.forceSync && !this.closed && !flushDeferred()) void this.flushTrace();
   }
 
   /** @internal Whether a new trace is recorded (enabled and sampled in). */
