@@ -82,6 +82,13 @@ describe("tracium view", () => {
     expect(unknown.stderr).toContain('unknown command "frobnicate"');
   });
 
+  it("--follow on a directory: one line saying why, exit code 1, no stack trace", async () => {
+    const r = await tracium(["view", tmp.dir, "--follow"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/could not read .*EISDIR/);
+    expect(r.stderr).not.toContain("    at ");
+  });
+
   it("--follow prints traces as they end", async () => {
     const file = join(tmp.dir, "follow.jsonl");
     copyFileSync(FIXTURE, file);
@@ -124,6 +131,12 @@ describe("tracium doctor", () => {
     expect(r.stdout).toMatch(/✓ openai +openai 6\.\d+\.\d+ installed; plugin "openai" patches it/);
     expect(r.stdout).toMatch(/✓ @anthropic-ai\/sdk +@anthropic-ai\/sdk 1\.\d+\.\d+ installed; plugin "anthropic" patches it/);
     expect(r.stdout).toContain("No problems found");
+  });
+
+  it("a trace file that is a directory is a problem, not a pass", async () => {
+    const r = await tracium(["doctor", "--no-load"], { TRACIUM_FILE: tmp.dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/✗ trace file +.*: it is not a file/);
   });
 
   it("the tracium exporter without an API key is a problem", async () => {

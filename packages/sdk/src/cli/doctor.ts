@@ -101,6 +101,18 @@ function packageInfo(pkg: string, cwd: string, entryName: string): { version: st
   return { version: undefined, dir: dirname(entry) };
 }
 
+/** Why an existing trace file cannot be appended to (a directory, no write permission), if so. */
+function traceFileProblem(file: string): string | undefined {
+  try {
+    if (!existsSync(file)) return undefined;
+    if (!statSync(file).isFile()) return "it is not a file";
+    accessSync(file, constants.W_OK);
+    return undefined;
+  } catch {
+    return "it is not writable";
+  }
+}
+
 function writableDir(file: string): { ok: boolean; dir: string } {
   let dir = dirname(resolve(file));
   for (let i = 0; i < 64; i++) {
@@ -197,7 +209,8 @@ export async function doctor(opts: DoctorOptions): Promise<number> {
   if (names.includes("file")) {
     const file = resolve(cwd, config.filePath);
     const w = writableDir(file);
-    if (!w.ok) add("fail", "trace file", `${config.filePath}: ${w.dir} is not writable`);
+    const problem = w.ok ? traceFileProblem(file) : `${w.dir} is not writable`;
+    if (problem) add("fail", "trace file", `${config.filePath}: ${problem}`);
     else if (existsSync(file)) {
       const n = countTraces(file);
       const size = statSync(file).size;

@@ -146,7 +146,12 @@ export async function view(opts: ViewOptions): Promise<number> {
       }
       splitter.end(addLine);
     } else {
-      readMore();
+      try {
+        readMore();
+      } catch (err) {
+        opts.err(`could not read ${opts.file}: ${(err as Error).message}`);
+        return 1;
+      }
     }
   }
   const matching = reader.matching;
