@@ -375,6 +375,27 @@ describe.skipIf(!hasChromium)("tracium ui in Chromium", () => {
     await page.close();
   });
 
+  it("shows a span whose fields are not what a span's would be (tools a string, a non-text tool result id)", async () => {
+    const id = "odd-fields";
+    const span = (sid: string, extra: Record<string, unknown>) =>
+      JSON.stringify({ type: "span", trace_id: id, id: sid, span_type: "llm", name: sid, status: "completed", started_at: "2026-01-01T00:00:00.000Z", completed_at: "2026-01-01T00:00:01.000Z", latency_ms: 1000, parent_span_id: null, tags: [], ...extra });
+    appendFileSync(
+      ui.file,
+      `${[
+        JSON.stringify({ type: "trace_start", trace_id: id, agent_name: "odd-agent" }),
+        span("tools-a-string", { tools: "get_weather", metadata: { tool_results_for: [{ toString: 1 }, "call_1"] } }),
+        JSON.stringify({ type: "trace_end", trace_id: id, status: "completed", agent_name: "odd-agent", started_at: "2026-01-01T00:00:00.000Z", completed_at: "2026-01-01T00:00:01.000Z", summary: {}, tags: [] }),
+      ].join("\n")}\n`,
+    );
+    const page = await open();
+    await expect.poll(() => page.locator(`[data-testid="trace-row"][data-trace-id="${id}"]`).count(), { timeout: 10_000 }).toBe(1);
+    await page.locator(`[data-trace-id="${id}"] [data-testid="col-agent"] a`).click();
+    await page.locator('[data-testid="span-row"]').first().click();
+    await page.waitForSelector('[data-testid="span-panel"]');
+    expect(await page.locator('[data-testid="tool-links"]').textContent()).toContain("tool results for ?, call_1");
+    await page.close();
+  });
+
   it("lists and draws the tool-call links recorded by id: which llm asked, which tool ran, which llm read the result", async () => {
     const id = "links-trace";
     const span = (sid: string, type: string, name: string, start: number, extra: Record<string, unknown>) =>

@@ -19,18 +19,28 @@ function section(title: string, ...body: Child[]): HTMLElement {
   return h("section", null, h("h3", null, title), body);
 }
 
+/** A name read from trace data, whatever it holds (a file may carry anything): text, or "?". */
+function label(v: unknown): string {
+  return typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : "?";
+}
+
 function toolName(t: unknown): string {
   const r = rec(t);
-  return String(rec(r?.function)?.name ?? r?.name ?? rec(r?.toolSpec)?.name ?? "?");
+  return label(rec(r?.function)?.name ?? r?.name ?? rec(r?.toolSpec)?.name);
+}
+
+/** The items of a field that should be a list (anything else in a trace file reads as none). */
+function list(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
 }
 
 /** Names of the tools an `llm` span asked for. */
 export function calledTools(span: Span): string[] {
-  return (span.tool_calls ?? []).map(toolName);
+  return list(span.tool_calls).map(toolName);
 }
 
 function tools(span: Span): HTMLElement | null {
-  const offered = (span.tools ?? []).map(toolName);
+  const offered = list(span.tools).map(toolName);
   const called = calledTools(span);
   if (offered.length === 0 && called.length === 0) return null;
   const names = [...new Set([...offered, ...called])];
@@ -62,7 +72,7 @@ function links(span: Span, all: ToolLink[], byId: Map<string, Span>, select: (id
   for (const l of all) if (l.kind === "call" && l.from === span.id) items.push(go(l.to, "ran", l.inferred));
   for (const l of all) if (l.kind === "result" && l.from === span.id) items.push(go(l.to, "result read by", l.inferred));
   if (typeof meta.tool_call_id === "string") items.push(h("li", null, `tool call id ${meta.tool_call_id}`));
-  if (Array.isArray(meta.tool_results_for)) items.push(h("li", null, `tool results for ${meta.tool_results_for.map(String).join(", ")}`));
+  if (Array.isArray(meta.tool_results_for)) items.push(h("li", null, `tool results for ${meta.tool_results_for.map(label).join(", ")}`));
   return items.length > 0 ? section("Tool-call links", h("ul", { class: "links", testid: "tool-links" }, items)) : null;
 }
 
