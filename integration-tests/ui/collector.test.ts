@@ -127,6 +127,18 @@ describe("tracium ui: collector", () => {
     expect(trace.spans.map((s) => s.name)).toEqual(["x"]);
   });
 
+  it("a file left ending mid-line (a writer that crashed) gets a newline before the collector's first record", async () => {
+    const file = tempFile();
+    writeFileSync(file, `${JSON.stringify({ type: "trace_start", trace_id: "old", agent_name: "old" })}\n{"type":"span","trace_id":"old","id":"cut`);
+    ui = await startUi(file);
+    const post = (path: string, body: unknown) => fetch(`${ui!.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    expect((await post("/agents/traces", { agent_name: "new-agent", trace_id: "new-1" })).status).toBe(201);
+    expect((await post("/agents/traces/new-1/spans", { spans: [{ id: "s", span_type: "tool", name: "x", status: "completed", started_at: null, completed_at: null, latency_ms: 1, parent_span_id: null }] })).status).toBe(200);
+    const { trace } = await api<{ trace: ApiTrace }>(ui, "/api/traces/new-1");
+    expect(trace.spans.map((s) => s.name)).toEqual(["x"]);
+    expect(readFileSync(file, "utf8").split("\n")[2]).toContain('"trace_id":"new-1"');
+  });
+
   it("filters the list by agent, status, model, tag, start time, date range and text", async () => {
     const file = tempFile();
     const trace = (id: string, agent: string, started: string, extra: Record<string, unknown>, text: string) =>

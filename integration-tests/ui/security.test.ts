@@ -3,6 +3,7 @@
  * Origin, an ingestion body without a JSON/protobuf content type (a CORS "simple request"), a
  * missing token; and never allows cross-origin reads. The page itself allows no inline script.
  */
+import { readFileSync } from "node:fs";
 import { request } from "node:http";
 import { gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
@@ -95,9 +96,11 @@ describe("tracium ui: request checks", () => {
       input: { messages: [{ role: "user", content: `my key is ${key}` }] }, output: "ok", metadata: { password: "pw-123456", note: `Authorization: Bearer ${key}` },
     };
     expect((await raw(ui, "POST", "/agents/traces/sec/spans", json, JSON.stringify({ spans: [span] }))).status).toBe(200);
+    expect((await raw(ui, "POST", "/agents/traces/sec/complete", json, JSON.stringify({ summary: { api_key: "summary-secret-1", note: `token ${key}` } }))).status).toBe(200);
     const { trace } = await api<{ trace: { metadata: Record<string, unknown>; spans: Array<{ input: unknown; output: unknown; metadata: Record<string, unknown> }> } }>(ui, "/api/traces/sec");
     const shown = JSON.stringify(trace);
-    for (const secret of [key, "hunter2-secret", "pw-123456"]) expect(shown).not.toContain(secret);
+    for (const secret of [key, "hunter2-secret", "pw-123456", "summary-secret-1"]) expect(shown).not.toContain(secret);
+    expect(readFileSync(ui.file, "utf8")).not.toContain("summary-secret-1");
     expect(trace.spans[0]!.metadata.password).toBe("***REDACTED***");
     expect(trace.spans[0]!.output).toBe("ok");
     expect(JSON.stringify(trace.spans[0]!.input)).toContain("my key is");

@@ -21,7 +21,7 @@ export interface Answer {
 type Rec = Record<string, unknown>;
 const isObject = (v: unknown): v is Rec => typeof v === "object" && v !== null && !Array.isArray(v);
 /** Fields that carry recorded content (prompts, tool data, user metadata). */
-const CONTENT = ["input", "output", "metadata", "tools", "tool_calls", "error", "system_prompt"] as const;
+const CONTENT = ["input", "output", "metadata", "summary", "tools", "tool_calls", "error", "system_prompt"] as const;
 
 /** A record with its content sanitised (secrets redacted, sizes bounded) as the SDK records it. */
 function clean(body: Rec): Rec {

@@ -6,8 +6,9 @@
  * or this server's collector) is followed.
  */
 import { createHash } from "node:crypto";
-import { open, stat, mkdir, appendFile, readFile, rename, rm } from "node:fs/promises";
+import { open, stat, mkdir, readFile, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
+import { AppendJob } from "@tracium/core";
 import { MAX_LINE_BYTES } from "../lines.js";
 import { TraceReader, type FileTrace } from "../traces.js";
 import type { TraceRow } from "./api-types.js";
@@ -171,7 +172,14 @@ export class TraceStore {
   append(lines: string[]): Promise<void> {
     const write = this.writing.then(async () => {
       await mkdir(dirname(this.file), { recursive: true });
-      await appendFile(this.file, lines.map((l) => `${l}\n`).join(""));
+      // As the SDK's file exporter appends: whole lines per write (another process may be writing
+      // too), and a newline first when the file ends mid-line (a writer that crashed).
+      let failure: unknown;
+      await new AppendJob(lines.map((l) => `${l}\n`)).run(this.file, 0o600, {
+        written: () => undefined,
+        failed: (_lines, error) => void (failure ??= error),
+      });
+      if (failure !== undefined) throw failure;
       await this.refresh();
     });
     this.writing = write.catch(() => undefined);
