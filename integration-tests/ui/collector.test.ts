@@ -4,7 +4,7 @@
  * the JSON API then gives the same span tree, tokens, models and content for each, and the lines
  * are in the file (so they survive a restart).
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import * as tracium from "@tracium/core";
 import { runScenario } from "../otel/scenario.js";
@@ -137,6 +137,24 @@ describe("tracium ui: collector", () => {
     const { trace } = await api<{ trace: ApiTrace }>(ui, "/api/traces/new-1");
     expect(trace.spans.map((s) => s.name)).toEqual(["x"]);
     expect(readFileSync(file, "utf8").split("\n")[2]).toContain('"trace_id":"new-1"');
+  });
+
+  it("a trace file replaced by another (renamed over it, bigger) is read anew: the old traces go, and no id opens another trace", async () => {
+    const file = tempFile();
+    const traceLines = (prefix: string, n: number, pad = ""): string =>
+      Array.from({ length: n }, (_, i) => [
+        JSON.stringify({ type: "trace_start", trace_id: `${prefix}-${i}`, agent_name: `${prefix}-agent${pad}` }),
+        JSON.stringify({ type: "trace_end", trace_id: `${prefix}-${i}`, status: "completed", agent_name: `${prefix}-agent${pad}`, started_at: null, completed_at: null, summary: {}, tags: [] }),
+      ].join("\n")).join("\n") + "\n";
+    writeFileSync(file, traceLines("old", 2));
+    ui = await startUi(file);
+    const ids = async (): Promise<string[]> => (await api<{ rows: Array<{ trace_id: string }> }>(ui!, "/api/traces")).rows.map((t) => t.trace_id).sort();
+    expect(await ids()).toEqual(["old-0", "old-1"]);
+    writeFileSync(`${file}.next`, traceLines("new", 3, "-with-a-longer-name"));
+    renameSync(`${file}.next`, file);
+    expect(await ids()).toEqual(["new-0", "new-1", "new-2"]);
+    const old = await fetch(`${ui.url}/api/traces/old-1`);
+    expect(old.status).toBe(404);
   });
 
   it("filters the list by agent, status, model, tag, start time, date range and text", async () => {

@@ -50,6 +50,8 @@ export class TraceStore {
   private readonly entries = new Map<string, Entry>();
   /** Bytes of the file indexed so far (always at a line boundary). */
   private position = 0;
+  /** The file read so far (device and inode): another file under the same name is read anew. */
+  private identity: string | undefined;
   private seq = 0;
   private reading: Promise<void> | undefined;
   private writing: Promise<void> = Promise.resolve();
@@ -212,19 +214,25 @@ export class TraceStore {
     } finally {
       await fh.close();
     }
-    const trace = reader.all()[0];
+    // The lines read are the ones indexed for this id; a file changed since is not trusted blindly.
+    const trace = reader.all().find((t) => t.trace_id === traceId);
     if (trace && entry.row.status !== "in_progress") trace.status = entry.row.status;
     return trace;
   }
 
   private async readNew(): Promise<void> {
     let size: number;
+    let identity: string;
     try {
-      size = (await stat(this.file)).size;
+      const st = await stat(this.file);
+      size = st.size;
+      identity = `${st.dev}:${st.ino}`;
     } catch {
       return; // no file yet: the collector creates it
     }
-    if (size < this.position) this.reset(); // truncated or replaced: index it again
+    // Truncated, or replaced by another file (a rename over it, even a bigger one): index it again.
+    if (size < this.position || (this.identity !== undefined && identity !== this.identity)) this.reset();
+    this.identity = identity;
     if (size === this.position) return;
     const fh = await open(this.file, "r");
     try {
