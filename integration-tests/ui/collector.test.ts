@@ -157,6 +157,23 @@ describe("tracium ui: collector", () => {
     expect(old.status).toBe(404);
   });
 
+  it("a trace with a value nested too deeply to stringify (a hand-made file) opens without it, as view --json shows it", async () => {
+    const file = tempFile();
+    const deep = "[".repeat(200_000) + "]".repeat(200_000);
+    writeFileSync(
+      file,
+      [
+        JSON.stringify({ type: "trace_start", trace_id: "deep", agent_name: "deep-agent" }),
+        `{"type":"span","trace_id":"deep","id":"s1","name":"deep-input","status":"completed","input":${deep}}`,
+        JSON.stringify({ type: "trace_end", trace_id: "deep", status: "completed" }),
+      ].join("\n") + "\n",
+    );
+    ui = await startUi(file);
+    const { trace } = await api<{ trace: ApiTrace }>(ui, "/api/traces/deep");
+    expect(trace.spans.map((s) => s.name)).toEqual(["deep-input"]);
+    expect(JSON.stringify(trace.spans[0])).toContain("[not shown: nested too deeply]");
+  });
+
   it("filters the list by agent, status, model, tag, start time, date range and text", async () => {
     const file = tempFile();
     const trace = (id: string, agent: string, started: string, extra: Record<string, unknown>, text: string) =>

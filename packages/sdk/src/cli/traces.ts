@@ -246,3 +246,12 @@ export function readTraces(text: string): { traces: FileTrace[]; badLines: numbe
   for (const line of text.split("\n")) reader.addLine(line);
   return { traces: reader.all(), badLines: reader.badLines };
 }
+
+/** What stands in for a value nested too deeply to be written as JSON (a hand-made file). */
+export const TOO_DEEP_NOTE = "[not shown: nested too deeply]";
+
+/** The trace with every free-form value replaced by {@link TOO_DEEP_NOTE}, for when it cannot be stringified whole. */
+export function withoutDeepValues(trace: FileTrace): FileTrace {
+  const spans = trace.spans.map((s) => ({ ...s, input: TOO_DEEP_NOTE, output: TOO_DEEP_NOTE, tool_calls: TOO_DEEP_NOTE, metadata: TOO_DEEP_NOTE }));
+  return { ...trace, metadata: TOO_DEEP_NOTE, summary: TOO_DEEP_NOTE, spans } as unknown as FileTrace;
+}

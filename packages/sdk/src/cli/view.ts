@@ -6,7 +6,7 @@
 import { closeSync, createReadStream, existsSync, openSync, readSync, statSync } from "node:fs";
 import { escapeJsonControlChars } from "@tracium/core";
 import { LineSplitter } from "./lines.js";
-import { TraceReader, type FileTrace } from "./traces.js";
+import { TOO_DEEP_NOTE, TraceReader, withoutDeepValues, type FileTrace } from "./traces.js";
 import { plain, renderFooter, renderTrace, type Style } from "./render.js";
 
 export interface ViewOptions {
@@ -49,12 +49,10 @@ function traceJson(trace: FileTrace, indent?: number): string {
   try {
     json = JSON.stringify(trace, null, indent);
   } catch {
-    const note = "[not shown: nested too deeply]";
-    const spans = trace.spans.map((s) => ({ ...s, input: note, output: note, tool_calls: note, metadata: note }));
     try {
-      json = JSON.stringify({ ...trace, metadata: note, summary: note, spans }, null, indent);
+      json = JSON.stringify(withoutDeepValues(trace), null, indent);
     } catch {
-      json = JSON.stringify({ trace_id: trace.trace_id, error: note });
+      json = JSON.stringify({ trace_id: trace.trace_id, error: TOO_DEEP_NOTE });
     }
   }
   return escapeJsonControlChars(json);

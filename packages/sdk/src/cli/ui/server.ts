@@ -17,6 +17,7 @@ import { pageAsset } from "./assets.js";
 import { apiRequest } from "./api.js";
 import { LiveFeed, type LiveLimits } from "./live.js";
 import { TraceStore } from "./store.js";
+import { withoutDeepValues, type FileTrace } from "../traces.js";
 
 /** Options of {@link startUiServer}. */
 export interface UiServerOptions {
@@ -72,7 +73,18 @@ function send(res: ServerResponse, status: number, body: string | Buffer, type: 
 }
 
 function sendJson(res: ServerResponse, answer: Answer): void {
-  send(res, answer.status, JSON.stringify(answer.body), "application/json; charset=utf-8");
+  send(res, answer.status, answerJson(answer.body), "application/json; charset=utf-8");
+}
+
+/** The body as JSON; a trace holding a value too deeply nested to stringify (a hand-made file) is sent without its free-form values, as `view --json` prints it. */
+function answerJson(body: unknown): string {
+  try {
+    return JSON.stringify(body);
+  } catch (err) {
+    const trace = (body as { trace?: FileTrace } | null)?.trace;
+    if (!trace || !Array.isArray(trace.spans)) throw err;
+    return JSON.stringify({ ...(body as object), trace: withoutDeepValues(trace) });
+  }
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
