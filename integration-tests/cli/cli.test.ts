@@ -82,6 +82,12 @@ describe("tracium view", () => {
     expect(unknown.stderr).toContain('unknown command "frobnicate"');
   });
 
+  it("ui on a directory: one line saying why and exit code 1, not a server that cannot read it", async () => {
+    const r = await tracium(["ui", tmp.dir, "--port", "0"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/tracium: cannot read .*: it is not a file/);
+  });
+
   it("--follow on a directory: one line saying why, exit code 1, no stack trace", async () => {
     const r = await tracium(["view", tmp.dir, "--follow"]);
     expect(r.code).toBe(1);

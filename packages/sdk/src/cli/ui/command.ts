@@ -1,4 +1,5 @@
 /** `tracium ui`: starts the server, prints its URL, runs until interrupted. */
+import { accessSync, constants, existsSync, statSync } from "node:fs";
 import { startUiServer, isLoopback } from "./server.js";
 
 /** Default port; when taken (and no `--port` was given), any free port. */
@@ -17,8 +18,25 @@ export interface UiOptions {
   stop: Promise<void>;
 }
 
+/** Why the trace file cannot be read (a directory, no permission), if it exists and cannot. */
+function unreadable(file: string): string | undefined {
+  try {
+    if (!existsSync(file)) return undefined; // the collector creates it
+    if (!statSync(file).isFile()) return "it is not a file";
+    accessSync(file, constants.R_OK);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
 /** Runs the server until `stop`; returns the exit code. */
 export async function ui(options: UiOptions): Promise<number> {
+  const problem = unreadable(options.file);
+  if (problem) {
+    options.err(`tracium: cannot read ${options.file}: ${problem}`);
+    return 1;
+  }
   if (!isLoopback(options.host)) {
     options.err(
       `tracium: warning: listening on ${options.host}, not a loopback address: anyone who can reach it can read these traces${options.token ? "" : " and post traces (use --token)"}`,
