@@ -174,6 +174,16 @@ describe("tracium ui: collector", () => {
     expect(JSON.stringify(trace.spans[0])).toContain("[not shown: nested too deeply]");
   });
 
+  it("a text search finds the trace a line belongs to, not one named inside its content", async () => {
+    ui = await startUi(tempFile());
+    const post = (path: string, body: unknown) => fetch(`${ui!.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    for (const id of ["trace-A", "trace-B"]) expect((await post("/agents/traces", { agent_name: "agent", trace_id: id })).status).toBe(201);
+    const span = { id: "s1", span_type: "tool", name: "lookup_order", status: "completed", started_at: null, completed_at: null, latency_ms: 1, parent_span_id: null, output: { trace_id: "trace-B", note: "refund approved for order 12345" } };
+    expect((await post("/agents/traces/trace-A/spans", { spans: [span] })).status).toBe(200);
+    const { rows } = await api<{ rows: Array<{ trace_id: string }> }>(ui, "/api/traces?q=refund%20approved");
+    expect(rows.map((r) => r.trace_id)).toEqual(["trace-A"]);
+  });
+
   it("filters the list by agent, status, model, tag, start time, date range and text", async () => {
     const file = tempFile();
     const trace = (id: string, agent: string, started: string, extra: Record<string, unknown>, text: string) =>

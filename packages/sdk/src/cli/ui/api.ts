@@ -35,6 +35,16 @@ function facets(rows: TraceRow[]): ListAnswer["facets"] {
 const PIECE = 64 * 1024;
 
 /** Trace ids whose lines contain `needle` (case-insensitive), by one streamed pass over the file. */
+function topLevelTraceId(line: string): string | undefined {
+  try {
+    const rec: unknown = JSON.parse(line);
+    const id = rec !== null && typeof rec === "object" ? (rec as { trace_id?: unknown }).trace_id : undefined;
+    return typeof id === "string" && id ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function fullText(store: TraceStore, needle: string): Promise<Set<string>> {
   const found = new Set<string>();
   // Searched as it appears inside JSON strings.
@@ -68,8 +78,9 @@ async function fullText(store: TraceStore, needle: string): Promise<Set<string>>
         if (to <= from) to = chunk.indexOf(0x0a, from) + 1;
         for (const line of chunk.toString("utf8", from, to).split("\n")) {
           if (!line.toLowerCase().includes(want)) continue;
-          const m = /"trace_id":"([^"\\]*)"/.exec(line);
-          if (m?.[1]) found.add(m[1]);
+          // The record's own trace id (a nested "trace_id", in a tool's output say, is not it).
+          const id = topLevelTraceId(line);
+          if (id) found.add(id);
         }
         from = to;
       }
