@@ -1,5 +1,5 @@
 /** The `tracium` command, run as a subprocess from the built @tracium/sdk. */
-import { appendFileSync, copyFileSync } from "node:fs";
+import { appendFileSync, copyFileSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -116,6 +116,29 @@ describe("tracium view", () => {
     expect(r.stdout).toContain("long-job");
     expect(r.stdout).toContain("late-agent  completed  200 ms");
     expect(r.stdout).toContain("in 5 · out 7  100 ms");
+  });
+
+  it("--follow on a file replaced by a bigger one (renamed over it) reads the new file from its start", async () => {
+    const file = join(tmp.dir, "follow-replaced.jsonl");
+    copyFileSync(FIXTURE, file);
+    let replaced = false;
+    const r = await tracium(["view", file, "--follow", "--last", "1"], {}, (out, kill) => {
+      if (!replaced && out.includes("following")) {
+        replaced = true;
+        // The new trace first, then filler: bigger than the old file, but nothing where the old one ended.
+        const id = "eeeeeeee-0000-4000-8000-000000000005";
+        const lines = [
+          JSON.stringify({ type: "trace_start", agent_name: "replacement-agent", trace_id: id }),
+          JSON.stringify({ type: "trace_end", trace_id: id, status: "completed", agent_name: "replacement-agent", started_at: "2026-01-02T05:00:00.000Z", completed_at: "2026-01-02T05:00:00.300Z", summary: {}, tags: [] }),
+          JSON.stringify({ type: "trace_start", agent_name: "filler", trace_id: "filler", metadata: { pad: "x".repeat(readFileSync(FIXTURE).length) } }),
+        ];
+        writeFileSync(`${file}.next`, `${lines.join("\n")}\n`);
+        renameSync(`${file}.next`, file);
+      }
+      if (out.includes("replacement-agent  completed")) kill("SIGTERM");
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("replacement-agent  completed  300 ms");
   });
 });
 

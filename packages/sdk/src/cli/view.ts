@@ -99,19 +99,25 @@ export async function view(opts: ViewOptions): Promise<number> {
   });
   let splitter = new LineSplitter();
   let offset = 0;
+  let identity: string | undefined;
   /** Reads what was appended since the last call (follow mode); returns the traces that ended. */
   const readMore = (): FileTrace[] => {
     const done: FileTrace[] = [];
     let size: number;
+    let now: string;
     try {
-      size = statSync(opts.file).size;
+      const st = statSync(opts.file);
+      size = st.size;
+      now = `${st.dev}:${st.ino}`;
     } catch {
       return done;
     }
-    if (size < offset) {
-      offset = 0; // truncated or replaced: start over
+    // Truncated, or another file renamed over it (even a bigger one): start over.
+    if (size < offset || (identity !== undefined && now !== identity)) {
+      offset = 0;
       splitter = new LineSplitter();
     }
+    identity = now;
     if (size === offset) return done;
     const fd = openSync(opts.file, "r");
     try {
