@@ -108,17 +108,13 @@ export class PromiseTap extends StreamTap {
     // Once parsing has started (a wrapper of the SDK's own awaited the promise first), the SDK has
     // read the field already: it is left as it is.
     if (desc && "value" in desc && desc.writable && isNativePromise(original) && safeGet(api, "parsedPromise") === undefined) {
-      const derived = promiseThen.call(
-        original,
-        (props) => {
-          seen(props);
-          return props;
-        },
-        (err: unknown) => {
-          this.fail(err);
-          throw err;
-        },
-      );
+      // The rejection passes to `derived` untouched (no reaction rethrows it, so an uncaught one
+      // is reported where the SDK threw it); a side reaction records it.
+      const derived = promiseThen.call(original, (props) => {
+        seen(props);
+        return props;
+      });
+      promiseThen.call(original, undefined, (err: unknown) => this.fail(err));
       Object.defineProperty(api, "responsePromise", { ...desc, value: derived });
       return derived;
     }
