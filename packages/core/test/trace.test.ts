@@ -126,6 +126,38 @@ describe("trace lifecycle", () => {
     expect(memory.spans()[0]!.metadata.error_type).toBe("AbortError");
   });
 
+  it("recording a failure leaves the error's own stack unwritten: context added to the message later shows in it, and no prepareStackTrace hook runs", async () => {
+    const memory = setup();
+    let hookRuns = 0;
+    const previous = Error.prepareStackTrace;
+    Error.prepareStackTrace = (error, sites) => {
+      hookRuns++;
+      return `${String(error)}\n${sites.map((s) => `    at ${String(s)}`).join("\n")}`;
+    };
+    try {
+      let caught: Error | undefined;
+      try {
+        await agentTrace({ agentName: "ctx" }, () =>
+          span({ name: "load-user" }, () => {
+            throw new Error("db timeout");
+          }),
+        );
+      } catch (err) {
+        caught = err as Error;
+        caught.message = `loading user 42: ${caught.message}`;
+      }
+      expect(hookRuns).toBe(0);
+      expect(caught!.stack!.split("\n")[0]).toBe("Error: loading user 42: db timeout");
+      expect(hookRuns).toBe(1);
+      const step = memory.spans()[0]!;
+      expect(step.error).toBe("db timeout");
+      expect(step.metadata.error_stack).toMatch(/^Error: db timeout\n    at /);
+      expect(onlyTrace(memory).error).toMatch(/^Error: db timeout\n    at /);
+    } finally {
+      Error.prepareStackTrace = previous;
+    }
+  });
+
   it("rejections that are not Error objects pass through unchanged", async () => {
     const memory = setup();
     const reason = { code: 7 };

@@ -6,6 +6,7 @@
  * limits, so recording a value costs O(limit), not O(size). Never throws, never mutates its input.
  */
 import { types } from "node:util";
+import { stackWithoutWriting } from "./error-stack.js";
 import { logger } from "../util/logger.js";
 import { ownText } from "../util/own-text.js";
 import { dataField, dataItems, GETTER_PLACEHOLDER, PROXY_PLACEHOLDER } from "../util/plain-data.js";
@@ -379,13 +380,19 @@ function errorValue(err: object, w: Walk): Record<string, unknown> {
   const dom = domException(err);
   const name = dom?.name ?? ownData(err, "name") ?? protoData(err, "name");
   const message = dom?.message ?? ownData(err, "message") ?? protoData(err, "message");
-  const stack = ownData(err, "stack");
+  const stack = stackWithoutWriting(() => ownData(err, "stack"), stackHeader(name, message));
   const out: Record<string, unknown> = {
     name: typeof name === "string" ? maskSecrets(name, w.opts.secrets) : "Error",
     message: typeof message === "string" ? sanitizeString(message, 0, w) : "",
   };
   if (typeof stack === "string" && stack) out.stack = sanitizeString(typeof message === "string" ? withMessage(stack, message, out.message as string) : stack, 0, w);
   return out;
+}
+
+/** The first line V8 gives a stack: "name: message", or the name alone. */
+function stackHeader(name: unknown, message: unknown): string {
+  const n = typeof name === "string" && name ? name : "Error";
+  return typeof message === "string" && message ? `${n}: ${message}` : n;
 }
 
 function protoData(obj: object, key: string): unknown {
@@ -517,8 +524,11 @@ export function errorMessage(err: unknown): string {
 /** The stack of a native error, when it has one (read without running user code). */
 export function errorStack(err: unknown): string | undefined {
   try {
-    if (err === null || typeof err !== "object" || types.isProxy(err) || !(types.isNativeError(err) || domException(err))) return undefined;
-    const stack = ownData(err, "stack");
+    if (err === null || typeof err !== "object" || types.isProxy(err)) return undefined;
+    const dom = domException(err);
+    if (!dom && !types.isNativeError(err)) return undefined;
+    const header = stackHeader(dom?.name ?? ownData(err, "name") ?? protoData(err, "name"), dom?.message ?? ownData(err, "message") ?? protoData(err, "message"));
+    const stack = stackWithoutWriting(() => ownData(err, "stack"), header);
     if (typeof stack !== "string") return undefined;
     return stack.length > 20_000 ? ownText(stack.slice(0, 20_000)) : stack;
   } catch {
