@@ -225,12 +225,6 @@ export class TraciumClient implements TraceHost<Trace, Span> {
   }
 
   /**
-   * @internal The exit drain: one bounded last delivery of what is queued, with no retries; what
-   * is still in flight at the deadline is aborted and counted as dropped. Runs at most once per
-   * burst of activity (again only when records were emitted since the last drain), so it cannot
-   * keep an exiting process alive. Never rejects.
-   */
-  /**
    * @internal The `beforeExit` drain: when records wait in an exporter that has no synchronous
    * exit path (the HTTP and OTLP exporters; the file exporter writes at `exit`), the drain starts
    * on the next turn, once every `beforeExit` listener has run (zero code's ends the open traces
@@ -246,6 +240,12 @@ export class TraciumClient implements TraceHost<Trace, Span> {
     });
   }
 
+  /**
+   * @internal The exit drain: one bounded last delivery of what is queued, with no retries; what
+   * is still in flight at the deadline is aborted and counted as dropped. Runs at most once per
+   * burst of activity (again only when records were emitted since the last drain), so it cannot
+   * keep an exiting process alive. Never rejects.
+   */
   drainForExit(): Promise<void> {
     if (this.exitDrain) return this.exitDrain;
     if (this.closed || this.emitted === this.drainedAt) return Promise.resolve();
