@@ -29,6 +29,15 @@ describe("bad input never crashes", () => {
     }
   });
 
+  it("an unknown exporter next to known ones is ignored and said so: the known ones are used, not the fallback", () => {
+    setup({ logLevel: "warn" });
+    lines.length = 0;
+    const cfg = resolveConfig({}, { TRACIUM_EXPORTER: "otlp,bogus" });
+    expect(cfg.exporters).toEqual(["otlp"]);
+    expect(lines.some((l) => l.includes('"bogus"') && l.includes("ignored"))).toBe(true);
+    expect(lines.some((l) => l.includes('using "file"'))).toBe(false);
+  });
+
   it("init with garbage still gives a working client", async () => {
     const client = init(42 as never);
     expect(client.config.sampleRate).toBe(1);

@@ -191,13 +191,20 @@ function exporters(value: unknown, env: Env, apiKey: string | undefined): Readon
   if (raw === undefined) return fallback;
   const list = Array.isArray(raw) ? raw : [raw];
   const out: Array<ExporterName | Exporter> = [];
+  const invalid: unknown[] = [];
   for (const item of list) {
     const name = typeof item === "string" ? item.trim().toLowerCase() : item;
     if (typeof name === "string" && (EXPORTER_NAMES as readonly string[]).includes(name)) out.push(name as ExporterName);
     else if (isExporter(name)) out.push(name);
-    else bad("exporter", item, fallback[0]);
+    else invalid.push(item);
   }
-  return out.length > 0 ? out : fallback;
+  if (out.length === 0) {
+    bad("exporter", invalid.length === 1 ? invalid[0] : raw, fallback[0]);
+    return fallback;
+  }
+  // Said as it is: the valid ones are used, without the fallback.
+  for (const item of invalid) logger.warn(`option exporter has an invalid value (${describeValue(item)}); ignored (known: ${EXPORTER_NAMES.join(", ")})`);
+  return out;
 }
 
 export function isExporter(value: unknown): value is Exporter {
