@@ -90,9 +90,9 @@ describe("tracium ui: request checks", () => {
     const host = `127.0.0.1:${ui.port}`;
     const json = { host, "content-type": "application/json" };
     const key = "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD";
-    expect((await raw(ui, "POST", "/agents/traces", json, JSON.stringify({ agent_name: "a", trace_id: "sec", metadata: { api_key: "hunter2-secret" } }))).status).toBe(201);
+    expect((await raw(ui, "POST", "/agents/traces", json, JSON.stringify({ agent_name: "a", trace_id: "sec", tags: [`key ${key}`], metadata: { api_key: "hunter2-secret" } }))).status).toBe(201);
     const span = {
-      id: "s1", span_type: "llm", name: "chat", status: "completed", started_at: null, completed_at: null, latency_ms: 1, parent_span_id: null,
+      id: "s1", span_type: "llm", name: `chat with ${key}`, model_id: key, status: "completed", started_at: null, completed_at: null, latency_ms: 1, parent_span_id: null,
       input: { messages: [{ role: "user", content: `my key is ${key}` }] }, output: "ok", metadata: { password: "pw-123456", note: `Authorization: Bearer ${key}` },
     };
     expect((await raw(ui, "POST", "/agents/traces/sec/spans", json, JSON.stringify({ spans: [span] }))).status).toBe(200);
@@ -101,6 +101,7 @@ describe("tracium ui: request checks", () => {
     const shown = JSON.stringify(trace);
     for (const secret of [key, "hunter2-secret", "pw-123456", "summary-secret-1"]) expect(shown).not.toContain(secret);
     expect(readFileSync(ui.file, "utf8")).not.toContain("summary-secret-1");
+    expect(readFileSync(ui.file, "utf8")).not.toContain(key);
     expect(trace.spans[0]!.metadata.password).toBe("***REDACTED***");
     expect(trace.spans[0]!.output).toBe("ok");
     expect(JSON.stringify(trace.spans[0]!.input)).toContain("my key is");

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { gunzipSync } from "node:zlib";
-import { sanitize } from "@tracium/core";
+import { maskSecrets, sanitize } from "@tracium/core";
 import { decodeJson, decodeProtobuf } from "./otlp-decode.js";
 import { mapExport } from "./otlp-map.js";
 import type { TraceStore } from "./store.js";
@@ -23,10 +23,15 @@ const isObject = (v: unknown): v is Rec => typeof v === "object" && v !== null &
 /** Fields that carry recorded content (prompts, tool data, user metadata). */
 const CONTENT = ["input", "output", "metadata", "summary", "tools", "tool_calls", "error", "system_prompt"] as const;
 
+/** Short text fields a sender fills in: credentials in them are masked, as the SDK masks its own. */
+const TEXT = ["name", "agent_name", "model_id", "model"] as const;
+
 /** A record with its content sanitised (secrets redacted, sizes bounded) as the SDK records it. */
 function clean(body: Rec): Rec {
   const out: Rec = { ...body };
   for (const k of CONTENT) if (out[k] !== undefined && out[k] !== null) out[k] = sanitize(out[k]);
+  for (const k of TEXT) if (typeof out[k] === "string") out[k] = maskSecrets(out[k] as string);
+  if (Array.isArray(out.tags)) out.tags = out.tags.map((t: unknown) => (typeof t === "string" ? maskSecrets(t) : t));
   return out;
 }
 
