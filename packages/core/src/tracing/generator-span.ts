@@ -17,9 +17,6 @@ const spanGenerators = new WeakSet<object>();
 /** At most this many yielded values are kept for the span's output. */
 const MAX_KEPT = 1000;
 
-/** How the iteration ended: the values it yielded (up to {@link MAX_KEPT}) and how many. */
-type GeneratorEnd = (outcome: { error?: unknown; failed: boolean; stopped: boolean; yielded: unknown[]; count: number }) => void;
-
 type AnyGenerator = Generator<unknown, unknown, unknown>;
 type AnyAsyncGenerator = AsyncGenerator<unknown, unknown, unknown>;
 
@@ -40,61 +37,87 @@ export function isSpanGenerator(value: unknown): boolean {
  * first, when the body completes or fails.
  */
 export function spanOverGenerator(gen: object, kind: "sync" | "async", span: Span, onValues?: (yielded: unknown[]) => void): object {
-  const onEnd: GeneratorEnd = ({ error, failed, stopped, yielded, count }) => {
-    try {
-      if (onValues && !stopped) onValues(yielded);
-      span.setMetadata(stopped ? { yielded: count, stream_end_reason: "break" } : { yielded: count });
-      if (failed) span.markFailed(error);
-      span.end();
-    } catch {
-      // span methods guard themselves; the caller's own values and errors are what pass on
-    }
-  };
-  const wrapper = kind === "async" ? traceAsyncGenerator(gen as AnyAsyncGenerator, span, onEnd) : traceSyncGenerator(gen as AnyGenerator, span, onEnd);
+  const it = new Iteration(span, onValues);
+  const wrapper = kind === "async" ? traceAsyncGenerator(gen as AnyAsyncGenerator, it) : traceSyncGenerator(gen as AnyGenerator, it);
   spanGenerators.add(wrapper);
   return wrapper;
 }
 
-/** A generator that iterates `gen` inside `span`'s context and reports the end to `onEnd`. */
-function traceSyncGenerator(gen: AnyGenerator, span: Span, onEnd: GeneratorEnd): AnyGenerator {
+/** What both kinds of wrapper share: the step to take next, the values yielded, and the span's end. */
+class Iteration {
+  /** The next call on the original: `next(input)`, or `throw(input)` for what the consumer threw in. */
+  mode: "next" | "throw" = "next";
+  input: unknown;
+  finished = false;
+  private readonly yielded: unknown[] = [];
+  private count = 0;
+
+  constructor(
+    readonly span: Span,
+    private readonly onValues: ((yielded: unknown[]) => void) | undefined,
+  ) {}
+
+  /** The original's next step, in the span's context. */
+  step<T>(gen: { next(v: unknown): T; throw(e: unknown): T }): T {
+    return this.span.run(() => (this.mode === "next" ? gen.next(this.input) : gen.throw(this.input)));
+  }
+
+  /** A value on its way to the consumer. */
+  yield(value: unknown): void {
+    this.count++;
+    if (this.yielded.length < MAX_KEPT) this.yielded.push(value);
+  }
+
+  /** What the consumer sent back at the yield: a value, or (`threw`) an error to throw in. */
+  resume(value: unknown, threw: boolean): void {
+    this.input = value;
+    this.mode = threw ? "throw" : "next";
+  }
+
+  /** The iteration ended: the body returned or threw, or (`stopped`) the consumer stopped early. */
+  end(failed: boolean, error: unknown, stopped = false): void {
+    this.finished = true;
+    try {
+      if (this.onValues && !stopped) this.onValues(this.yielded);
+      this.span.setMetadata(stopped ? { yielded: this.count, stream_end_reason: "break" } : { yielded: this.count });
+      if (failed) this.span.markFailed(error);
+      this.span.end();
+    } catch {
+      // span methods guard themselves; the caller's own values and errors are what pass on
+    }
+  }
+}
+
+/** A generator that iterates `gen` inside the span's context and ends the span with the iteration. */
+function traceSyncGenerator(gen: AnyGenerator, it: Iteration): AnyGenerator {
   return (function* tracedGenerator(): AnyGenerator {
-    const yielded: unknown[] = [];
-    let count = 0;
-    let finished = false;
-    let mode: "next" | "throw" = "next";
-    let input: unknown;
     try {
       for (;;) {
         let step: IteratorResult<unknown, unknown>;
         try {
-          step = span.run(() => (mode === "next" ? gen.next(input) : gen.throw(input)));
+          step = it.step(gen);
         } catch (err) {
-          finished = true;
-          onEnd({ error: err, failed: true, stopped: false, yielded, count });
+          it.end(true, err);
           throw err;
         }
         if (step.done) {
-          finished = true;
-          onEnd({ failed: false, stopped: false, yielded, count });
+          it.end(false, undefined);
           return step.value;
         }
-        count++;
-        if (yielded.length < MAX_KEPT) yielded.push(step.value);
+        it.yield(step.value);
         try {
-          input = yield step.value;
-          mode = "next";
+          it.resume(yield step.value, false);
         } catch (err) {
-          input = err;
-          mode = "throw";
+          it.resume(err, true);
         }
       }
     } finally {
       // The consumer returned early (break, return()): the original's own cleanup runs too.
-      if (!finished) {
+      if (!it.finished) {
         try {
-          span.run(() => gen.return(undefined));
+          it.span.run(() => gen.return(undefined));
         } finally {
-          onEnd({ failed: false, stopped: true, yielded, count });
+          it.end(false, undefined, true);
         }
       }
     }
@@ -102,44 +125,34 @@ function traceSyncGenerator(gen: AnyGenerator, span: Span, onEnd: GeneratorEnd):
 }
 
 /** {@link traceSyncGenerator} for an async generator. */
-function traceAsyncGenerator(gen: AnyAsyncGenerator, span: Span, onEnd: GeneratorEnd): AnyAsyncGenerator {
+function traceAsyncGenerator(gen: AnyAsyncGenerator, it: Iteration): AnyAsyncGenerator {
   return (async function* tracedAsyncGenerator(): AnyAsyncGenerator {
-    const yielded: unknown[] = [];
-    let count = 0;
-    let finished = false;
-    let mode: "next" | "throw" = "next";
-    let input: unknown;
     try {
       for (;;) {
         let step: IteratorResult<unknown, unknown>;
         try {
-          step = await span.run(() => (mode === "next" ? gen.next(input) : gen.throw(input)));
+          step = await it.step(gen);
         } catch (err) {
-          finished = true;
-          onEnd({ error: err, failed: true, stopped: false, yielded, count });
+          it.end(true, err);
           throw err;
         }
         if (step.done) {
-          finished = true;
-          onEnd({ failed: false, stopped: false, yielded, count });
+          it.end(false, undefined);
           return step.value;
         }
-        count++;
-        if (yielded.length < MAX_KEPT) yielded.push(step.value);
+        it.yield(step.value);
         try {
-          input = yield step.value;
-          mode = "next";
+          it.resume(yield step.value, false);
         } catch (err) {
-          input = err;
-          mode = "throw";
+          it.resume(err, true);
         }
       }
     } finally {
-      if (!finished) {
+      if (!it.finished) {
         try {
-          await span.run(() => gen.return(undefined));
+          await it.span.run(() => gen.return(undefined));
         } finally {
-          onEnd({ failed: false, stopped: true, yielded, count });
+          it.end(false, undefined, true);
         }
       }
     }
