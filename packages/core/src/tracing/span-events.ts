@@ -11,6 +11,7 @@
  */
 import { types } from "node:util";
 import { logger } from "../util/logger.js";
+import { promiseThen } from "../util/observe.js";
 import { isProxy } from "../util/plain-data.js";
 
 /** Handlers for some of the span lifecycle events (`S`: the span class, `T`: the trace class). */
@@ -103,8 +104,6 @@ function readHandlers(value: unknown): Partial<Record<EventName, Handler>> | und
   }
   return out;
 }
-
-const promiseThen = Promise.prototype.then;
 
 /**
  * An `async` handler's rejection is reported like a throw: left alone it would be an unhandled

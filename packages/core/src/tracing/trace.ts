@@ -1,7 +1,7 @@
 import { currentStore, runInStore, storeFor } from "../context/store.js";
 import { newTraceId } from "../model/ids.js";
 import { logger } from "../util/logger.js";
-import { observeResult, resultKind } from "../util/observe.js";
+import { observeResult, promiseThen, resultKind } from "../util/observe.js";
 import { state } from "../context/state.js";
 import type { Status, TraceData, TraceLink } from "../model/records.js";
 import type { TraceParent } from "../context/carriers.js";
@@ -53,8 +53,6 @@ export const TRACE_OPTION_KEYS: ReadonlyArray<keyof TraceOptions> = ["agentName"
 
 /** The events of traces that are not recorded: nobody subscribes. */
 const SILENT = new SpanEvents<Span, Trace>();
-/** The engine's own `then`: a promise's own `then` is never what observes it. */
-const promiseThen = Promise.prototype.then;
 
 const TRACE_ID_RE = /^[a-zA-Z0-9\-_]{1,256}$/;
 

@@ -18,7 +18,8 @@ export type Settle = (error: unknown, failed: boolean) => void;
 /** What a callback returned, as far as observing it goes. */
 export type ResultKind = "value" | "promise" | "promise-subclass" | "thenable";
 
-const promiseThen = Promise.prototype.then;
+/** The engine's own `then`: a promise's own `then` is never what observes it. */
+export const promiseThen = Promise.prototype.then;
 
 /** The kind of `result`, found without running any of its code (no getter, no Proxy trap). */
 export function resultKind(result: unknown): ResultKind {

@@ -10,11 +10,10 @@
  * goes to the stream tap.
  */
 import { logger } from "../../util/logger.js";
+import { promiseThen } from "../../util/observe.js";
 import { safeGet } from "./reflect.js";
 import { isApiPromiseLike, isAsyncIterableObject, isNativePromise, isProviderStream, isThenable, type AnyFunction } from "./shapes.js";
 import { StreamTap } from "./stream-tap.js";
-
-const promiseThen = Promise.prototype.then;
 
 /** One traced call: the value its method returned, and the stream it may resolve to. */
 export class PromiseTap extends StreamTap {
